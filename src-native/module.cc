@@ -1,0 +1,20 @@
+// Addon entry point. The native surface is deliberately thin: each function is one Win32 sequence
+// with least-privilege access, raw numbers in and out; names, tokens, defaults and validation
+// live in the TypeScript layer (lib/).
+#include <napi.h>
+#include "operations.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  RegisterStatusOps(env, exports);
+  RegisterLifecycleOps(env, exports);
+  RegisterControlOps(env, exports);
+  RegisterStatusWait(env, exports);
+  RegisterCommandLine(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(scm_native, Init)

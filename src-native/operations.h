@@ -1,0 +1,10 @@
+// The groups of native functions, each registered on the addon's exports by module.cc.
+#pragma once
+#include <napi.h>
+#include "operation.h"
+
+void RegisterStatusOps(Napi::Env env, Napi::Object exports);
+void RegisterLifecycleOps(Napi::Env env, Napi::Object exports);
+void RegisterControlOps(Napi::Env env, Napi::Object exports);
+void RegisterStatusWait(Napi::Env env, Napi::Object exports);
+void RegisterCommandLine(Napi::Env env, Napi::Object exports);

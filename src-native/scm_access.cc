@@ -1,0 +1,54 @@
+#include "scm_access.h"
+#include "args.h"
+#include "win32_error.h"
+
+ManagerTarget ReadManagerTarget(const Napi::CallbackInfo& info, const char* usage) {
+  Args args(info, usage);
+  return ManagerTarget{args.OptString(0), args.OptString(1)};
+}
+
+ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usage) {
+  Args args(info, usage);
+  return ServiceTarget{args.OptString(0), args.OptString(1), args.String(2)};
+}
+
+ScHandle OpenManager(const OptionalWide& system, const OptionalWide& database, DWORD access) {
+  ScHandle manager(OpenSCManagerW(PtrOrNull(system), PtrOrNull(database), access));
+  if (!manager) ThrowLastError("OpenSCManagerW");
+  return manager;
+}
+
+ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD access) {
+  ScHandle service(OpenServiceW(manager, name.c_str(), access));
+  if (!service) ThrowLastError("OpenServiceW");
+  return service;
+}
+
+ScHandle OpenTargetService(const ServiceTarget& target, DWORD access) {
+  ScHandle manager = OpenManager(target.system, target.database, SC_MANAGER_CONNECT);
+  return OpenServiceHandle(manager.Get(), target.name, access);
+}
+
+SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service) {
+  SERVICE_STATUS_PROCESS status{};
+  DWORD needed = 0;
+  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof(status),
+                            &needed)) {
+    ThrowLastError("QueryServiceStatusEx");
+  }
+  return status;
+}
+
+Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("serviceType", static_cast<double>(status.dwServiceType));
+  out.Set("currentState", static_cast<double>(status.dwCurrentState));
+  out.Set("controlsAccepted", static_cast<double>(status.dwControlsAccepted));
+  out.Set("win32ExitCode", static_cast<double>(status.dwWin32ExitCode));
+  out.Set("serviceSpecificExitCode", static_cast<double>(status.dwServiceSpecificExitCode));
+  out.Set("checkPoint", static_cast<double>(status.dwCheckPoint));
+  out.Set("waitHint", static_cast<double>(status.dwWaitHint));
+  out.Set("processId", static_cast<double>(status.dwProcessId));
+  out.Set("serviceFlags", static_cast<double>(status.dwServiceFlags));
+  return out;
+}

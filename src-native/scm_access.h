@@ -1,0 +1,31 @@
+// Opening the SCM and services. Every caller names the least access its Win32 calls need, so a
+// status query works for a non-administrator (SC_MANAGER_CONNECT + SERVICE_QUERY_STATUS).
+#pragma once
+#include <napi.h>
+#include "sc_handle.h"
+#include "strings.h"
+
+// The twapi standard options plus the service name, as every operation receives them first:
+// (system | null, database | null, name).
+struct ServiceTarget {
+  OptionalWide system;
+  OptionalWide database;
+  std::wstring name;
+};
+
+struct ManagerTarget {
+  OptionalWide system;
+  OptionalWide database;
+};
+
+ManagerTarget ReadManagerTarget(const Napi::CallbackInfo& info, const char* usage);
+ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usage);
+
+ScHandle OpenManager(const OptionalWide& system, const OptionalWide& database, DWORD access);
+ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD access);
+// OpenManager(SC_MANAGER_CONNECT) then OpenServiceHandle(access); the manager handle may be closed
+// once the service handle is open.
+ScHandle OpenTargetService(const ServiceTarget& target, DWORD access);
+
+SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service);
+Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status);
