@@ -39,10 +39,13 @@ function killWineserver(prefix) {
   quiet(WINESERVER, ['-w'], wineEnv(prefix));
 }
 
-/** A fresh prefix in Windows 10 mode whose SCM accepts StartService straight away. */
+/**
+ * A fresh prefix in Windows 10 mode whose SCM accepts StartService straight away. Its path is
+ * .cache/<name>, or $SCM_NATIVE_WINE_PREFIX so that parallel runs each have their own.
+ */
 function createPrefix(name = 'wine-prefix') {
   fs.mkdirSync(CACHE, { recursive: true });
-  const prefix = path.join(CACHE, name);
+  const prefix = process.env.SCM_NATIVE_WINE_PREFIX || path.join(CACHE, name);
   if (fs.existsSync(prefix)) {
     killWineserver(prefix);
     fs.rmSync(prefix, { recursive: true, force: true });
