@@ -46,7 +46,10 @@ class EnumStatusOp {
       if (!ok && error != ERROR_MORE_DATA) ThrowWin32(error, "EnumServicesStatusExW");
       auto* entries = reinterpret_cast<ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
       for (DWORD i = 0; i < returned; ++i) {
-        mEntries.push_back(Entry{entries[i].lpServiceName, entries[i].lpDisplayName, entries[i].ServiceStatusProcess});
+        // A service created without a display name has none under Wine (a null pointer): Windows
+        // shows the key name in that case, and so do we.
+        const wchar_t* display = entries[i].lpDisplayName ? entries[i].lpDisplayName : entries[i].lpServiceName;
+        mEntries.push_back(Entry{entries[i].lpServiceName, display, entries[i].ServiceStatusProcess});
       }
       if (ok) break;
       // ERROR_MORE_DATA: grow to what the SCM asked for; if nothing fit and it asks for no more
