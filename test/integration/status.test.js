@@ -1,7 +1,7 @@
 'use strict';
 // Status queries against the real SCM: Wine's built-in services stand in for Windows ones.
 const scm = require('../..');
-const { assert, rejectsWithCode } = require('../support/scm');
+const { assert, deleteQuietly, rejectsWithCode, uniqueServiceName } = require('../support/scm');
 
 const STATES = ['stopped', 'start_pending', 'stop_pending', 'running', 'continue_pending', 'pause_pending', 'paused'];
 
@@ -72,6 +72,19 @@ describe('status queries', () => {
     assert.ok(own.length > 0 && own.every((s) => s.serviceType === 'win32_own_process'));
     const drivers = await scm.getMultipleServiceStatus({ types: ['kernel_driver', 'file_system_driver'] });
     assert.ok(drivers.every((s) => s.serviceType === 'kernel_driver' || s.serviceType === 'file_system_driver'));
+  });
+
+  it('lists a service created without a display name under its key name (regression: enumeration failed)', async () => {
+    const name = uniqueServiceName('nodisplay');
+    await scm.createService(name, { path: 'C:\\scmn\\none.exe' }, { startType: 'demand_start' });
+    try {
+      const entry = (await scm.getMultipleServiceStatus()).find((s) => s.name === name);
+      assert.ok(entry, 'listed');
+      assert.equal(entry.displayName, name);
+      assert.ok(scm.getMultipleServiceStatusSync({ state: 'inactive' }).some((s) => s.name === name));
+    } finally {
+      await deleteQuietly(scm, [name]);
+    }
   });
 
   it('rejects bad arguments before any native call', async () => {
