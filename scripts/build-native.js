@@ -32,6 +32,29 @@ function run(command, args) {
   }
 }
 
+// Two builds in one checkout (parallel test runs) would wipe each other's build/ directory:
+// the second waits for the first, then usually finds the addon up to date.
+const lockDir = path.join(root, '.cache', 'native-build.lock');
+function acquireLock() {
+  fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      process.on('exit', () => fs.rmSync(lockDir, { recursive: true, force: true }));
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      // A lock older than the longest build belongs to a build that died.
+      const age = Date.now() - fs.statSync(lockDir).mtimeMs;
+      if (age > 5 * 60 * 1000) fs.rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`another native build holds ${lockDir}`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+}
+
+acquireLock();
 if (upToDate()) {
   console.log('scm-native: native addon is up to date');
   process.exit(0);
