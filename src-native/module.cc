@@ -12,6 +12,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterControlOps(env, exports);
   RegisterStatusWait(env, exports);
   RegisterCommandLine(env, exports);
+  RegisterServiceDispatcher(env, exports);
+  RegisterProcessInfo(env, exports);
+  RegisterEventLog(env, exports);
   return exports;
 }
 

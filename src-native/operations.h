@@ -8,3 +8,6 @@ void RegisterLifecycleOps(Napi::Env env, Napi::Object exports);
 void RegisterControlOps(Napi::Env env, Napi::Object exports);
 void RegisterStatusWait(Napi::Env env, Napi::Object exports);
 void RegisterCommandLine(Napi::Env env, Napi::Object exports);
+void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports);
+void RegisterProcessInfo(Napi::Env env, Napi::Object exports);
+void RegisterEventLog(Napi::Env env, Napi::Object exports);

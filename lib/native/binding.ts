@@ -53,6 +53,28 @@ export interface NativeBinding {
     cancel(): void;
   };
   commandLineToArgv(commandLine: string): string[];
+  startDispatcher(names: string[], serviceType: number, controlsAccepted: number, replyTimeoutMs: number,
+    onEvent: (event: DispatcherEvent) => void): void;
+  setServiceStatus(name: string, seq: number, state: number, win32ExitCode: number, serviceSpecificExitCode: number, waitHint: number): boolean;
+  replyToControl(seq: number, code: number): void;
+  simulateControl(name: string, control: number, eventType: number, sessionId: number): Promise<number>;
+  getProcessFacts(): { parentImageName: string; sessionId: number | null };
+  installEventSource(system: Sys, log: string, source: string, messageFile: string, typesSupported: number): Promise<void>;
+  removeEventSource(system: Sys, log: string, source: string): Promise<void>;
+  reportEvent(system: Sys, source: string, type: number, category: number, eventId: number, strings: string[]): Promise<void>;
+}
+
+/** What the service dispatcher thread reports to JS. @internal */
+export interface DispatcherEvent {
+  kind: 'control' | 'exit';
+  service: string;
+  seq: number;
+  control: number;
+  eventType: number;
+  sessionId?: number;
+  needsReply: boolean;
+  args: string[];
+  error?: Error;
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
