@@ -187,4 +187,14 @@ describe('runAsService: a Node program as a service', function () {
     assert.equal(result('sessionchange'), 0);
     assert.equal(await scm.stopService(name, { wait: 10000 }), true);
   });
+
+  it('answers 0 when a notification handler does not settle within replyTimeout', async () => {
+    const { name, logFile } = await installFixture('basic');
+    assert.equal(await scm.startService(name, { wait: 15000 }), true);
+    await control(name, 202);
+    const line = await waitForLog(logFile, (e) => e.event === 'simulated' && e.label === 'unanswered');
+    assert.equal(line.result, 0);
+    assert.ok(line.elapsed >= 900 && line.elapsed < 5000, `waited ${line.elapsed} ms for a 1000 ms replyTimeout`);
+    assert.equal(await scm.stopService(name, { wait: 10000 }), true);
+  });
 });
