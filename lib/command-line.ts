@@ -56,7 +56,8 @@ export function parseCommandLine(commandLine: string): string[] {
   if (typeof commandLine !== 'string') throw new TypeError('commandLine must be a string');
   const s = commandLine;
   let i = 0;
-  if (s.trim() === '') return [];
+  // Blank means only spaces and tabs, CommandLineToArgvW's separators (not String#trim's set).
+  if (/^[ \t]*$/.test(s)) return [];
   const argv: string[] = [];
 
   // argv[0]: a quote runs to the next quote, otherwise up to white space; no escapes at all.

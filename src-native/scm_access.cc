@@ -1,6 +1,27 @@
 #include "scm_access.h"
+#include <mutex>
 #include "args.h"
 #include "win32_error.h"
+
+namespace {
+
+// Wine only. Wine's rpcrt4 gives a client association its server association group only when the
+// association's first connection is released, and drops the association when its last binding
+// goes. SCM calls that open connections at the same time before that (several waits started at
+// once in a fresh process) land in different server groups, where one group's context handles
+// are unknown to the other: ERROR_INVALID_HANDLE, or NotifyServiceStatusChangeW never returning.
+// One SCM handle, opened alone before any other call and never closed, keeps the association and
+// its group for the life of the process.
+void AnchorWineScmAssociation() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    if (ntdll == nullptr || GetProcAddress(ntdll, "wine_get_version") == nullptr) return;
+    OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);  // deliberately kept open
+  });
+}
+
+}  // namespace
 
 ManagerTarget ReadManagerTarget(const Napi::CallbackInfo& info, const char* usage) {
   Args args(info, usage);
@@ -13,6 +34,7 @@ ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usag
 }
 
 ScHandle OpenManager(const OptionalWide& system, const OptionalWide& database, DWORD access) {
+  AnchorWineScmAssociation();
   ScHandle manager(OpenSCManagerW(PtrOrNull(system), PtrOrNull(database), access));
   if (!manager) ThrowLastError("OpenSCManagerW");
   return manager;

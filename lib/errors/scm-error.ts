@@ -32,18 +32,20 @@ export function win32ErrorName(errno: number): string {
  * any native call.
  */
 export class ScmError extends Error {
+  // The optional fields are `declare`d: a class field would define each one as an own
+  // `undefined` property even when it does not apply.
   /** `ERROR_SERVICE_DOES_NOT_EXIST`, `UNKNOWN_WIN32_ERROR_<n>`, or an `ERR_SCM_*` library code. */
   readonly code: string;
   /** The Win32 error number, for Win32 failures. */
-  readonly errno?: number;
+  declare readonly errno?: number;
   /** The Win32 function that failed. */
-  readonly syscall?: string;
+  declare readonly syscall?: string;
   /** The service concerned. */
-  readonly service?: string;
+  declare readonly service?: string;
   /** The remote machine concerned. */
-  readonly system?: string;
+  declare readonly system?: string;
   /** The service's status as the SCM reported it with the failure (failed controls). */
-  lastStatus?: ServiceStatus;
+  declare lastStatus?: ServiceStatus;
 
   constructor(init: ScmErrorInit) {
     const code = init.code ?? (init.errno !== undefined ? win32ErrorName(init.errno) : 'ERR_SCM_UNKNOWN');

@@ -46,7 +46,8 @@ export function binaryPathFor(command: unknown, serviceType: ServiceType): strin
   }
   const { path, args = [] } = command as { path: unknown; args?: unknown };
   const program = checkString(path, 'command.path');
-  const list = checkStringArray(args, 'command.args');
+  // Empty arguments are legitimate: quoteCommandLine writes them as "".
+  const list = checkStringArray(args, 'command.args', (item, label) => checkString(item, label, { allowEmpty: true }));
   // A driver's image path is never quoted (the kernel loader does not parse quotes) and takes no arguments.
   if (DRIVER_TYPES.has(serviceType)) {
     if (list.length > 0) throw new RangeError(`a ${serviceType} takes no command arguments`);
