@@ -14,12 +14,16 @@ export type { ServiceStatus, ServiceStatusWithDisplayName } from './services/sta
 export {
   getMultipleServiceStatus, getMultipleServiceStatusSync, getServiceDisplayName, getServiceDisplayNameSync,
   getServiceInternalName, getServiceInternalNameSync, getServiceState, getServiceStateSync, getServiceStatus,
-  getServiceStatusSync, serviceExists, serviceExistsSync,
+  getServiceStatusSync, serviceExists, serviceExistsSync, getDependentServiceStatus, getDependentServiceStatusSync,
 } from './services/query';
-export type { MultipleStatusOptions } from './services/query';
+export type { DependentStatusOptions, MultipleStatusOptions } from './services/query';
 export { createService, deleteService } from './services/lifecycle';
 export type { CreateServiceOptions, ServiceCommand } from './services/lifecycle';
-export { startService, stopService, waitForServiceState } from './services/control';
+export {
+  continueService, controlService, interrogateService, pauseService, startService, stopService, waitForServiceState,
+} from './services/control';
+export { ServiceWatcher, ServicesWatcher, watchService, watchServices } from './services/watch';
+export type { ServiceDatabaseChange } from './services/watch';
 export type { StartServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';
 export { runAsService, updateServiceStatus, isRunningAsService, sendDebugControl } from './as-service/run-as-service';
 export type { RunAsServiceOptions, UpdateStatusOptions } from './as-service/run-as-service';

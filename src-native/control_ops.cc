@@ -69,7 +69,9 @@ class ControlServiceOp {
     mControl = Args(info, usage).Uint32(3);
   }
   void Execute() {
-    ScHandle service = OpenTargetService(mTarget, AccessForControl(mControl));
+    // SERVICE_QUERY_STATUS too: a refused control is answered with the service's status, read
+    // here rather than trusted from the failed call (Wine leaves it unfilled for some errors).
+    ScHandle service = OpenTargetService(mTarget, AccessForControl(mControl) | SERVICE_QUERY_STATUS);
     BOOL ok;
     const char* syscall;
     if (ControlServiceExFn controlEx = ResolveControlServiceEx()) {
@@ -90,8 +92,14 @@ class ControlServiceOp {
     }
     if (!ok) {
       DWORD error = GetLastError();
-      mHasStatus = error == ERROR_INVALID_SERVICE_CONTROL || error == ERROR_SERVICE_CANNOT_ACCEPT_CTRL ||
-                   error == ERROR_SERVICE_NOT_ACTIVE;
+      if (error == ERROR_INVALID_SERVICE_CONTROL || error == ERROR_SERVICE_CANNOT_ACCEPT_CTRL ||
+          error == ERROR_SERVICE_NOT_ACTIVE) {
+        SERVICE_STATUS_PROCESS current{};
+        DWORD needed = 0;
+        mHasStatus = QueryServiceStatusEx(service.Get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&current),
+                                          sizeof(current), &needed) != FALSE;
+        if (mHasStatus) mStatus = current;
+      }
       ThrowWin32(error, syscall);
     }
     mHasStatus = true;

@@ -2,15 +2,18 @@
 // with least-privilege access, raw numbers in and out; names, tokens, defaults and validation
 // live in the TypeScript layer (lib/).
 #include <napi.h>
+#include "notify_thread.h"
 #include "operations.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  InitNotifyRegistry(env);
   RegisterStatusOps(env, exports);
   RegisterLifecycleOps(env, exports);
   RegisterControlOps(env, exports);
   RegisterStatusWait(env, exports);
+  RegisterServiceWatch(env, exports);
   RegisterCommandLine(env, exports);
   RegisterServiceDispatcher(env, exports);
   RegisterProcessInfo(env, exports);

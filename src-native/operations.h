@@ -7,6 +7,7 @@ void RegisterStatusOps(Napi::Env env, Napi::Object exports);
 void RegisterLifecycleOps(Napi::Env env, Napi::Object exports);
 void RegisterControlOps(Napi::Env env, Napi::Object exports);
 void RegisterStatusWait(Napi::Env env, Napi::Object exports);
+void RegisterServiceWatch(Napi::Env env, Napi::Object exports);
 void RegisterCommandLine(Napi::Env env, Napi::Object exports);
 void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports);
 void RegisterProcessInfo(Napi::Env env, Napi::Object exports);

@@ -186,15 +186,25 @@ void Dispatcher::HeartbeatLoop() {
   }
 }
 
+// Main thread, from the function's finalizer (normal end, or environment teardown) and from the
+// cleanup hook; safe to call twice.
 void Dispatcher::Shutdown() {
+  bool dispatcherReturned;
   {
     std::lock_guard<std::mutex> lock(mMutex);
     mStopping = true;
+    dispatcherReturned = mDispatcherReturned;
   }
   mChanged.notify_all();
   if (mHeartbeatThread.joinable()) mHeartbeatThread.join();
-  // StartServiceCtrlDispatcherW cannot be interrupted: the process is ending, let it go.
-  if (mDispatchThread.joinable()) mDispatchThread.detach();
+  if (!mDispatchThread.joinable()) return;
+  // StartServiceCtrlDispatcherW cannot be interrupted: join it only once it has returned;
+  // otherwise the process is ending with services still registered, so let the thread go.
+  if (dispatcherReturned) {
+    mDispatchThread.join();
+  } else {
+    mDispatchThread.detach();
+  }
 }
 
 // startDispatcher(names, serviceType, controlsAccepted, replyTimeoutMs, onEvent)
@@ -231,10 +241,7 @@ Napi::Value Dispatcher::Start(const Napi::CallbackInfo& info) {
 
   // Ref'd: a process hosting services stays alive until they stop. The finalizer joins threads.
   EventTsfn tsfn = EventTsfn::New(env, onEvent, "scm-native:dispatcher", 0, 1, nullptr,
-                                  [self](Napi::Env, void*, std::nullptr_t*) {
-                                    if (self->mDispatchThread.joinable()) self->mDispatchThread.join();
-                                    if (self->mHeartbeatThread.joinable()) self->mHeartbeatThread.join();
-                                  });
+                                  [self](Napi::Env, void*, std::nullptr_t*) { self->Shutdown(); });
   self->mTsfn = Napi::ThreadSafeFunction(static_cast<napi_threadsafe_function>(tsfn));
   self->mHeartbeatThread = std::thread([self] { self->HeartbeatLoop(); });
   self->mDispatchThread = std::thread([self] {
@@ -242,6 +249,7 @@ Napi::Value Dispatcher::Start(const Napi::CallbackInfo& info) {
     {
       std::lock_guard<std::mutex> lock(self->mMutex);
       self->mStopping = true;
+      self->mDispatcherReturned = true;
     }
     self->mChanged.notify_all();
     DispatcherEvent exit;

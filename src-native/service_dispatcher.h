@@ -82,6 +82,7 @@ class Dispatcher {
   std::map<uint32_t, DWORD> mReplies;
   std::set<uint32_t> mAwaitingReply;
   bool mStopping = false;
+  bool mDispatcherReturned = false;
   Napi::ThreadSafeFunction mTsfn;
   std::thread mDispatchThread;
   std::thread mHeartbeatThread;

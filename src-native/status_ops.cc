@@ -138,10 +138,68 @@ class ResolveNameOp {
   std::wstring mDisplay;
 };
 
+// EnumDependentServicesW: services that depend on this one, with their status. Same size-probe
+// loop as enumeration.
+class EnumDependentsOp {
+ public:
+  explicit EnumDependentsOp(const Napi::CallbackInfo& info) {
+    const char* usage = "enumDependents(system, database, name, stateMask)";
+    mTarget = ReadServiceTarget(info, usage);
+    mStateMask = Args(info, usage).Uint32(3);
+  }
+  void Execute() {
+    ScHandle service = OpenTargetService(mTarget, SERVICE_ENUMERATE_DEPENDENTS);
+    std::vector<BYTE> buffer;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      DWORD needed = 0, returned = 0;
+      BOOL ok = EnumDependentServicesW(service.Get(), mStateMask,
+                                       reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.empty() ? nullptr : buffer.data()),
+                                       static_cast<DWORD>(buffer.size()), &needed, &returned);
+      if (ok) {
+        auto* entries = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
+        for (DWORD i = 0; i < returned; ++i) {
+          const SERVICE_STATUS& st = entries[i].ServiceStatus;
+          mEntries.push_back(Entry{entries[i].lpServiceName,
+                                   entries[i].lpDisplayName ? entries[i].lpDisplayName : entries[i].lpServiceName,
+                                   SERVICE_STATUS_PROCESS{st.dwServiceType, st.dwCurrentState, st.dwControlsAccepted,
+                                                          st.dwWin32ExitCode, st.dwServiceSpecificExitCode,
+                                                          st.dwCheckPoint, st.dwWaitHint, 0, 0}});
+        }
+        return;
+      }
+      DWORD error = GetLastError();
+      if (error != ERROR_MORE_DATA || needed <= buffer.size()) ThrowWin32(error, "EnumDependentServicesW");
+      buffer.assign(needed, 0);
+    }
+    ThrowWin32(ERROR_MORE_DATA, "EnumDependentServicesW");
+  }
+  Napi::Value Result(Napi::Env env) {
+    Napi::Array out = Napi::Array::New(env, mEntries.size());
+    for (size_t i = 0; i < mEntries.size(); ++i) {
+      Napi::Object item = StatusToJs(env, mEntries[i].status);
+      item.Set("name", WideToJs(env, mEntries[i].name.c_str()));
+      item.Set("displayName", WideToJs(env, mEntries[i].displayName.c_str()));
+      out.Set(static_cast<uint32_t>(i), item);
+    }
+    return out;
+  }
+
+ private:
+  struct Entry {
+    std::wstring name;
+    std::wstring displayName;
+    SERVICE_STATUS_PROCESS status;
+  };
+  ServiceTarget mTarget;
+  DWORD mStateMask = SERVICE_STATE_ALL;
+  std::vector<Entry> mEntries;
+};
+
 }  // namespace
 
 void RegisterStatusOps(Napi::Env env, Napi::Object exports) {
   RegisterOp<QueryStatusOp>(env, exports, "queryStatus");
   RegisterOp<EnumStatusOp>(env, exports, "enumStatus");
   RegisterOp<ResolveNameOp>(env, exports, "resolveName");
+  RegisterOp<EnumDependentsOp>(env, exports, "enumDependents");
 }

@@ -1,7 +1,9 @@
-#include "status_wait.h"
-#include <chrono>
+// waitForStatus: resolves when a service reaches one of the wanted states, is marked for
+// deletion, or the timeout passes; cancellable. One NotifyThread per wait.
 #include "args.h"
+#include "notify_thread.h"
 #include "operations.h"
+#include "scm_access.h"
 
 namespace {
 
@@ -13,161 +15,110 @@ constexpr DWORD kAllStatesMask = SERVICE_NOTIFY_STOPPED | SERVICE_NOTIFY_START_P
 // SERVICE_NOTIFY_* bit for a SERVICE_* state value (STOPPED=1 -> 0x1, RUNNING=4 -> 0x8, ...).
 DWORD NotifyBitForState(DWORD state) { return state >= 1 && state <= 7 ? (1u << (state - 1)) : 0; }
 
-void CALLBACK OnStatusNotify(PVOID context) {
-  // Runs as an APC on the waiting thread itself: nothing to synchronise, just flag it.
-  *static_cast<bool*>(static_cast<SERVICE_NOTIFYW*>(context)->pContext) = true;
-}
+class StatusWaiter;
+void SettleWait(Napi::Env env, Napi::Function, StatusWaiter* waiter, void*);
+using WaitTsfn = Napi::TypedThreadSafeFunction<StatusWaiter, void, SettleWait>;
+
+class StatusWaiter : public NotifyThread {
+ public:
+  enum class Outcome { Reached, TimedOut, Cancelled, Deleted };
+
+  StatusWaiter(ServiceTarget target, DWORD stateMask, double timeoutMs, Napi::Env env)
+      : mTarget(std::move(target)),
+        mStateMask(stateMask & kAllStatesMask),
+        mTimeoutMs(timeoutMs < 0 ? INFINITE : static_cast<DWORD>(timeoutMs)),
+        mDeferred(Napi::Promise::Deferred::New(env)) {}
+
+  static Napi::Value Start(const Napi::CallbackInfo& info);
+  void Settle(Napi::Env env);
+
+ protected:
+  void Body() override {
+    DWORD started = GetTickCount();
+    NotifyHandle service(OpenTargetService(mTarget, SERVICE_QUERY_STATUS));
+    mStatus = QueryStatus(service.Get());
+    mHasStatus = true;
+    for (;;) {
+      if (NotifyBitForState(mStatus.dwCurrentState) & mStateMask) {
+        mOutcome = Outcome::Reached;
+        return;
+      }
+      DWORD remaining = INFINITE;
+      if (mTimeoutMs != INFINITE) {
+        DWORD elapsed = GetTickCount() - started;
+        remaining = elapsed >= mTimeoutMs ? 0 : mTimeoutMs - elapsed;
+      }
+      Wake wake;
+      try {
+        wake = NotifyOnce(service.Get(), mStateMask | SERVICE_NOTIFY_DELETE_PENDING, mNotify, remaining);
+      } catch (const Win32Exception& e) {
+        if (e.failure.code != ERROR_SERVICE_MARKED_FOR_DELETE) throw;
+        mOutcome = Outcome::Deleted;
+        return;
+      }
+      if (wake == Wake::Cancelled) {
+        mOutcome = Outcome::Cancelled;
+        return;
+      }
+      if (wake == Wake::TimedOut) {
+        mStatus = QueryStatus(service.Get());
+        mOutcome = (NotifyBitForState(mStatus.dwCurrentState) & mStateMask) ? Outcome::Reached : Outcome::TimedOut;
+        return;
+      }
+      mStatus = mNotify.ServiceStatus;
+      if (mNotify.dwNotificationTriggered & SERVICE_NOTIFY_DELETE_PENDING) {
+        mOutcome = Outcome::Deleted;
+        return;
+      }
+    }
+  }
+  void Finish() override {
+    // If the environment is closing the call fails; its teardown hook has cancelled us anyway.
+    mTsfn.NonBlockingCall();
+    mTsfn.Release();
+  }
+
+ private:
+  ServiceTarget mTarget;
+  DWORD mStateMask;
+  DWORD mTimeoutMs;
+  Napi::Promise::Deferred mDeferred;
+  WaitTsfn mTsfn;
+  SERVICE_NOTIFYW mNotify{};
+  SERVICE_STATUS_PROCESS mStatus{};
+  bool mHasStatus = false;
+  Outcome mOutcome = Outcome::TimedOut;
+  std::shared_ptr<StatusWaiter> mSelf;  // held from Start() until the TSFN is finalized
+  std::shared_ptr<NotifyRegistry> mRegistry;
+};
 
 const char* OutcomeName(StatusWaiter::Outcome outcome) {
   switch (outcome) {
     case StatusWaiter::Outcome::Reached: return "reached";
-    case StatusWaiter::Outcome::TimedOut: return "timeout";
     case StatusWaiter::Outcome::Cancelled: return "cancelled";
     case StatusWaiter::Outcome::Deleted: return "deleted";
-    default: return "failed";
+    default: return "timeout";
   }
 }
 
-}  // namespace
-
-StatusWaiter::StatusWaiter(ServiceTarget target, DWORD stateMask, double timeoutMs)
-    : mTarget(std::move(target)),
-      mStateMask(stateMask & kAllStatesMask),
-      mTimeoutMs(timeoutMs),
-      mCancelEvent(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
-
-StatusWaiter::~StatusWaiter() {
-  if (mThread.joinable()) mThread.detach();  // not reached: Join() runs first on every path
-  if (mCancelEvent) CloseHandle(mCancelEvent);
-}
-
-void StatusWaiter::Start(Napi::ThreadSafeFunction tsfn) {
-  mTsfn = tsfn;
-  mThread = std::thread([self = shared_from_this()] { self->Run(); });
-}
-
-void StatusWaiter::Cancel() {
-  if (mCancelEvent) SetEvent(mCancelEvent);
-}
-
-void StatusWaiter::Join() {
-  if (mThread.joinable() && mThread.get_id() != std::this_thread::get_id()) mThread.join();
-}
-
-void StatusWaiter::Run() {
-  try {
-    if (!mCancelEvent) ThrowLastError("CreateEventW");
-    WaitLoop();
-  } catch (const Win32Exception& e) {
-    outcome = Outcome::Failed;
-    failure = e.failure;
-  } catch (...) {
-    outcome = Outcome::Failed;
-    failure = Win32Failure{ERROR_INTERNAL_ERROR, "scm-native"};
-  }
-  // Hand the result to the main thread. If the environment is closing the call fails and the
-  // registry's cleanup hook owns the rest.
-  mTsfn.NonBlockingCall();
-  mTsfn.Release();
-}
-
-void StatusWaiter::WaitLoop() {
-  using Clock = std::chrono::steady_clock;
-  const bool infinite = mTimeoutMs < 0;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(infinite ? 0 : static_cast<long long>(mTimeoutMs));
-  auto remaining = [&]() -> DWORD {
-    if (infinite) return INFINITE;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left <= 0 ? 0 : static_cast<DWORD>(left);
-  };
-
-  ScHandle service = OpenTargetService(mTarget, SERVICE_QUERY_STATUS);
-  status = QueryStatus(service.Get());
-  hasStatus = true;
-  if (NotifyBitForState(status.dwCurrentState) & mStateMask) {
-    outcome = Outcome::Reached;
-    return;
-  }
-
-  // The SERVICE_NOTIFYW must stay alive while a notification can still be queued to this thread:
-  // it lives for the whole loop, and the handle is closed (cancelling any pending notification)
-  // and queued APCs drained before it goes out of scope.
-  bool fired = false;
-  SERVICE_NOTIFYW notify{};
-  struct Drain {
-    ScHandle& service;
-    ~Drain() {
-      service.Reset();
-      SleepEx(0, TRUE);
-    }
-  } drain{service};
-
-  for (;;) {
-    fired = false;
-    notify = SERVICE_NOTIFYW{};
-    notify.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
-    notify.pfnNotifyCallback = OnStatusNotify;
-    notify.pContext = &fired;
-    DWORD error = NotifyServiceStatusChangeW(service.Get(), mStateMask | SERVICE_NOTIFY_DELETE_PENDING, &notify);
-    if (error == ERROR_SERVICE_MARKED_FOR_DELETE) {
-      outcome = Outcome::Deleted;
-      return;
-    }
-    if (error != ERROR_SUCCESS) ThrowWin32(error, "NotifyServiceStatusChangeW");
-
-    DWORD wait;
-    do {
-      wait = WaitForSingleObjectEx(mCancelEvent, remaining(), TRUE);
-    } while (wait == WAIT_IO_COMPLETION && !fired);
-
-    if (wait == WAIT_OBJECT_0) {
-      outcome = Outcome::Cancelled;
-      return;
-    }
-    if (wait == WAIT_TIMEOUT) {
-      status = QueryStatus(service.Get());
-      outcome = (NotifyBitForState(status.dwCurrentState) & mStateMask) ? Outcome::Reached : Outcome::TimedOut;
-      return;
-    }
-    if (wait != WAIT_IO_COMPLETION) ThrowLastError("WaitForSingleObjectEx");
-    if (notify.dwNotificationStatus != ERROR_SUCCESS) ThrowWin32(notify.dwNotificationStatus, "NotifyServiceStatusChangeW");
-    status = notify.ServiceStatus;
-    if (notify.dwNotificationTriggered & SERVICE_NOTIFY_DELETE_PENDING) {
-      outcome = Outcome::Deleted;
-      return;
-    }
-    if (NotifyBitForState(status.dwCurrentState) & mStateMask) {
-      outcome = Outcome::Reached;
-      return;
-    }
-  }
-}
-
-namespace {
-
-struct WaitContext {
-  std::shared_ptr<StatusWaiter> waiter;
-  Napi::Promise::Deferred deferred;
-  std::shared_ptr<WaiterRegistry> registry;
-};
-
-// Settles the promise on the main thread: { outcome, status } or a Win32 error.
-void SettleWait(Napi::Env env, Napi::Function, WaitContext* context, void*) {
-  if (env == nullptr) return;
-  StatusWaiter& waiter = *context->waiter;
-  if (waiter.outcome == StatusWaiter::Outcome::Failed) {
-    context->deferred.Reject(MakeWin32Error(env, waiter.failure).Value());
+void StatusWaiter::Settle(Napi::Env env) {
+  if (failed) {
+    mDeferred.Reject(MakeWin32Error(env, failure).Value());
     return;
   }
   Napi::Object result = Napi::Object::New(env);
-  result.Set("outcome", OutcomeName(waiter.outcome));
-  result.Set("status", waiter.hasStatus ? Napi::Value(StatusToJs(env, waiter.status)) : env.Null());
-  context->deferred.Resolve(result);
+  result.Set("outcome", OutcomeName(mOutcome));
+  result.Set("status", mHasStatus ? Napi::Value(StatusToJs(env, mStatus)) : env.Null());
+  mDeferred.Resolve(result);
+}
+
+void SettleWait(Napi::Env env, Napi::Function, StatusWaiter* waiter, void*) {
+  if (env != nullptr) waiter->Settle(env);
 }
 
 // waitForStatus(system, database, name, stateMask, timeoutMs) -> { promise, cancel }
 // stateMask uses SERVICE_NOTIFY_* bits; timeoutMs < 0 waits without limit.
-Napi::Value WaitForStatus(const Napi::CallbackInfo& info) {
+Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
   const char* usage = "waitForStatus(system, database, name, stateMask, timeoutMs)";
   Napi::Env env = info.Env();
   Args args(info, usage);
@@ -175,31 +126,25 @@ Napi::Value WaitForStatus(const Napi::CallbackInfo& info) {
   DWORD mask = args.Uint32(3);
   double timeout = args.Number(4);
 
-  std::shared_ptr<WaiterRegistry> registry = env.GetInstanceData<AddonData>()->waiters;
-  auto waiter = std::make_shared<StatusWaiter>(std::move(target), mask, timeout);
-  auto* context = new WaitContext{waiter, Napi::Promise::Deferred::New(env), registry};
-  Napi::Promise promise = context->deferred.Promise();
-
-  using Tsfn = Napi::TypedThreadSafeFunction<WaitContext, void, SettleWait>;
-  auto tsfn = Tsfn::New(env, "scm-native:waitForStatus", 0, 1, context, [](Napi::Env, void*, WaitContext* ctx) {
-    // Finalizer (main thread): the thread has released the function, so it is finishing or done.
-    ctx->waiter->Join();
-    {
-      std::lock_guard<std::mutex> lock(ctx->registry->mutex);
-      ctx->registry->active.erase(ctx->waiter);
-    }
-    delete ctx;
-  });
-  {
-    std::lock_guard<std::mutex> lock(registry->mutex);
-    registry->active.insert(waiter);
-  }
-  // TypedThreadSafeFunction and ThreadSafeFunction share their napi handle; the waiter only
-  // needs NonBlockingCall/Release on it.
-  waiter->Start(Napi::ThreadSafeFunction(static_cast<napi_threadsafe_function>(tsfn)));
+  auto waiter = std::make_shared<StatusWaiter>(std::move(target), mask, timeout, env);
+  waiter->mSelf = waiter;
+  waiter->mRegistry = NotifiersOf(env);
+  // Ref'd: a pending wait keeps the process alive, like a timer. The finalizer (main thread)
+  // runs once the thread has released the function: join it and drop the last references.
+  waiter->mTsfn = WaitTsfn::New(env, "scm-native:waitForStatus", 0, 1, waiter.get(),
+                                [](Napi::Env, void*, StatusWaiter* w) {
+                                  // At environment teardown Node may finalize the function before our cleanup hook
+                                  // has cancelled the thread: cancel first, or this join would wait forever.
+                                  w->Cancel();
+                                  w->Join();
+                                  auto self = std::move(w->mSelf);
+                                  self->mRegistry->Remove(self);
+                                });
+  waiter->mRegistry->Add(waiter);
+  waiter->StartThread(waiter);
 
   Napi::Object handle = Napi::Object::New(env);
-  handle.Set("promise", promise);
+  handle.Set("promise", waiter->mDeferred.Promise());
   std::weak_ptr<StatusWaiter> weak = waiter;
   handle.Set("cancel", Napi::Function::New(env, [weak](const Napi::CallbackInfo& cbInfo) {
                if (auto w = weak.lock()) w->Cancel();
@@ -211,26 +156,5 @@ Napi::Value WaitForStatus(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterStatusWait(Napi::Env env, Napi::Object exports) {
-  auto* data = new AddonData();
-  env.SetInstanceData<AddonData>(data);
-  // The hook keeps its own reference: it may run after the instance data is gone.
-  auto* hookRef = new std::shared_ptr<WaiterRegistry>(data->waiters);
-  // Environment teardown (process exit or a worker thread ending): stop every wait still running
-  // and join its thread before the environment's memory goes away.
-  napi_add_env_cleanup_hook(
-      env,
-      [](void* data) {
-        auto* ref = static_cast<std::shared_ptr<WaiterRegistry>*>(data);
-        WaiterRegistry* reg = ref->get();
-        std::set<std::shared_ptr<StatusWaiter>> waiters;
-        {
-          std::lock_guard<std::mutex> lock(reg->mutex);
-          waiters = reg->active;
-        }
-        for (const auto& w : waiters) w->Cancel();
-        for (const auto& w : waiters) w->Join();
-        delete ref;
-      },
-      hookRef);
-  exports.Set("waitForStatus", Napi::Function::New(env, WaitForStatus, "waitForStatus"));
+  exports.Set("waitForStatus", Napi::Function::New(env, StatusWaiter::Start, "waitForStatus"));
 }

@@ -75,11 +75,25 @@ export function runAsService(services: Record<string, ServiceHandler>, options?:
     return Promise.reject(error);
   }
   if (activeHost) return Promise.reject(new ScmError({ code: 'ERR_SCM_ALREADY_RUNNING_AS_SERVICE', detail: 'runAsService is already running in this process' }));
-  return q.debug ? runDebug(q) : runNative(q);
+  if (q.debug) return runDebug(q);
+  // StartServiceCtrlDispatcherW works once per process, whether it succeeded or not.
+  if (dispatcherUsed) {
+    return Promise.reject(new ScmError({
+      code: 'ERR_SCM_DISPATCHER_USED',
+      detail: 'runAsService without debug can run only once per process (StartServiceCtrlDispatcherW); start a new process',
+    }));
+  }
+  try {
+    return runNative(q, native());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
-function runNative(q: ReturnType<typeof prepare>): Promise<void> {
-  const binding = native();
+let dispatcherUsed = false;
+
+function runNative(q: ReturnType<typeof prepare>, binding: ReturnType<typeof native>): Promise<void> {
+  dispatcherUsed = true;
   const serviceType = (Object.keys(q.services).length === 1 ? SERVICE_TYPES.win32_own_process : SERVICE_TYPES.win32_share_process)
     | (q.interactive ? SERVICE_INTERACTIVE_PROCESS : 0);
   const host = new ServiceHost(q.services, (name, seq, state, exitCode, serviceCode, waitHint) =>

@@ -53,6 +53,13 @@ export interface NativeBinding {
     cancel(): void;
   };
   commandLineToArgv(commandLine: string): string[];
+  enumDependents(system: Sys, database: Db, name: string, stateMask: number): Promise<RawEnumEntry[]>;
+  enumDependentsSync(system: Sys, database: Db, name: string, stateMask: number): RawEnumEntry[];
+  watchService(system: Sys, database: Db, name: string | null, onEvent: (event: RawWatchEvent) => void): {
+    close(): void;
+    ref(): void;
+    unref(): void;
+  };
   startDispatcher(names: string[], serviceType: number, controlsAccepted: number, replyTimeoutMs: number,
     onEvent: (event: DispatcherEvent) => void): void;
   setServiceStatus(name: string, seq: number, state: number, win32ExitCode: number, serviceSpecificExitCode: number, waitHint: number): boolean;
@@ -62,6 +69,14 @@ export interface NativeBinding {
   installEventSource(system: Sys, log: string, source: string, messageFile: string, typesSupported: number): Promise<void>;
   removeEventSource(system: Sys, log: string, source: string): Promise<void>;
   reportEvent(system: Sys, source: string, type: number, category: number, eventId: number, strings: string[]): Promise<void>;
+}
+
+/** What a watcher thread reports. @internal */
+export interface RawWatchEvent {
+  kind: 'status' | 'deleted' | 'created' | 'removed' | 'error' | 'closed';
+  status?: RawStatus;
+  name?: string;
+  error?: Error;
 }
 
 /** What the service dispatcher thread reports to JS. @internal */

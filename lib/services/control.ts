@@ -2,7 +2,7 @@
 import { ScmError } from '../errors/scm-error';
 import { callAsync, native, toScmError } from '../native/binding';
 import type { RawWaitResult } from '../native/binding';
-import { checkOptions, checkServiceName, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
+import { checkInteger, checkOptions, checkServiceName, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
 import type { StandardOptions } from '../validation';
 import { statusFromRaw } from './status-record';
 import type { ServiceStatus } from './status-record';
@@ -153,4 +153,49 @@ export async function stopService(name: string, options?: WaitOptions): Promise<
   }
   const result = await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal);
   return result.status?.state === 'stopped';
+}
+
+async function controlAndWait(name: unknown, options: unknown, control: number, target: ServiceState): Promise<boolean> {
+  const q = prepareWait(name, options);
+  await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
+  // Stopping while a pause or continue is pending also ends the wait (with false).
+  const result = await waitNative(q.name, q.system, q.database, [target, 'stopped'], q.wait, q.signal);
+  return result.status?.state === target;
+}
+
+/**
+ * Pauses a running service (twapi `pause_service`). Resolves `true` when it is paused by the time
+ * it returns, `false` otherwise; an ScmError (with `lastStatus`) when the service is not running
+ * or does not accept pause. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_PAUSE).
+ */
+export async function pauseService(name: string, options?: WaitOptions): Promise<boolean> {
+  return controlAndWait(name, options, SERVICE_CONTROL.pause, 'paused');
+}
+
+/**
+ * Resumes a paused service (twapi `continue_service`). Resolves `true` when it is running by the
+ * time it returns. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_CONTINUE).
+ */
+export async function continueService(name: string, options?: WaitOptions): Promise<boolean> {
+  return controlAndWait(name, options, SERVICE_CONTROL.continue, 'running');
+}
+
+/**
+ * Asks a service to report its status to the SCM now (twapi `interrogate_service`) and returns
+ * that status. Wraps ControlService(SERVICE_CONTROL_INTERROGATE).
+ */
+export async function interrogateService(name: string, options?: StandardOptions): Promise<ServiceStatus> {
+  const q = prepareWait(name, options);
+  return statusFromRaw(q.name, await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.interrogate)));
+}
+
+/**
+ * Sends a user-defined control (128-255) to a service and returns its status. Other codes are a
+ * RangeError: use the dedicated functions for stop, pause, continue and interrogate.
+ * Wraps ControlServiceExW / ControlService (SERVICE_USER_DEFINED_CONTROL access).
+ */
+export async function controlService(name: string, code: number, options?: StandardOptions): Promise<ServiceStatus> {
+  const q = prepareWait(name, options);
+  const control = checkInteger(code, 'code', 128, 255);
+  return statusFromRaw(q.name, await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control)));
 }

@@ -155,3 +155,32 @@ export function getMultipleServiceStatusSync(options?: MultipleStatusOptions): S
   const q = prepareEnum(options);
   return callSync(q.context, (b) => b.enumStatusSync(q.system, q.database, q.typeMask, q.stateMask, q.group)).map(enumRecord);
 }
+
+/** Options of {@link getDependentServiceStatus}. */
+export interface DependentStatusOptions extends StandardOptions {
+  /** `active` (not stopped), `inactive` (stopped) or `all` (the default). */
+  state?: 'active' | 'inactive' | 'all';
+}
+
+function prepareDependents(name: unknown, options: unknown) {
+  const q = prepareServiceQuery(name, options);
+  const opts = checkOptions<DependentStatusOptions>(options);
+  const state = opts.state === undefined ? 'all' : checkToken(opts.state, 'options.state', ENUM_STATES);
+  return { ...q, stateMask: ENUM_STATES[state] };
+}
+
+/**
+ * Status records of the services that depend on `name` (twapi `get_dependent_service_status`),
+ * filtered by state. Records carry no pid (EnumDependentServicesW does not report one).
+ * Wraps EnumDependentServicesW (SERVICE_ENUMERATE_DEPENDENTS).
+ */
+export async function getDependentServiceStatus(name: string, options?: DependentStatusOptions): Promise<ServiceStatusWithDisplayName[]> {
+  const q = prepareDependents(name, options);
+  return (await callAsync(q.context, (b) => b.enumDependents(q.system, q.database, q.name, q.stateMask))).map(enumRecord);
+}
+
+/** Synchronous {@link getDependentServiceStatus}. Wraps EnumDependentServicesW. */
+export function getDependentServiceStatusSync(name: string, options?: DependentStatusOptions): ServiceStatusWithDisplayName[] {
+  const q = prepareDependents(name, options);
+  return callSync(q.context, (b) => b.enumDependentsSync(q.system, q.database, q.name, q.stateMask)).map(enumRecord);
+}

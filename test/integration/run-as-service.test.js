@@ -1,55 +1,15 @@
 'use strict';
 // Node programs running as real services under the SCM, through runAsService
 // (test/fixtures/node-service.js). Each scenario installs the fixture with its own log file.
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const scm = require('../..');
 const { binding } = require('../../binding');
-const { assert, deleteQuietly, itWindowsOnly, uniqueServiceName } = require('../support/scm');
+const { assert, deleteQuietly, uniqueServiceName } = require('../support/scm');
+const { FIXTURE, installFixture, logDir, processGone, readLog, waitForLog } = require('../support/fixture-service');
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'node-service.js');
-const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-svc-'));
 const created = [];
-
-function readLog(file) {
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-}
-
-async function waitForLog(file, predicate, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const entries = readLog(file);
-    const found = entries.find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`log ${file} has no matching entry after ${timeoutMs} ms:\n${JSON.stringify(entries, null, 1)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function processGone(pid, timeoutMs = 8000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
-async function installFixture(scenario, { names, serviceType } = {}) {
-  const name = names ? names[0] : uniqueServiceName(scenario);
-  const logFile = path.join(logDir, `${name}.log`);
-  const args = [FIXTURE, logFile, scenario, ...(names ? [names.join(',')] : [])];
-  await scm.createService(name, { path: process.execPath, args }, { startType: 'demand_start', ...(serviceType ? { serviceType } : {}) });
-  created.push(name);
-  return { name, logFile };
-}
+const install = (scenario, options) => installFixture(created, scenario, options);
 
 const control = (name, code) => binding.controlService(null, null, name, code);
 
@@ -60,7 +20,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('starts with arguments, pauses, continues, takes user and paramchange controls, stops with exit codes, exits by itself', async () => {
-    const { name, logFile } = await installFixture('basic');
+    const { name, logFile } = await install('basic');
     assert.equal(await scm.startService(name, { args: ['exit=0', 'service=42'], wait: 15000 }), true);
     const startLine = await waitForLog(logFile, (e) => e.control === 'start');
     assert.deepEqual(startLine.extra, [['exit=0', 'service=42']]);
@@ -93,7 +53,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('keeps the SCM informed while a slow handler has not answered start', async () => {
-    const { name, logFile } = await installFixture('slow');
+    const { name, logFile } = await install('slow');
     assert.equal(await scm.startService(name, { wait: 0 }), false);
     const checkpoints = [];
     const deadline = Date.now() + 12000;
@@ -112,7 +72,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('ignores an answer carrying an older sequence number', async () => {
-    const { name, logFile } = await installFixture('stale');
+    const { name, logFile } = await install('stale');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     assert.equal(await scm.stopService(name, { wait: 10000 }), true);
     assert.equal((await waitForLog(logFile, (e) => e.event === 'stale-answer')).applied, false);
@@ -120,7 +80,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('a throwing start handler stops the service with the failure exit code, and the process exits', async () => {
-    const { name, logFile } = await installFixture('throws');
+    const { name, logFile } = await install('throws');
     assert.equal(await scm.startService(name, { wait: 15000 }), false);
     const status = await scm.getServiceStatus(name);
     assert.equal(status.state, 'stopped');
@@ -131,7 +91,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('a rejected promise from a handler stops the service too', async () => {
-    const { name, logFile } = await installFixture('rejects');
+    const { name, logFile } = await install('rejects');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     await control(name, 2);
     const result = await scm.waitForServiceState(name, 'stopped', { timeout: 8000 });
@@ -143,8 +103,8 @@ describe('runAsService: a Node program as a service', function () {
   it('hosts several services from one program (each in its own process under Wine)', async () => {
     const a = uniqueServiceName('multi-a');
     const b = uniqueServiceName('multi-b');
-    const first = await installFixture('basic', { names: [a, b], serviceType: 'win32_share_process' });
-    const second = await installFixture('basic', { names: [b, a], serviceType: 'win32_share_process' });
+    const first = await install('basic', { names: [a, b], serviceType: 'win32_share_process' });
+    const second = await install('basic', { names: [b, a], serviceType: 'win32_share_process' });
     assert.equal(await scm.startService(a, { wait: 15000 }), true);
     assert.equal(await scm.startService(b, { wait: 15000 }), true);
     await waitForLog(first.logFile, (e) => e.control === 'start' && e.name === a);
@@ -170,7 +130,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it("decodes notification kinds and data, and returns the handler's answer to the SCM", async () => {
-    const { name, logFile } = await installFixture('basic');
+    const { name, logFile } = await install('basic');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     await control(name, 201);
     await waitForLog(logFile, (e) => e.event === 'simulated' && e.label === 'triggerevent');
@@ -189,7 +149,7 @@ describe('runAsService: a Node program as a service', function () {
   });
 
   it('answers 0 when a notification handler does not settle within replyTimeout', async () => {
-    const { name, logFile } = await installFixture('basic');
+    const { name, logFile } = await install('basic');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     await control(name, 202);
     const line = await waitForLog(logFile, (e) => e.event === 'simulated' && e.label === 'unanswered');

@@ -1,0 +1,101 @@
+#include "notify_thread.h"
+
+namespace {
+void CALLBACK OnNotify(PVOID context) {
+  // Runs as an APC on the registering thread itself: nothing to synchronise, just flag it.
+  *static_cast<bool*>(static_cast<SERVICE_NOTIFYW*>(context)->pContext) = true;
+}
+}  // namespace
+
+NotifyThread::NotifyThread() : mCancelEvent(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
+
+NotifyThread::~NotifyThread() {
+  if (mThread.joinable()) mThread.detach();  // not reached: Join() runs on every path first
+  if (mCancelEvent) CloseHandle(mCancelEvent);
+}
+
+void NotifyThread::Cancel() {
+  if (mCancelEvent) SetEvent(mCancelEvent);
+}
+
+void NotifyThread::Join() {
+  if (mThread.joinable() && mThread.get_id() != std::this_thread::get_id()) mThread.join();
+}
+
+void NotifyThread::StartThread(std::shared_ptr<NotifyThread> keepAlive) {
+  mThread = std::thread([self = std::move(keepAlive)] {
+    try {
+      if (!self->mCancelEvent) ThrowLastError("CreateEventW");
+      self->Body();
+    } catch (const Win32Exception& e) {
+      self->failed = true;
+      self->failure = e.failure;
+    } catch (...) {
+      self->failed = true;
+      self->failure = Win32Failure{ERROR_INTERNAL_ERROR, "scm-native"};
+    }
+    self->Finish();
+  });
+}
+
+NotifyThread::Wake NotifyThread::NotifyOnce(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify, DWORD timeoutMs) {
+  mFired = false;
+  notify = SERVICE_NOTIFYW{};
+  notify.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
+  notify.pfnNotifyCallback = OnNotify;
+  notify.pContext = &mFired;
+  DWORD error = NotifyServiceStatusChangeW(handle, mask, &notify);
+  if (error != ERROR_SUCCESS) ThrowWin32(error, "NotifyServiceStatusChangeW");
+  DWORD deadline = timeoutMs == INFINITE ? 0 : GetTickCount() + timeoutMs;
+  for (;;) {
+    DWORD wait = timeoutMs;
+    if (timeoutMs != INFINITE) {
+      DWORD now = GetTickCount();
+      wait = static_cast<LONG>(deadline - now) > 0 ? deadline - now : 0;
+    }
+    DWORD result = WaitForSingleObjectEx(mCancelEvent, wait, TRUE);
+    if (result == WAIT_OBJECT_0) return Wake::Cancelled;
+    if (result == WAIT_TIMEOUT) return Wake::TimedOut;
+    if (result != WAIT_IO_COMPLETION) ThrowLastError("WaitForSingleObjectEx");
+    if (mFired) break;  // another APC woke us: keep waiting for ours
+  }
+  if (notify.dwNotificationStatus != ERROR_SUCCESS) ThrowWin32(notify.dwNotificationStatus, "NotifyServiceStatusChangeW");
+  return Wake::Notified;
+}
+
+void NotifyRegistry::Add(const std::shared_ptr<NotifyThread>& thread) {
+  std::lock_guard<std::mutex> lock(mMutex);
+  mActive.insert(thread);
+}
+
+void NotifyRegistry::Remove(const std::shared_ptr<NotifyThread>& thread) {
+  std::lock_guard<std::mutex> lock(mMutex);
+  mActive.erase(thread);
+}
+
+void NotifyRegistry::CancelAndJoinAll() {
+  std::set<std::shared_ptr<NotifyThread>> threads;
+  {
+    std::lock_guard<std::mutex> lock(mMutex);
+    threads = mActive;
+  }
+  for (const auto& t : threads) t->Cancel();
+  for (const auto& t : threads) t->Join();
+}
+
+std::shared_ptr<NotifyRegistry> NotifiersOf(Napi::Env env) { return env.GetInstanceData<AddonData>()->notifiers; }
+
+void InitNotifyRegistry(Napi::Env env) {
+  auto* data = new AddonData();
+  env.SetInstanceData<AddonData>(data);
+  // The hook keeps its own reference: it may run after the instance data is gone.
+  auto* hookRef = new std::shared_ptr<NotifyRegistry>(data->notifiers);
+  napi_add_env_cleanup_hook(
+      env,
+      [](void* arg) {
+        auto* ref = static_cast<std::shared_ptr<NotifyRegistry>*>(arg);
+        (*ref)->CancelAndJoinAll();
+        delete ref;
+      },
+      hookRef);
+}

@@ -1,0 +1,88 @@
+// The dedicated threads behind waits and watchers. NotifyServiceStatusChangeW delivers its
+// notification as an APC to the thread that registered it, so that thread must sit in an
+// alertable wait: never the event loop, and not a libuv pool thread either (a wait may last
+// forever). Each such thread is cancellable through an event and joined at environment teardown.
+#pragma once
+#include <napi.h>
+#include <windows.h>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include "sc_handle.h"
+#include "win32_error.h"
+
+class NotifyThread {
+ public:
+  NotifyThread(const NotifyThread&) = delete;
+  NotifyThread& operator=(const NotifyThread&) = delete;
+  virtual ~NotifyThread();
+
+  // Any thread: wakes the thread, which then ends.
+  void Cancel();
+  // Main thread: waits for the thread to end (promptly after Cancel()).
+  void Join();
+
+ protected:
+  NotifyThread();
+  // Runs Body() then Finish() on a new thread; `keepAlive` holds the object while it runs.
+  void StartThread(std::shared_ptr<NotifyThread> keepAlive);
+  // On the thread: the work. Throws Win32Exception on failure (recorded in `failure`).
+  virtual void Body() = 0;
+  // On the thread, after Body(): hands the outcome to JS.
+  virtual void Finish() = 0;
+
+  enum class Wake { Notified, Cancelled, TimedOut };
+  // Registers one notification on `handle` and waits for it, Cancel(), or `timeoutMs`
+  // (INFINITE allowed). `notify` must stay alive until the handle is closed (see NotifyHandle).
+  Wake NotifyOnce(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify, DWORD timeoutMs);
+
+  bool failed = false;
+  Win32Failure failure;
+
+ private:
+  // Set by the notification APC. A member, not a local: a registration cancelled by timeout or
+  // Cancel() can still fire while the handle is being closed, and must find it alive.
+  bool mFired = false;
+  HANDLE mCancelEvent;
+  std::thread mThread;
+};
+
+// A handle notifications were registered on. Closing it cancels a pending registration; an APC
+// already queued runs in the SleepEx that follows, while the SERVICE_NOTIFYW it points to is
+// still alive. Declare it after the SERVICE_NOTIFYW so it is destroyed first.
+class NotifyHandle {
+ public:
+  explicit NotifyHandle(ScHandle handle) : mHandle(std::move(handle)) {}
+  ~NotifyHandle() {
+    mHandle.Reset();
+    SleepEx(0, TRUE);
+  }
+  SC_HANDLE Get() const { return mHandle.Get(); }
+
+ private:
+  ScHandle mHandle;
+};
+
+// Per-environment set of running notify threads: an environment that exits (the process, or a
+// worker thread) cancels and joins every one of them before its memory goes away.
+class NotifyRegistry {
+ public:
+  void Add(const std::shared_ptr<NotifyThread>& thread);
+  void Remove(const std::shared_ptr<NotifyThread>& thread);
+  void CancelAndJoinAll();
+
+ private:
+  std::mutex mMutex;
+  std::set<std::shared_ptr<NotifyThread>> mActive;
+};
+
+// The addon's per-environment data.
+struct AddonData {
+  std::shared_ptr<NotifyRegistry> notifiers = std::make_shared<NotifyRegistry>();
+};
+
+std::shared_ptr<NotifyRegistry> NotifiersOf(Napi::Env env);
+
+// Registers the instance data and the teardown hook; called once from module init.
+void InitNotifyRegistry(Napi::Env env);
