@@ -20,6 +20,22 @@ export type { DependentStatusOptions, MultipleStatusOptions } from './services/q
 export { createService, deleteService } from './services/lifecycle';
 export type { CreateServiceOptions, ServiceCommand } from './services/lifecycle';
 export {
+  CONFIGURATION_FIELDS, getServiceConfiguration, getServiceConfigurationSync, setServiceConfiguration,
+} from './services/configuration';
+export type {
+  ConfigurationField, GetConfigurationOptions, ServiceConfiguration, ServiceConfigurationChanges,
+} from './services/configuration';
+export { FAILURE_ACTION_TYPES, INFINITE_RESET_PERIOD, LAUNCH_PROTECTED, SID_TYPES } from './services/config2';
+export type {
+  FailureAction, FailureActions, FailureActionType, LaunchProtected, OptionalSettings, OptionalSettingsRecord, SidType,
+} from './services/config2';
+export { TRIGGER_ACTIONS, TRIGGER_DATA_TYPES, TRIGGER_SUBTYPES, TRIGGER_TYPES } from './services/triggers';
+export type {
+  ServiceTrigger, ServiceTriggerRecord, TriggerAction, TriggerDataItem, TriggerDataType, TriggerSubtype, TriggerType,
+} from './services/triggers';
+export { getServiceSecurity, setServiceSecurity } from './services/security';
+export type { GetSecurityOptions, SetSecurityOptions } from './services/security';
+export {
   continueService, controlService, interrogateService, pauseService, startService, stopService, waitForServiceState,
 } from './services/control';
 export { ServiceWatcher, ServicesWatcher, watchService, watchServices } from './services/watch';

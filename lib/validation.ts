@@ -97,3 +97,27 @@ export function checkToken<T extends string>(value: unknown, what: string, table
   if (!keys.includes(value)) throw new RangeError(`${what} must be one of ${keys.join(', ')}; got '${value}'`);
   return value as T;
 }
+
+/**
+ * A token from a fixed table, or the raw number (an unsigned 32-bit integer) for values the table
+ * does not name: what the query functions return for values Windows adds later. @internal
+ */
+export function checkTokenOrNumber<T extends string>(value: unknown, what: string, table: Readonly<Record<T, number>>): T | number {
+  if (typeof value === 'number') return checkInteger(value, what, 0, 0xffffffff);
+  if (typeof value !== 'string') {
+    throw new TypeError(`${what} must be one of ${Object.keys(table).join(', ')} or a number; got ${describe(value)}`);
+  }
+  return checkToken(value, what, table);
+}
+
+/** The number of a token-or-number value. @internal */
+export function tokenValue<T extends string>(value: T | number, table: Readonly<Record<T, number>>): number {
+  return typeof value === 'number' ? value : table[value];
+}
+
+/** A plain object whose keys all come from `allowed` (catches misspelt option names). @internal */
+export function checkKnownKeys(value: object, what: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new RangeError(`${what} has an unknown field '${key}'; valid fields: ${allowed.join(', ')}`);
+  }
+}

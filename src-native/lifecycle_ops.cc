@@ -1,25 +1,24 @@
 // Creating and deleting services.
 #include "args.h"
+#include "config2.h"
+#include "js_values.h"
 #include "operations.h"
+#include "privilege.h"
 #include "scm_access.h"
 
 namespace {
 
-// Overwrites a secret in place before its memory is released.
-void Wipe(OptionalWide& secret) {
-  if (secret && !secret->empty()) SecureZeroMemory(secret->data(), secret->size() * sizeof(wchar_t));
-  secret.reset();
-}
-
-// CreateServiceW, then the description (ChangeServiceConfig2W). If a follow-up step fails the
-// half-created service is deleted again, so a failed create leaves nothing behind.
+// CreateServiceW, then the optional levels (description, failure actions, triggers...) with
+// ChangeServiceConfig2W. If a follow-up step fails the half-created service is deleted again, so a
+// failed create leaves nothing behind.
 class CreateServiceOp {
  public:
   explicit CreateServiceOp(const Napi::CallbackInfo& info) {
     const char* usage =
         "createService(system, database, name, displayName, serviceType, startType, errorControl, binaryPath, "
-        "loadOrderGroup, dependencies, account, password, description)";
+        "loadOrderGroup, dependencies, account, password, levels)";
     Args args(info, usage);
+    JsValues js(info.Env(), usage);
     mTarget = ReadServiceTarget(info, usage);
     mDisplayName = args.OptString(3);
     mServiceType = args.Uint32(4);
@@ -31,27 +30,26 @@ class CreateServiceOp {
     if (dependencies) mDependencies = BuildMultiSz(*dependencies);
     mAccount = args.OptString(10);
     mPassword = args.OptString(11);
-    mDescription = args.OptString(12);
+    mLevels = ReadConfig2Changes(js, info[12], "argument 12");
   }
   CreateServiceOp(CreateServiceOp&&) = default;
-  ~CreateServiceOp() { Wipe(mPassword); }
+  ~CreateServiceOp() { WipeSecret(mPassword); }
 
   void Execute() {
+    ScopedPrivilege shutdown(Config2NeedsShutdownPrivilege(mLevels) ? SE_SHUTDOWN_NAME : nullptr);
     ScHandle manager = OpenManager(mTarget.system, mTarget.database, SC_MANAGER_CREATE_SERVICE);
     ScHandle service(CreateServiceW(manager.Get(), mTarget.name.c_str(), PtrOrNull(mDisplayName),
-                                    SERVICE_CHANGE_CONFIG | DELETE, mServiceType, mStartType, mErrorControl,
-                                    mBinaryPath.c_str(), PtrOrNull(mLoadOrderGroup), nullptr,
+                                    SERVICE_CHANGE_CONFIG | DELETE | Config2Access(mLevels), mServiceType,
+                                    mStartType, mErrorControl, mBinaryPath.c_str(), PtrOrNull(mLoadOrderGroup), nullptr,
                                     PtrOrNull(mDependencies), PtrOrNull(mAccount), PtrOrNull(mPassword)));
     DWORD createError = service ? ERROR_SUCCESS : GetLastError();
-    Wipe(mPassword);
+    WipeSecret(mPassword);
     if (!service) ThrowWin32(createError, "CreateServiceW");
-    if (mDescription) {
-      SERVICE_DESCRIPTIONW description{const_cast<wchar_t*>(mDescription->c_str())};
-      if (!ChangeServiceConfig2W(service.Get(), SERVICE_CONFIG_DESCRIPTION, &description)) {
-        DWORD error = GetLastError();
-        DeleteService(service.Get());
-        ThrowWin32(error, "ChangeServiceConfig2W");
-      }
+    try {
+      ApplyConfig2(service.Get(), mLevels);
+    } catch (const Win32Exception&) {
+      DeleteService(service.Get());  // the original failure is what the caller needs to see
+      throw;
     }
   }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
@@ -67,7 +65,7 @@ class CreateServiceOp {
   OptionalWide mDependencies;
   OptionalWide mAccount;
   OptionalWide mPassword;
-  OptionalWide mDescription;
+  std::vector<Config2Change> mLevels;
 };
 
 // DeleteService marks the service for deletion; the SCM removes it once it is stopped and every

@@ -18,6 +18,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterServiceDispatcher(env, exports);
   RegisterProcessInfo(env, exports);
   RegisterEventLog(env, exports);
+  RegisterConfigOps(env, exports);
+  RegisterSecurityOps(env, exports);
   return exports;
 }
 

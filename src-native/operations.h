@@ -12,3 +12,5 @@ void RegisterCommandLine(Napi::Env env, Napi::Object exports);
 void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports);
 void RegisterProcessInfo(Napi::Env env, Napi::Object exports);
 void RegisterEventLog(Napi::Env env, Napi::Object exports);
+void RegisterConfigOps(Napi::Env env, Napi::Object exports);
+void RegisterSecurityOps(Napi::Env env, Napi::Object exports);

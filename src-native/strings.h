@@ -20,3 +20,9 @@ std::wstring BuildMultiSz(const std::vector<std::wstring>& items);
 // A wide string that may be absent (JS null/undefined): Win32 wants nullptr for "not given".
 using OptionalWide = std::optional<std::wstring>;
 inline const wchar_t* PtrOrNull(const OptionalWide& value) { return value ? value->c_str() : nullptr; }
+
+// Overwrites a secret (a password) in place before its memory is released.
+inline void WipeSecret(OptionalWide& secret) {
+  if (secret && !secret->empty()) SecureZeroMemory(secret->data(), secret->size() * sizeof(wchar_t));
+  secret.reset();
+}

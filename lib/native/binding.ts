@@ -27,6 +27,67 @@ export interface RawWaitResult {
   status: RawStatus | null;
 }
 
+/** QUERY_SERVICE_CONFIGW. @internal */
+export interface RawCoreConfig {
+  serviceType: number;
+  startType: number;
+  errorControl: number;
+  binaryPath: string | null;
+  loadOrderGroup: string | null;
+  tagId: number;
+  dependencies: string[];
+  account: string | null;
+  displayName: string | null;
+}
+
+/** What queryConfig returns: the core configuration when asked, and each level it could read, by level number. @internal */
+export interface RawConfigResult {
+  core?: RawCoreConfig;
+  levels: Record<number, unknown>;
+}
+
+/** ChangeServiceConfigW arguments; null leaves a value unchanged. @internal */
+export interface RawCoreChanges {
+  serviceType: number | null;
+  interactive: boolean | null;
+  startType: number | null;
+  errorControl: number | null;
+  binaryPath: string | null;
+  loadOrderGroup: string | null;
+  dependencies: string[] | null;
+  account: string | null;
+  password: string | null;
+  displayName: string | null;
+}
+
+/** One ChangeServiceConfig2W level (see src-native/config2.h for the value of each level). @internal */
+export interface RawConfig2Change {
+  level: number;
+  value: unknown;
+}
+
+/** SERVICE_FAILURE_ACTIONSW; null strings / actions mean "unchanged" when writing, "unset" when read. @internal */
+export interface RawFailureActions {
+  resetPeriod: number;
+  rebootMessage: string | null;
+  command: string | null;
+  actions: { type: number; delay: number }[] | null;
+}
+
+/** SERVICE_TRIGGER_SPECIFIC_DATA_ITEM. @internal */
+export interface RawTriggerData {
+  type: number;
+  bytes: Uint8Array;
+}
+
+/** SERVICE_TRIGGER: the subtype is a GUID's 16 bytes in memory order. @internal */
+export interface RawTrigger {
+  type: number;
+  action: number;
+  subtype: Uint8Array | null;
+  data: RawTriggerData[];
+}
+
 type Db = string | null;
 type Sys = string | null;
 
@@ -41,7 +102,7 @@ export interface NativeBinding {
   createService(
     system: Sys, database: Db, name: string, displayName: string | null, serviceType: number, startType: number,
     errorControl: number, binaryPath: string, loadOrderGroup: string | null, dependencies: string[] | null,
-    account: string | null, password: string | null, description: string | null,
+    account: string | null, password: string | null, levels: RawConfig2Change[],
   ): Promise<void>;
   deleteService(system: Sys, database: Db, name: string): Promise<void>;
   startService(system: Sys, database: Db, name: string, args: string[]): Promise<void>;
@@ -69,6 +130,11 @@ export interface NativeBinding {
   installEventSource(system: Sys, log: string, source: string, messageFile: string, typesSupported: number): Promise<void>;
   removeEventSource(system: Sys, log: string, source: string): Promise<void>;
   reportEvent(system: Sys, source: string, type: number, category: number, eventId: number, strings: string[]): Promise<void>;
+  queryConfig(system: Sys, database: Db, name: string, wantCore: boolean, levels: number[], skipUnsupported: boolean): Promise<RawConfigResult>;
+  queryConfigSync(system: Sys, database: Db, name: string, wantCore: boolean, levels: number[], skipUnsupported: boolean): RawConfigResult;
+  changeConfig(system: Sys, database: Db, name: string, core: RawCoreChanges | null, levels: RawConfig2Change[]): Promise<void>;
+  querySecurity(system: Sys, database: Db, name: string, parts: number): Promise<string>;
+  setSecurity(system: Sys, database: Db, name: string, sddl: string, parts: number): Promise<void>;
 }
 
 /** What a watcher thread reports. @internal */

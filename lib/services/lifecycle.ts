@@ -6,14 +6,19 @@ import {
   checkStringArray, checkToken,
 } from '../validation';
 import type { StandardOptions } from '../validation';
+import { encodeOptionalSettings } from './config2';
+import type { OptionalSettings } from './config2';
 import { ERROR_CONTROLS, SERVICE_INTERACTIVE_PROCESS, SERVICE_TYPES, START_TYPES } from './tokens';
 import type { ErrorControl, ServiceType, StartType } from './tokens';
 
 /** The program a service runs: a raw command line, or a path and arguments to be quoted. */
 export type ServiceCommand = string | { path: string; args?: string[] };
 
-/** Options of {@link createService} (twapi `create_service` options, camelCase). */
-export interface CreateServiceOptions extends StandardOptions {
+/**
+ * Options of {@link createService} (twapi `create_service` options, camelCase), including the
+ * optional settings {@link setServiceConfiguration} also takes (failure actions, triggers...).
+ */
+export interface CreateServiceOptions extends StandardOptions, OptionalSettings {
   /** Name shown by `net start` and the Services console; the internal name when omitted. */
   displayName?: string;
   /** Default `win32_own_process`. */
@@ -32,14 +37,20 @@ export interface CreateServiceOptions extends StandardOptions {
   account?: string;
   /** Password of `account`. Never echoed in an error, a log or a stack. */
   password?: string;
-  /** Description shown in the Services console (ChangeServiceConfig2W). */
-  description?: string;
 }
 
 const DRIVER_TYPES: ReadonlySet<ServiceType> = new Set(['kernel_driver', 'file_system_driver', 'adapter', 'recognizer_driver']);
+const SERVICE_WIN32 = 0x30;
+const SERVICE_DRIVER_BITS = 0x0f;
+
+/** Whether a type token or dwServiceType value is a driver's (no Win32 service bit). @internal */
+export function isDriverType(serviceType: ServiceType | number): boolean {
+  if (typeof serviceType === 'string') return DRIVER_TYPES.has(serviceType);
+  return (serviceType & SERVICE_DRIVER_BITS) !== 0 && (serviceType & SERVICE_WIN32) === 0;
+}
 
 /** The binary path for the SCM: quoted for Win32 services, verbatim for drivers. @internal */
-export function binaryPathFor(command: unknown, serviceType: ServiceType): string {
+export function binaryPathFor(command: unknown, serviceType: ServiceType | number): string {
   if (typeof command === 'string') return checkString(command, 'command');
   if (command === null || typeof command !== 'object' || Array.isArray(command)) {
     throw new TypeError('command must be a command-line string or { path, args }');
@@ -49,8 +60,8 @@ export function binaryPathFor(command: unknown, serviceType: ServiceType): strin
   // Empty arguments are legitimate: quoteCommandLine writes them as "".
   const list = checkStringArray(args, 'command.args', (item, label) => checkString(item, label, { allowEmpty: true }));
   // A driver's image path is never quoted (the kernel loader does not parse quotes) and takes no arguments.
-  if (DRIVER_TYPES.has(serviceType)) {
-    if (list.length > 0) throw new RangeError(`a ${serviceType} takes no command arguments`);
+  if (isDriverType(serviceType)) {
+    if (list.length > 0) throw new RangeError(`a ${typeof serviceType === 'string' ? serviceType : 'driver'} takes no command arguments`);
     return program;
   }
   return quoteCommandLine([program, ...list]);
@@ -60,8 +71,11 @@ export function binaryPathFor(command: unknown, serviceType: ServiceType): strin
  * Creates a service (twapi `create_service`). `command` is either a raw command line, stored as
  * given, or `{ path, args }`, quoted so that CommandLineToArgvW gives back exactly
  * `[path, ...args]`. Defaults: own process, auto start, normal error control, LocalSystem.
- * If setting the description fails, the new service is deleted again.
- * Wraps CreateServiceW + ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION).
+ * The optional settings (description, failureActions, failureActionsOnNonCrashFailures,
+ * delayedAutoStart, sidType, requiredPrivileges, preshutdownTimeout, triggers, launchProtected)
+ * are applied right after creation; if one fails, the new service is deleted again and the call
+ * rejects with that failure, so a failed create leaves nothing behind.
+ * Wraps CreateServiceW + ChangeServiceConfig2W (+ DeleteService on a failed follow-up step).
  */
 export async function createService(name: string, command: ServiceCommand, options?: CreateServiceOptions): Promise<void> {
   const serviceName = checkServiceName(name, 'name');
@@ -76,7 +90,7 @@ export async function createService(name: string, command: ServiceCommand, optio
   const dependencies = opts.dependencies === undefined ? null : checkStringArray(opts.dependencies, 'options.dependencies');
   const account = checkOptionalString(opts.account, 'options.account');
   const password = checkOptionalString(opts.password, 'options.password', { allowEmpty: true });
-  const description = checkOptionalString(opts.description, 'options.description', { allowEmpty: true });
+  const levels = encodeOptionalSettings(opts as Record<string, unknown>, 'options.');
   const binaryPath = binaryPathFor(command, serviceType);
 
   if ((startType === 'boot_start' || startType === 'system_start') && !DRIVER_TYPES.has(serviceType)) {
@@ -93,7 +107,7 @@ export async function createService(name: string, command: ServiceCommand, optio
   const typeBits = SERVICE_TYPES[serviceType] | (interactive ? SERVICE_INTERACTIVE_PROCESS : 0);
   await callAsync({ service: serviceName, system: std.system }, (b) =>
     b.createService(std.system, std.database, serviceName, displayName, typeBits, START_TYPES[startType],
-      ERROR_CONTROLS[errorControl], binaryPath, loadOrderGroup, dependencies, account, password, description));
+      ERROR_CONTROLS[errorControl], binaryPath, loadOrderGroup, dependencies, account, password, levels));
 }
 
 /**

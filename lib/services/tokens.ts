@@ -115,3 +115,11 @@ export function acceptedControlTokens(mask: number): string[] {
 export function notifyBit(state: ServiceState): number {
   return 1 << (SERVICE_STATES[state] - 1);
 }
+
+/** The token a table gives `value`, or `value` itself when the table has none. @internal */
+export function tokenOrNumber<T extends string>(table: Readonly<Record<T, number>>, value: number): T | number {
+  for (const [token, number] of Object.entries(table) as [T, number][]) {
+    if (number === value) return token;
+  }
+  return value;
+}
