@@ -63,6 +63,27 @@ NotifyThread::Wake NotifyThread::NotifyOnce(SC_HANDLE handle, DWORD mask, SERVIC
   return Wake::Notified;
 }
 
+void NotifyThread::Launch(Napi::Env env, const std::shared_ptr<NotifyThread>& self) {
+  self->mSelf = self;
+  self->mRegistry = NotifiersOf(env);
+  self->mRegistry->Add(self);
+  self->StartThread(self);
+}
+
+void NotifyThread::Finalize(NotifyThread* thread) {
+  thread->Cancel();
+  thread->Join();
+  std::shared_ptr<NotifyThread> self = std::move(thread->mSelf);
+  self->mRegistry->Remove(self);
+}
+
+Napi::Function NotifyThread::CancelFunction(Napi::Env env, std::weak_ptr<NotifyThread> thread) {
+  return Napi::Function::New(env, [thread](const Napi::CallbackInfo& info) {
+    if (auto t = thread.lock()) t->Cancel();
+    return info.Env().Undefined();
+  });
+}
+
 void NotifyRegistry::Add(const std::shared_ptr<NotifyThread>& thread) {
   std::lock_guard<std::mutex> lock(mMutex);
   mActive.insert(thread);

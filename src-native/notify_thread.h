@@ -12,6 +12,8 @@
 #include "sc_handle.h"
 #include "win32_error.h"
 
+class NotifyRegistry;
+
 class NotifyThread {
  public:
   NotifyThread(const NotifyThread&) = delete;
@@ -22,6 +24,16 @@ class NotifyThread {
   void Cancel();
   // Main thread: waits for the thread to end (promptly after Cancel()).
   void Join();
+
+  // Main thread: registers `self` with the environment's registry (so teardown cancels and joins
+  // it) and starts its thread. `self` stays referenced until Finalize().
+  static void Launch(Napi::Env env, const std::shared_ptr<NotifyThread>& self);
+  // Main thread, from the finalizer of the thread's function: cancels (at environment teardown
+  // Node may finalize the function before the cleanup hook has run), joins, and drops the
+  // references Launch() took.
+  static void Finalize(NotifyThread* thread);
+  // A JS function that cancels the thread, if it still exists.
+  static Napi::Function CancelFunction(Napi::Env env, std::weak_ptr<NotifyThread> thread);
 
  protected:
   NotifyThread();
@@ -46,6 +58,8 @@ class NotifyThread {
   bool mFired = false;
   HANDLE mCancelEvent;
   std::thread mThread;
+  std::shared_ptr<NotifyThread> mSelf;
+  std::shared_ptr<NotifyRegistry> mRegistry;
 };
 
 // A handle notifications were registered on. Closing it cancels a pending registration; an APC

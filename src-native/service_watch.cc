@@ -104,8 +104,6 @@ class ServiceWatcher : public NotifyThread {
   std::optional<std::wstring> mService;
   SERVICE_NOTIFYW mNotify{};
   WatchTsfn mTsfn;
-  std::shared_ptr<ServiceWatcher> mSelf;  // held from Start() until the TSFN is finalized
-  std::shared_ptr<NotifyRegistry> mRegistry;
   friend void DeliverWatchEvent(Napi::Env, Napi::Function, ServiceWatcher*, WatchEvent*);
 };
 
@@ -147,26 +145,13 @@ Napi::Value ServiceWatcher::Start(const Napi::CallbackInfo& info) {
 
   auto watcher = std::make_shared<ServiceWatcher>(manager.system, manager.database,
                                                   name ? std::optional<std::wstring>(*name) : std::nullopt);
-  watcher->mSelf = watcher;
-  watcher->mRegistry = NotifiersOf(env);
   watcher->mTsfn = WatchTsfn::New(env, onEvent, "scm-native:watchService", 0, 1, watcher.get(),
-                                  [](Napi::Env, void*, ServiceWatcher* w) {
-                                    // At environment teardown Node may finalize the function before our cleanup hook
-                                    // has cancelled the thread: cancel first, or this join would wait forever.
-                                    w->Cancel();
-                                    w->Join();
-                                    auto self = std::move(w->mSelf);
-                                    self->mRegistry->Remove(self);
-                                  });
-  watcher->mRegistry->Add(watcher);
-  watcher->StartThread(watcher);
+                                  [](Napi::Env, void*, ServiceWatcher* w) { NotifyThread::Finalize(w); });
+  Launch(env, watcher);
 
   Napi::Object handle = Napi::Object::New(env);
   std::weak_ptr<ServiceWatcher> weak = watcher;
-  handle.Set("close", Napi::Function::New(env, [weak](const Napi::CallbackInfo& cb) {
-               if (auto w = weak.lock()) w->Cancel();
-               return cb.Env().Undefined();
-             }));
+  handle.Set("close", CancelFunction(env, watcher));
   // ref/unref decide whether this watcher keeps the event loop alive (main thread only).
   handle.Set("ref", Napi::Function::New(env, [weak](const Napi::CallbackInfo& cb) {
                if (auto w = weak.lock()) w->mTsfn.Ref(cb.Env());

@@ -6,6 +6,27 @@
 
 namespace {
 
+// One service of an enumeration. A service created without a display name has none under Wine
+// (a null pointer): Windows shows the key name in that case, and so do we.
+struct Entry {
+  Entry(const wchar_t* serviceName, const wchar_t* display, const SERVICE_STATUS_PROCESS& s)
+      : name(serviceName), displayName(display ? display : serviceName), status(s) {}
+  std::wstring name;
+  std::wstring displayName;
+  SERVICE_STATUS_PROCESS status;
+};
+
+Napi::Array EntriesToJs(Napi::Env env, const std::vector<Entry>& entries) {
+  Napi::Array out = Napi::Array::New(env, entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Napi::Object item = StatusToJs(env, entries[i].status);
+    item.Set("name", WideToJs(env, entries[i].name.c_str()));
+    item.Set("displayName", WideToJs(env, entries[i].displayName.c_str()));
+    out.Set(static_cast<uint32_t>(i), item);
+  }
+  return out;
+}
+
 class QueryStatusOp {
  public:
   explicit QueryStatusOp(const Napi::CallbackInfo& info)
@@ -46,10 +67,7 @@ class EnumStatusOp {
       if (!ok && error != ERROR_MORE_DATA) ThrowWin32(error, "EnumServicesStatusExW");
       auto* entries = reinterpret_cast<ENUM_SERVICE_STATUS_PROCESSW*>(buffer.data());
       for (DWORD i = 0; i < returned; ++i) {
-        // A service created without a display name has none under Wine (a null pointer): Windows
-        // shows the key name in that case, and so do we.
-        const wchar_t* display = entries[i].lpDisplayName ? entries[i].lpDisplayName : entries[i].lpServiceName;
-        mEntries.push_back(Entry{entries[i].lpServiceName, display, entries[i].ServiceStatusProcess});
+        mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName, entries[i].ServiceStatusProcess);
       }
       if (ok) break;
       // ERROR_MORE_DATA: grow to what the SCM asked for; if nothing fit and it asks for no more
@@ -58,23 +76,9 @@ class EnumStatusOp {
       if (needed > buffer.size()) buffer.assign(needed, 0);
     }
   }
-  Napi::Value Result(Napi::Env env) {
-    Napi::Array out = Napi::Array::New(env, mEntries.size());
-    for (size_t i = 0; i < mEntries.size(); ++i) {
-      Napi::Object item = StatusToJs(env, mEntries[i].status);
-      item.Set("name", WideToJs(env, mEntries[i].name.c_str()));
-      item.Set("displayName", WideToJs(env, mEntries[i].displayName.c_str()));
-      out.Set(static_cast<uint32_t>(i), item);
-    }
-    return out;
-  }
+  Napi::Value Result(Napi::Env env) { return EntriesToJs(env, mEntries); }
 
  private:
-  struct Entry {
-    std::wstring name;
-    std::wstring displayName;
-    SERVICE_STATUS_PROCESS status;
-  };
   ManagerTarget mManager;
   DWORD mTypeMask = 0;
   DWORD mStateMask = 0;
@@ -159,11 +163,10 @@ class EnumDependentsOp {
         auto* entries = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
         for (DWORD i = 0; i < returned; ++i) {
           const SERVICE_STATUS& st = entries[i].ServiceStatus;
-          mEntries.push_back(Entry{entries[i].lpServiceName,
-                                   entries[i].lpDisplayName ? entries[i].lpDisplayName : entries[i].lpServiceName,
-                                   SERVICE_STATUS_PROCESS{st.dwServiceType, st.dwCurrentState, st.dwControlsAccepted,
-                                                          st.dwWin32ExitCode, st.dwServiceSpecificExitCode,
-                                                          st.dwCheckPoint, st.dwWaitHint, 0, 0}});
+          mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName,
+                                SERVICE_STATUS_PROCESS{st.dwServiceType, st.dwCurrentState, st.dwControlsAccepted,
+                                                       st.dwWin32ExitCode, st.dwServiceSpecificExitCode,
+                                                       st.dwCheckPoint, st.dwWaitHint, 0, 0});
         }
         return;
       }
@@ -173,23 +176,9 @@ class EnumDependentsOp {
     }
     ThrowWin32(ERROR_MORE_DATA, "EnumDependentServicesW");
   }
-  Napi::Value Result(Napi::Env env) {
-    Napi::Array out = Napi::Array::New(env, mEntries.size());
-    for (size_t i = 0; i < mEntries.size(); ++i) {
-      Napi::Object item = StatusToJs(env, mEntries[i].status);
-      item.Set("name", WideToJs(env, mEntries[i].name.c_str()));
-      item.Set("displayName", WideToJs(env, mEntries[i].displayName.c_str()));
-      out.Set(static_cast<uint32_t>(i), item);
-    }
-    return out;
-  }
+  Napi::Value Result(Napi::Env env) { return EntriesToJs(env, mEntries); }
 
  private:
-  struct Entry {
-    std::wstring name;
-    std::wstring displayName;
-    SERVICE_STATUS_PROCESS status;
-  };
   ServiceTarget mTarget;
   DWORD mStateMask = SERVICE_STATE_ALL;
   std::vector<Entry> mEntries;

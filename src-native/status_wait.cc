@@ -88,8 +88,6 @@ class StatusWaiter : public NotifyThread {
   SERVICE_STATUS_PROCESS mStatus{};
   bool mHasStatus = false;
   Outcome mOutcome = Outcome::TimedOut;
-  std::shared_ptr<StatusWaiter> mSelf;  // held from Start() until the TSFN is finalized
-  std::shared_ptr<NotifyRegistry> mRegistry;
 };
 
 const char* OutcomeName(StatusWaiter::Outcome outcome) {
@@ -127,29 +125,14 @@ Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
   double timeout = args.Number(4);
 
   auto waiter = std::make_shared<StatusWaiter>(std::move(target), mask, timeout, env);
-  waiter->mSelf = waiter;
-  waiter->mRegistry = NotifiersOf(env);
-  // Ref'd: a pending wait keeps the process alive, like a timer. The finalizer (main thread)
-  // runs once the thread has released the function: join it and drop the last references.
+  // Ref'd: a pending wait keeps the process alive, like a timer.
   waiter->mTsfn = WaitTsfn::New(env, "scm-native:waitForStatus", 0, 1, waiter.get(),
-                                [](Napi::Env, void*, StatusWaiter* w) {
-                                  // At environment teardown Node may finalize the function before our cleanup hook
-                                  // has cancelled the thread: cancel first, or this join would wait forever.
-                                  w->Cancel();
-                                  w->Join();
-                                  auto self = std::move(w->mSelf);
-                                  self->mRegistry->Remove(self);
-                                });
-  waiter->mRegistry->Add(waiter);
-  waiter->StartThread(waiter);
+                                [](Napi::Env, void*, StatusWaiter* w) { NotifyThread::Finalize(w); });
+  Launch(env, waiter);
 
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("promise", waiter->mDeferred.Promise());
-  std::weak_ptr<StatusWaiter> weak = waiter;
-  handle.Set("cancel", Napi::Function::New(env, [weak](const Napi::CallbackInfo& cbInfo) {
-               if (auto w = weak.lock()) w->Cancel();
-               return cbInfo.Env().Undefined();
-             }));
+  handle.Set("cancel", CancelFunction(env, waiter));
   return handle;
 }
 

@@ -25,19 +25,34 @@ function notFound(name: string, system: string | null): ScmError {
   });
 }
 
+type ResolvedName = { name: string; displayName: string };
+
+async function resolve(name: unknown, options: unknown): Promise<ResolvedName | null> {
+  const q = prepareNameQuery(name, options);
+  return callAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name));
+}
+
+function resolveSync(name: unknown, options: unknown): ResolvedName | null {
+  const q = prepareNameQuery(name, options);
+  return callSync(q.context, (b) => b.resolveNameSync(q.system, q.database, q.name));
+}
+
+function found(result: ResolvedName | null, name: string, options: StandardOptions | undefined): ResolvedName {
+  if (!result) throw notFound(name, options?.system ?? null);
+  return result;
+}
+
 /**
  * Whether a service exists, by internal or display name (twapi `service_exists`).
  * Wraps GetServiceDisplayNameW / GetServiceKeyNameW.
  */
 export async function serviceExists(name: string, options?: StandardOptions): Promise<boolean> {
-  const q = prepareNameQuery(name, options);
-  return (await callAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name))) !== null;
+  return (await resolve(name, options)) !== null;
 }
 
 /** Synchronous {@link serviceExists}. Wraps GetServiceDisplayNameW / GetServiceKeyNameW. */
 export function serviceExistsSync(name: string, options?: StandardOptions): boolean {
-  const q = prepareNameQuery(name, options);
-  return callSync(q.context, (b) => b.resolveNameSync(q.system, q.database, q.name)) !== null;
+  return resolveSync(name, options) !== null;
 }
 
 /**
@@ -46,18 +61,12 @@ export function serviceExistsSync(name: string, options?: StandardOptions): bool
  * Wraps GetServiceKeyNameW / GetServiceDisplayNameW.
  */
 export async function getServiceInternalName(name: string, options?: StandardOptions): Promise<string> {
-  const q = prepareNameQuery(name, options);
-  const found = await callAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name));
-  if (!found) throw notFound(q.name, q.system);
-  return found.name;
+  return found(await resolve(name, options), name, options).name;
 }
 
 /** Synchronous {@link getServiceInternalName}. Wraps GetServiceKeyNameW / GetServiceDisplayNameW. */
 export function getServiceInternalNameSync(name: string, options?: StandardOptions): string {
-  const q = prepareNameQuery(name, options);
-  const found = callSync(q.context, (b) => b.resolveNameSync(q.system, q.database, q.name));
-  if (!found) throw notFound(q.name, q.system);
-  return found.name;
+  return found(resolveSync(name, options), name, options).name;
 }
 
 /**
@@ -65,18 +74,12 @@ export function getServiceInternalNameSync(name: string, options?: StandardOptio
  * Wraps GetServiceDisplayNameW / GetServiceKeyNameW.
  */
 export async function getServiceDisplayName(name: string, options?: StandardOptions): Promise<string> {
-  const q = prepareNameQuery(name, options);
-  const found = await callAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name));
-  if (!found) throw notFound(q.name, q.system);
-  return found.displayName;
+  return found(await resolve(name, options), name, options).displayName;
 }
 
 /** Synchronous {@link getServiceDisplayName}. Wraps GetServiceDisplayNameW / GetServiceKeyNameW. */
 export function getServiceDisplayNameSync(name: string, options?: StandardOptions): string {
-  const q = prepareNameQuery(name, options);
-  const found = callSync(q.context, (b) => b.resolveNameSync(q.system, q.database, q.name));
-  if (!found) throw notFound(q.name, q.system);
-  return found.displayName;
+  return found(resolveSync(name, options), name, options).displayName;
 }
 
 function prepareServiceQuery(name: unknown, options: unknown) {
