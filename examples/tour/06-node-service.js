@@ -8,17 +8,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { binding } = require('../../binding');
 
 const SCRIPT = path.join(__dirname, '..', 'services', 'hello-service.js');
 const WAIT_MS = 20000;
-
-// Pause, continue and user-defined controls go to the addon's raw ControlService until the public
-// pauseService/continueService arrive: this is the one place to switch over.
-const CONTROL_CODES = { pause: 2, continue: 3 };
-function sendControl(name, control) {
-  return binding.controlService(null, null, name, typeof control === 'number' ? control : CONTROL_CODES[control]);
-}
 
 /** An HTTP request to 127.0.0.1:<port><urlPath> (only ever this machine): resolves { status, body }. */
 function request(method, port, urlPath) {
@@ -148,23 +140,20 @@ module.exports = {
     t.check(answer.pid === pid && answer.startedBySCM === true, `answer from pid ${answer.pid} (startedBySCM ${answer.startedBySCM}), service pid ${pid}`);
 
     t.say();
-    t.say('Pause it (SERVICE_CONTROL_PAUSE; a public pauseService is coming), and it answers 503:');
-    await t.call(`await sendControl('${name}', 'pause')`, () => sendControl(name, 'pause'), { show: false });
-    const { value: paused } = await t.call(`await scm.waitForServiceState('${name}', 'paused', { timeout: 5000 })`,
-      () => scm.waitForServiceState(name, 'paused', { timeout: 5000 }), { show: false });
-    t.result(`{ outcome: '${paused.outcome}', status: { state: '${paused.status && paused.status.state}', ... } }`);
-    t.check(paused.outcome === 'reached', `pause ended with ${paused.outcome}`);
+    t.say('Pause it (SERVICE_CONTROL_PAUSE, waiting until it is paused), and it answers 503:');
+    const { value: paused } = await t.call(`await scm.pauseService('${name}', { wait: 5000 })`,
+      () => scm.pauseService(name, { wait: 5000 }));
+    t.check(paused === true, `${name} did not reach paused`);
     const { value: unavailable } = await t.call(`await httpGet('http://127.0.0.1:${port}/')`, () => httpGet(port));
     t.check(unavailable.status === 503, `a paused service answered ${unavailable.status}`);
 
     t.say();
     t.say('Continue it, then send the user-defined control 200 (codes 128-255 are the service\'s own):');
-    await t.call(`await sendControl('${name}', 'continue')`, () => sendControl(name, 'continue'), { show: false });
-    const { value: resumed } = await t.call(`await scm.waitForServiceState('${name}', 'running', { timeout: 5000 })`,
-      () => scm.waitForServiceState(name, 'running', { timeout: 5000 }), { show: false });
-    t.result(`{ outcome: '${resumed.outcome}', status: { state: '${resumed.status && resumed.status.state}', ... } }`);
-    t.check(resumed.outcome === 'reached', `continue ended with ${resumed.outcome}`);
-    await t.call(`await sendControl('${name}', 200)`, () => sendControl(name, 200), { show: false });
+    const { value: resumed } = await t.call(`await scm.continueService('${name}', { wait: 5000 })`,
+      () => scm.continueService(name, { wait: 5000 }));
+    t.check(resumed === true, `${name} did not return to running`);
+    const { value: controlled } = await t.call(`await scm.controlService('${name}', 200)`, () => scm.controlService(name, 200), { show: false });
+    t.result(`{ state: '${controlled.state}', ... }`);
     await waitForLog(logFile, /control 200: counter is now 1/);
     const { value: after } = await t.call(`await httpGet('http://127.0.0.1:${port}/')`, () => httpGet(port));
     const counted = JSON.parse(after.body);
