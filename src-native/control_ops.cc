@@ -1,5 +1,6 @@
 // Starting services and sending them controls.
 #include <optional>
+#include <string>
 #include <vector>
 #include "args.h"
 #include "operations.h"
@@ -88,7 +89,6 @@ class ControlServiceOp {
       mStatus = SERVICE_STATUS_PROCESS{status.dwServiceType, status.dwCurrentState, status.dwControlsAccepted,
                                        status.dwWin32ExitCode, status.dwServiceSpecificExitCode,
                                        status.dwCheckPoint, status.dwWaitHint, 0, 0};
-      // ControlService has no pid or flags; they stay 0 rather than costing another round trip.
     }
     if (!ok) {
       DWORD error = GetLastError();
@@ -101,6 +101,16 @@ class ControlServiceOp {
         if (mHasStatus) mStatus = current;
       }
       ThrowWin32(error, syscall);
+    }
+    // ControlService's SERVICE_STATUS has no pid or flags: read the full status (the handle has
+    // SERVICE_QUERY_STATUS), so callers such as interrogateService get the same record either way.
+    if (std::string(syscall) == "ControlService") {
+      SERVICE_STATUS_PROCESS full{};
+      DWORD needed = 0;
+      if (QueryServiceStatusEx(service.Get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&full), sizeof(full),
+                               &needed)) {
+        mStatus = full;
+      }
     }
     mHasStatus = true;
   }

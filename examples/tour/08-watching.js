@@ -111,10 +111,6 @@ async function watchLive(t, name) {
     () => scm.interrogateService(name), { show: false });
   t.result(`{ state: '${asked.state}', pid: ${asked.pid}, acceptedControls: [${asked.acceptedControls.map((c) => `'${c}'`).join(', ')}], ... }`);
   t.check(asked.state === 'paused', `interrogate says ${asked.state}`);
-  if (t.underWine && asked.pid === -1) {
-    t.say('  (pid -1: Wine lacks ControlServiceExW, and ControlService\'s SERVICE_STATUS carries no process id;');
-    t.say('  on Windows the status comes with the pid. getServiceStatus always has it.)');
-  }
   const { value: resumed } = await t.call(`await scm.continueService('${name}', { wait: 5000 })`, () => scm.continueService(name, { wait: 5000 }));
   t.check(resumed === true, `${name} did not continue`);
   const { value: controlled } = await t.call(`await scm.controlService('${name}', 200)   // user-defined: 128-255`,

@@ -16,7 +16,7 @@ const EVENT_TYPES: Readonly<Record<EventType, number>> = {
 
 /** Options of {@link reportEvent}. */
 export interface ReportEventOptions {
-  /** Event identifier (1-65535 with the default message file). Default 1. */
+  /** Event identifier. With the default message file (EventCreate.exe) the text shows for ids 1-1000. Default 1. */
   eventId?: number;
   /** Category number. Default 0. */
   category?: number;

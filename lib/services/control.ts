@@ -182,7 +182,7 @@ export async function continueService(name: string, options?: WaitOptions): Prom
 
 /**
  * Asks a service to report its status to the SCM now (twapi `interrogate_service`) and returns
- * that status. Wraps ControlService(SERVICE_CONTROL_INTERROGATE).
+ * that status. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_INTERROGATE).
  */
 export async function interrogateService(name: string, options?: StandardOptions): Promise<ServiceStatus> {
   const q = prepareWait(name, options);

@@ -178,7 +178,10 @@ describe('pause, continue, interrogate and user-defined controls', function () {
     const { name, logFile } = await install('basic');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     assert.equal(await scm.pauseService(name, { wait: 5000 }), true);
-    assert.equal((await scm.interrogateService(name)).state, 'paused');
+    const interrogated = await scm.interrogateService(name);
+    assert.equal(interrogated.state, 'paused');
+    assert.equal(interrogated.pid, (await scm.getServiceStatus(name)).pid, 'the full status, pid included');
+    assert.ok(interrogated.pid > 0);
     assert.equal(await scm.continueService(name, { wait: 5000 }), true);
     const status = await scm.controlService(name, 199);
     assert.equal(status.state, 'running');
