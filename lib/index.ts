@@ -47,3 +47,14 @@ export type { ServiceHandler } from './as-service/service-host';
 export type { AcceptedControl, ServiceControl } from './as-service/controls';
 export { reportEvent, installEventSource, removeEventSource } from './as-service/event-log';
 export type { EventType, ReportEventOptions, EventSourceOptions } from './as-service/event-log';
+export {
+  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, removeProgramService,
+  updateProgramService,
+} from './host/manage';
+export type {
+  InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
+} from './host/manage';
+export { runHost } from './host/host';
+export type { HostOptions } from './host/host';
+export type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './host/settings';
+export { runCli } from './cli/main';

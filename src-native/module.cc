@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterEventLog(env, exports);
   RegisterConfigOps(env, exports);
   RegisterSecurityOps(env, exports);
+  RegisterHostOps(env, exports);
   return exports;
 }
 

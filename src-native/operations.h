@@ -14,3 +14,4 @@ void RegisterProcessInfo(Napi::Env env, Napi::Object exports);
 void RegisterEventLog(Napi::Env env, Napi::Object exports);
 void RegisterConfigOps(Napi::Env env, Napi::Object exports);
 void RegisterSecurityOps(Napi::Env env, Napi::Object exports);
+void RegisterHostOps(Napi::Env env, Napi::Object exports);

@@ -135,6 +135,16 @@ export interface NativeBinding {
   changeConfig(system: Sys, database: Db, name: string, core: RawCoreChanges | null, levels: RawConfig2Change[]): Promise<void>;
   querySecurity(system: Sys, database: Db, name: string, parts: number): Promise<string>;
   setSecurity(system: Sys, database: Db, name: string, sddl: string, parts: number): Promise<void>;
+  writeServiceParameter(service: string, valueName: string, text: string): Promise<void>;
+  writeServiceParameterSync(service: string, valueName: string, text: string): void;
+  readServiceParameter(service: string, valueName: string): Promise<string | null>;
+  readServiceParameterSync(service: string, valueName: string): string | null;
+  deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
+  deleteServiceParameterSync(service: string, valueName: string): boolean;
+  enterKillOnCloseJob(allowBreakaway: boolean): boolean;
+  jobProcessIds(): number[];
+  terminateJobProcesses(exitCode: number): number;
+  sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
 }
 
 /** What a watcher thread reports. @internal */

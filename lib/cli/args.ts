@@ -1,0 +1,114 @@
+// A small command-line parser: `command [positionals] [--options] [-- rest...]`, with options
+// declared per command. `--name value` and `--name=value`; booleans take no value and have a
+// `--no-name` form; list options repeat. Values are never echoed in errors (one may be a password).
+
+export type OptionType = 'string' | 'boolean' | 'list';
+
+export interface OptionSpec {
+  type: OptionType;
+  /** Placeholder for help text. */
+  value?: string;
+  help: string;
+  /** Short alias without the dash (`-v`). */
+  alias?: string;
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Record<string, string | boolean | string[]>;
+  /** What followed `--` (null when there was no `--`). */
+  rest: string[] | null;
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseArgs(argv: readonly string[], specs: Record<string, OptionSpec>, command?: string): ParsedArgs {
+  const out: ParsedArgs = { positionals: [], options: {}, rest: null };
+  const aliases = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) if (spec.alias) aliases.set(spec.alias, name);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.rest = argv.slice(i + 1);
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      out.positionals.push(arg);
+      continue;
+    }
+    let name: string;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq < 0 ? undefined : arg.slice(eq + 1);
+    } else {
+      const alias = aliases.get(arg.slice(1));
+      if (!alias) throw new UsageError(`unknown option ${arg}`, command);
+      name = alias;
+    }
+    let spec = specs[name];
+    let negated = false;
+    if (!spec && name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean') {
+      spec = specs[name.slice(3)];
+      name = name.slice(3);
+      negated = true;
+    }
+    if (!spec) throw new UsageError(`unknown option --${name}`, command);
+    if (spec.type === 'boolean') {
+      if (inline !== undefined) {
+        if (!/^(true|false|yes|no|1|0)$/i.test(inline)) throw new UsageError(`--${name} takes no value (or true/false)`, command);
+        out.options[name] = /^(true|yes|1)$/i.test(inline) !== negated;
+      } else {
+        out.options[name] = !negated;
+      }
+      continue;
+    }
+    if (negated) throw new UsageError(`unknown option --no-${name}`, command);
+    let value = inline;
+    if (value === undefined) {
+      if (i + 1 >= argv.length || argv[i + 1] === '--') throw new UsageError(`--${name} needs a value`, command);
+      value = argv[++i] as string;
+    }
+    if (spec.type === 'list') out.options[name] = [...((out.options[name] as string[] | undefined) ?? []), value];
+    else out.options[name] = value;
+  }
+  return out;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/i;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 };
+
+/** `500ms`, `5s`, `2m`, `1h`, or a bare number of seconds -> milliseconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = DURATION.exec(text.trim());
+  if (!m) throw new UsageError(`${what} must be a duration such as 500ms, 5s, 2m or 1h`);
+  const ms = Math.round(Number(m[1]) * (UNIT_MS[(m[2] ?? 's').toLowerCase()] as number));
+  if (ms > 0x7fffffff) throw new UsageError(`${what} is too long`);
+  return ms;
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
+
+/** `512k`, `10M`, `1G` (binary multiples), or bytes -> bytes. */
+export function parseSize(text: string, what: string): number {
+  const m = SIZE.exec(text.trim());
+  if (!m) throw new UsageError(`${what} must be a size such as 512K, 10M or 1G`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0] as string;
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * factor);
+}
+
+/** A non-negative integer option. */
+export function parseCount(text: string, what: string, max = 0x7fffffff): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${what} must be a whole number`);
+  const n = Number(text);
+  if (n > max) throw new UsageError(`${what} must be at most ${max}`);
+  return n;
+}

@@ -1,0 +1,526 @@
+// `scm-native <command>`: run any program as a Windows service (see docs/service-host.md).
+// Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
+// (--verbose adds the stack). Passwords are never printed.
+import * as fs from 'node:fs';
+import { quoteCommandLine } from '../command-line';
+import { startService, stopService } from '../services/control';
+import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
+import type { ServiceState } from '../services/tokens';
+import { runHost } from '../host/host';
+import {
+  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, removeProgramService,
+  tailLines, updateProgramService,
+} from '../host/manage';
+import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
+import { readSettings } from '../host/settings';
+import type { HostSettings } from '../host/settings';
+import { parseArgs, parseCount, parseDuration, parseSize, UsageError } from './args';
+import type { OptionSpec, ParsedArgs } from './args';
+import { humanDuration, paint, stateColour, table, withProgress } from './output';
+import type { Io } from './output';
+
+const COMMON: Record<string, OptionSpec> = {
+  verbose: { type: 'boolean', help: 'print the stack of an error' },
+  color: { type: 'boolean', help: 'colour output (default: only on a terminal; NO_COLOR disables)' },
+  help: { type: 'boolean', alias: 'h', help: 'show help' },
+};
+
+const SERVICE_OPTIONS: Record<string, OptionSpec> = {
+  'display-name': { type: 'string', value: 'text', help: 'name shown in the Services console' },
+  description: { type: 'string', value: 'text', help: 'service description' },
+  startup: { type: 'string', value: 'manual|auto|delayed|disabled', help: 'how the service starts (default manual)' },
+  username: { type: 'string', value: 'account', help: 'run as this account (DOMAIN\\user, .\\user, NT AUTHORITY\\LocalService, DOMAIN\\gmsa$)' },
+  password: { type: 'string', value: 'secret', help: "the account's password (never stored or printed; prefer --password-stdin)" },
+  'password-stdin': { type: 'boolean', help: "read the account's password from the first line of stdin" },
+  'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
+  cwd: { type: 'string', value: 'dir', help: "working directory (default: the program's folder)" },
+  env: { type: 'list', value: 'KEY=VALUE', help: 'environment variable for the program (repeatable)' },
+  depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
+  interpreter: { type: 'string', value: 'exe', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
+  'interpreter-arg': { type: 'list', value: 'arg', help: 'argument for the interpreter, before the file (repeatable)' },
+  'log-dir': { type: 'string', value: 'dir', help: 'log folder (default %ProgramData%\\scm-native\\logs)' },
+  'log-timestamps': { type: 'boolean', help: 'prefix every log line with its time' },
+  'log-max-size': { type: 'string', value: 'size', help: 'rotate the log at this size (default 10M; 0: never)' },
+  'log-daily': { type: 'boolean', help: 'rotate the log every day (default on; --no-log-daily)' },
+  'log-keep': { type: 'string', value: 'n', help: 'rotated logs kept (default 10; 0: all)' },
+  restart: { type: 'string', value: 'always|on-failure|never', help: 'when to restart the program (default on-failure)' },
+  backoff: { type: 'string', value: 'duration', help: 'first restart delay, doubling each time (default 5s)' },
+  'backoff-limit': { type: 'string', value: 'duration', help: 'give up once the delays add up past this (default 300s)' },
+  'backoff-reset': { type: 'string', value: 'duration', help: 'a run this long resets the backoff (default 30s)' },
+  'give-up-code': { type: 'string', value: 'n', help: "service exit code when giving up (default: the program's last exit code)" },
+  'stop-method': { type: 'string', value: 'ipc|ctrl-c|ctrl-break|kill', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)' },
+  'stop-timeout': { type: 'string', value: 'duration', help: 'then the process tree is terminated (default 10s)' },
+  'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
+  'early-exit': { type: 'string', value: 'duration', help: 'a failure this soon reports the last stderr lines (default 10s)' },
+  recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', help: 'Windows recovery once the host gives up' },
+};
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  run(args: ParsedArgs, io: Io): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  install: {
+    summary: 'install a program as a service',
+    usage: 'install <name> [options] -- <program> [args...]',
+    options: { ...SERVICE_OPTIONS, start: { type: 'boolean', help: 'start the service once installed' } },
+    run: cmdInstall,
+  },
+  update: {
+    summary: "change an installed service's settings",
+    usage: 'update <name> [options] [-- <program> [args...]]   |   update <name> --args -- [args...]',
+    options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
+    run: cmdUpdate,
+  },
+  remove: { summary: 'stop and delete a service (logs are kept)', usage: 'remove <name>', options: {}, run: cmdRemove },
+  start: {
+    summary: 'start a service and wait until it runs',
+    usage: 'start <name> [--no-wait]',
+    options: { wait: { type: 'boolean', help: 'wait for running (default on)' } },
+    run: cmdStart,
+  },
+  stop: {
+    summary: 'stop a service and wait until it has stopped',
+    usage: 'stop <name> [--no-wait]',
+    options: { wait: { type: 'boolean', help: 'wait for stopped (default on)' } },
+    run: cmdStop,
+  },
+  restart: { summary: 'stop, then start a service', usage: 'restart <name>', options: {}, run: cmdRestart },
+  status: {
+    summary: 'state, program pid, restarts, last exit, uptime',
+    usage: 'status [name] [--json]',
+    options: { json: { type: 'boolean', help: 'machine-readable output' } },
+    run: cmdStatus,
+  },
+  list: {
+    summary: 'list the services installed by scm-native',
+    usage: 'list [--state <state>] [--filter <pattern>] [--all] [--json]',
+    options: {
+      state: { type: 'string', value: 'state', help: 'only services in this state (running, stopped, ...)' },
+      filter: { type: 'string', value: 'pattern', help: 'only names matching this pattern (* and ? wildcards)' },
+      all: { type: 'boolean', help: 'every Win32 service, not only those installed by scm-native' },
+      json: { type: 'boolean', help: 'machine-readable output' },
+    },
+    run: cmdList,
+  },
+  logs: {
+    summary: "print a service's log",
+    usage: 'logs <name> [--lines <n>] [--follow]',
+    options: {
+      lines: { type: 'string', value: 'n', help: 'how many of the last lines (default 50)' },
+      follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
+    },
+    run: cmdLogs,
+  },
+  debug: {
+    summary: 'run the service in the foreground: output here, Ctrl+C stops',
+    usage: 'debug <name>',
+    options: {},
+    run: cmdDebug,
+  },
+};
+
+function one(args: ParsedArgs, command: string, what = 'name'): string {
+  if (args.positionals.length === 0) throw new UsageError(`missing <${what}>`, command);
+  if (args.positionals.length > 1) throw new UsageError(`too many arguments (put the program and its arguments after '--')`, command);
+  return args.positionals[0] as string;
+}
+
+const str = (args: ParsedArgs, key: string) => args.options[key] as string | undefined;
+const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
+const list = (args: ParsedArgs, key: string) => args.options[key] as string[] | undefined;
+
+async function readPasswordFromStdin(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** The options of install/update from the command line. */
+async function serviceOptions(args: ParsedArgs, io: Io, command: string): Promise<ProgramServiceOptions> {
+  const o: ProgramServiceOptions = {};
+  const s = (key: string) => str(args, key);
+  if (s('display-name') !== undefined) o.displayName = s('display-name') as string;
+  if (s('description') !== undefined) o.description = s('description') as string;
+  if (s('startup') !== undefined) {
+    const v = s('startup') as string;
+    if (!['manual', 'auto', 'delayed', 'disabled'].includes(v)) throw new UsageError('--startup must be manual, auto, delayed or disabled', command);
+    o.startup = v as ProgramServiceOptions['startup'];
+  }
+  if (s('username') !== undefined) o.username = s('username') as string;
+  if (s('password') !== undefined && bool(args, 'password-stdin')) throw new UsageError('give --password or --password-stdin, not both', command);
+  if (s('password') !== undefined) o.password = s('password') as string;
+  if (bool(args, 'password-stdin')) o.password = await readPasswordFromStdin(io);
+  if (bool(args, 'virtual-account')) o.virtualAccount = true;
+  if (s('cwd') !== undefined) o.cwd = s('cwd') as string;
+  const env = list(args, 'env');
+  if (env) {
+    o.env = {};
+    for (const pair of env) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError('--env takes KEY=VALUE', command);
+      o.env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+  }
+  const depends = list(args, 'depends');
+  if (depends) o.dependencies = depends.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  if (s('interpreter') !== undefined) o.interpreter = s('interpreter') as string;
+  if (list(args, 'interpreter-arg')) o.interpreterArgs = list(args, 'interpreter-arg') as string[];
+  if (s('log-dir') !== undefined) o.logDir = s('log-dir') as string;
+  if (bool(args, 'log-timestamps') !== undefined) o.logTimestamps = bool(args, 'log-timestamps') as boolean;
+  if (s('log-max-size') !== undefined) o.logMaxSize = parseSize(s('log-max-size') as string, '--log-max-size');
+  if (bool(args, 'log-daily') !== undefined) o.logDaily = bool(args, 'log-daily') as boolean;
+  if (s('log-keep') !== undefined) o.logKeep = parseCount(s('log-keep') as string, '--log-keep', 100000);
+  if (s('restart') !== undefined) {
+    const v = s('restart') as string;
+    if (!['always', 'on-failure', 'never'].includes(v)) throw new UsageError('--restart must be always, on-failure or never', command);
+    o.restart = v as ProgramServiceOptions['restart'];
+  }
+  if (s('backoff') !== undefined) o.backoffInitial = parseDuration(s('backoff') as string, '--backoff');
+  if (s('backoff-limit') !== undefined) o.backoffLimit = parseDuration(s('backoff-limit') as string, '--backoff-limit');
+  if (s('backoff-reset') !== undefined) o.backoffReset = parseDuration(s('backoff-reset') as string, '--backoff-reset');
+  if (s('give-up-code') !== undefined) {
+    const n = parseCount(s('give-up-code') as string, '--give-up-code', 0xffffffff);
+    if (n === 0) throw new UsageError('--give-up-code must not be 0', command);
+    o.giveUpExitCode = n;
+  }
+  if (s('stop-method') !== undefined) {
+    const v = s('stop-method') as string;
+    if (!['ipc', 'ctrl-c', 'ctrl-break', 'kill'].includes(v)) throw new UsageError('--stop-method must be ipc, ctrl-c, ctrl-break or kill', command);
+    o.stopMethod = v as ProgramServiceOptions['stopMethod'];
+  }
+  if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
+  if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
+  if (s('early-exit') !== undefined) o.earlyExitWindow = parseDuration(s('early-exit') as string, '--early-exit');
+  if (s('recovery') !== undefined) {
+    const v = s('recovery') as string;
+    if (v === 'none') o.recovery = null;
+    else {
+      const m = /^restart(?::([^:]+))?(?::(\d+))?$/.exec(v);
+      if (!m) throw new UsageError('--recovery must be restart[:<delay>[:<count>]] or none', command);
+      o.recovery = { delay: m[1] ? parseDuration(m[1], '--recovery delay') : 60000, ...(m[2] ? { count: Number(m[2]) } : {}) };
+    }
+  }
+  return o;
+}
+
+function describeProgram(s: HostSettings): string {
+  return quoteCommandLine([s.program, ...s.args]);
+}
+
+async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'install');
+  if (!args.rest || args.rest.length === 0) throw new UsageError("missing the program: install <name> [options] -- <program> [args...]", 'install');
+  const [program, ...programArgs] = args.rest as [string, ...string[]];
+  const options = await serviceOptions(args, io, 'install');
+  const result = await installProgramService(name, program, programArgs, options);
+  io.stdout.write(`${paint(io, 'green', 'installed')} ${name}: ${describeProgram(result.settings)} (${result.settings.kind})\n`);
+  io.stdout.write(`  log: ${result.settings.log.dir}\n`);
+  if (bool(args, 'start')) return startAndWait(name, io);
+  return 0;
+}
+
+async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'update');
+  const options = await serviceOptions(args, io, 'update');
+  const change: { program?: string; args?: string[] } = {};
+  if (bool(args, 'args')) {
+    if (args.rest === null) throw new UsageError("--args needs the new arguments after '--'", 'update');
+    change.args = args.rest;
+  } else if (args.rest !== null) {
+    if (args.rest.length === 0) throw new UsageError("give the program after '--' (or use --args to change only the arguments)", 'update');
+    const [program, ...rest] = args.rest as [string, ...string[]];
+    change.program = program;
+    change.args = rest;
+  }
+  const settings = await updateProgramService(name, change, options);
+  io.stdout.write(`${paint(io, 'green', 'updated')} ${name}: ${describeProgram(settings)}\n`);
+  const status = await getServiceStatus(name);
+  if (status.state !== 'stopped') io.stdout.write(`  the service is ${status.state}: restart it to apply the changes (scm-native restart ${name})\n`);
+  return 0;
+}
+
+async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'remove');
+  await withProgress(io, `Removing ${name}`, removeProgramService(name));
+  io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
+  return 0;
+}
+
+async function startAndWait(name: string, io: Io, wait = true): Promise<number> {
+  const settings = await readSettings(name).catch(() => null);
+  const ok = await withProgress(io, `Starting ${name}`, startService(name, { wait: wait ? 30000 : 0 }), (running) => (running ? 'running' : 'not running'));
+  if (!wait) return 0;
+  const status = await getServiceStatus(name);
+  if (!ok || status.state !== 'running') {
+    let detail = `state ${status.state}`;
+    if (status.exitCode === 1066) detail += `, service exit code ${status.serviceCode}`;
+    else if (status.exitCode) detail += `, exit code ${status.exitCode}`;
+    io.stderr.write(`scm-native: error: ${name} did not start (${detail})${settings ? `; see scm-native status ${name} and ${settings.log.dir}` : ''}\n`);
+    return 1;
+  }
+  io.stdout.write(`${paint(io, 'green', 'running')} ${name} (pid ${status.pid})\n`);
+  return 0;
+}
+
+async function cmdStart(args: ParsedArgs, io: Io): Promise<number> {
+  return startAndWait(one(args, 'start'), io, bool(args, 'wait') !== false);
+}
+
+async function stopAndWait(name: string, io: Io, wait = true): Promise<number> {
+  const settings = await readSettings(name).catch(() => null);
+  const timeout = (settings?.stopTimeout ?? 10000) + 15000;
+  const stopped = await withProgress(io, `Stopping ${name}`, stopService(name, { wait: wait ? timeout : 0 }), (s) => (s ? 'stopped' : 'still stopping'));
+  if (!wait) return 0;
+  if (!stopped) {
+    io.stderr.write(`scm-native: error: ${name} did not stop within ${humanDuration(timeout)}\n`);
+    return 1;
+  }
+  io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
+  return 0;
+}
+
+async function cmdStop(args: ParsedArgs, io: Io): Promise<number> {
+  return stopAndWait(one(args, 'stop'), io, bool(args, 'wait') !== false);
+}
+
+async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'restart');
+  const code = await stopAndWait(name, io);
+  return code !== 0 ? code : startAndWait(name, io);
+}
+
+function lastExitText(s: ProgramServiceStatus): string {
+  if (!s.lastExit) return '-';
+  const ago = humanDuration(Math.max(0, Date.now() - Date.parse(s.lastExit.at)));
+  return `${s.lastExit.code === null ? 'none' : s.lastExit.code} (${ago} ago)`;
+}
+
+async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positionals.length > 1) throw new UsageError('too many arguments', 'status');
+  const json = bool(args, 'json') === true;
+  if (args.positionals.length === 0) {
+    const services = await listProgramServices();
+    const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
+    if (json) {
+      io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+      return 0;
+    }
+    if (statuses.length === 0) {
+      io.stdout.write('no services installed by scm-native\n');
+      return 0;
+    }
+    io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], statuses.map((s) => {
+      const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
+      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
+        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
+    }))}\n`);
+    return 0;
+  }
+  const s = await getProgramServiceStatus(args.positionals[0] as string);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const state = s.hostState === 'backoff' ? `${s.state} (waiting to restart the program)` : String(s.state);
+  const rows: [string, string][] = [
+    ['Service', s.displayName === s.name ? s.name : `${s.name} (${s.displayName})`],
+    ['State', paint(io, stateColour(s.hostState === 'backoff' ? 'backoff' : String(s.state)), state)],
+    ['Program', describeProgram({ program: s.program, args: s.args } as HostSettings)],
+    ['Host PID', s.hostPid === null ? '-' : String(s.hostPid)],
+    ['Program PID', s.programPid === null ? '-' : String(s.programPid)],
+    ['Uptime', s.uptime === null ? '-' : humanDuration(s.uptime)],
+    ['Restarts', String(s.restarts)],
+    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
+  ];
+  if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
+  if (s.state === 'stopped' && s.exitCode !== 0) rows.push(['Exit code', s.exitCode === 1066 ? `service-specific ${s.serviceCode}` : String(s.exitCode)]);
+  rows.push(['Startup', String(s.startType ?? '-')], ['Account', s.account ?? '-'], ['Log', s.logFile]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  if (s.lastStderr.length) {
+    io.stdout.write(`Last stderr lines (the program failed early):\n`);
+    for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${line}\n`);
+  }
+  return 0;
+}
+
+const STATES: readonly ServiceState[] = ['stopped', 'start_pending', 'stop_pending', 'running', 'continue_pending', 'pause_pending', 'paused'];
+
+async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positionals.length > 0) throw new UsageError('list takes no arguments (use --filter)', 'list');
+  const state = str(args, 'state');
+  if (state !== undefined && !STATES.includes(state as ServiceState)) throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'list');
+  const filter = str(args, 'filter');
+  const json = bool(args, 'json') === true;
+  if (bool(args, 'all')) {
+    const re = filter === undefined ? null : new RegExp(`^${filter.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    const all = (await getMultipleServiceStatus({ types: ['win32_own_process', 'win32_share_process'] }))
+      .filter((s) => (state === undefined || s.state === state) && (!re || re.test(s.name) || re.test(s.displayName)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (json) io.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null })), null, 2)}\n`);
+    else io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'DISPLAY NAME'], all.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid > 0 ? String(s.pid) : '-', s.displayName]))}\n`);
+    return 0;
+  }
+  const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
+  if (json) {
+    io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+    return 0;
+  }
+  if (services.length === 0) {
+    io.stdout.write('no services installed by scm-native match\n');
+    return 0;
+  }
+  io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM'], services.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]))}\n`);
+  return 0;
+}
+
+async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'logs');
+  const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
+  const file = await programServiceLogFile(name);
+  const lines = tailLines(file, count);
+  if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
+  for (const line of lines) io.stdout.write(`${line}\n`);
+  if (!bool(args, 'follow')) return 0;
+  await followFile(file, io);
+  return 0;
+}
+
+/** Prints what is appended to `file`, following it across rotations, until Ctrl+C. */
+async function followFile(file: string, io: Io): Promise<void> {
+  let position = 0;
+  try {
+    position = fs.statSync(file).size;
+  } catch {
+    position = 0;
+  }
+  let pending = '';
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      let size: number;
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        return;
+      }
+      if (size < position) position = 0; // rotated: a new file
+      if (size === position) return;
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buffer = Buffer.alloc(size - position);
+        const read = fs.readSync(fd, buffer, 0, buffer.length, position);
+        position += read;
+        const text = pending + buffer.subarray(0, read).toString('utf8');
+        const nl = text.lastIndexOf('\n');
+        if (nl >= 0) {
+          io.stdout.write(text.slice(0, nl + 1));
+          pending = text.slice(nl + 1);
+        } else {
+          pending = text;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    }, 250);
+    const stop = () => {
+      clearInterval(timer);
+      process.removeListener('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+  });
+}
+
+async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'debug');
+  const status = await getServiceStatus(name);
+  if (status.state !== 'stopped') throw new UsageError(`service '${name}' is ${status.state}: stop it before debugging it (scm-native stop ${name})`, 'debug');
+  io.stderr.write(`running ${name} in the foreground; Ctrl+C stops it\n`);
+  const outcome = await runHost(name, { debug: true });
+  return outcome && outcome.serviceCode !== 0 ? 1 : 0;
+}
+
+function optionHelp(options: Record<string, OptionSpec>): string {
+  const rows = Object.entries(options).map(([name, spec]) => [`  ${spec.alias ? `-${spec.alias}, ` : ''}--${name}${spec.value ? ` <${spec.value}>` : ''}`, spec.help]);
+  const width = Math.max(...rows.map(([a]) => (a as string).length));
+  return rows.map(([a, b]) => `${(a as string).padEnd(width)}  ${b}`).join('\n');
+}
+
+function help(command?: string): string {
+  if (command && COMMANDS[command]) {
+    const c = COMMANDS[command] as Command;
+    return `usage: scm-native ${c.usage}\n\n${c.summary}\n${Object.keys(c.options).length ? `\n${optionHelp(c.options)}\n` : ''}\n${optionHelp(COMMON)}\n`;
+  }
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}  ${c.summary}`);
+  return `usage: scm-native <command> [options]\n\nRun any program as a Windows service.\n\n${rows.join('\n')}\n\n` +
+    `scm-native help <command> shows a command's options. Durations: 500ms, 5s, 2m, 1h. Sizes: 512K, 10M.\n`;
+}
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, color: false };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script) and resolves with the exit code.
+ * Output goes to `io` (process streams by default).
+ */
+export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>): Promise<number> {
+  const io: Io = { ...defaultIo(), ...ioOverride };
+  const [command, ...rest] = argv;
+  const verbose = rest.includes('--verbose') || argv.includes('--verbose');
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout.write(help(rest[0]));
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === 'version') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
+      return 0;
+    }
+    const spec = COMMANDS[command];
+    if (!spec) throw new UsageError(`unknown command '${command}'`);
+    const args = parseArgs(rest, { ...spec.options, ...COMMON }, command);
+    if (args.options.help) {
+      io.stdout.write(help(command));
+      return 0;
+    }
+    const colorOption = args.options.color as boolean | undefined;
+    io.color = ioOverride?.color ?? (colorOption ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR));
+    if (command !== 'install' && command !== 'update' && args.rest !== null) {
+      throw new UsageError(`'${command}' takes nothing after '--'`, command);
+    }
+    return await spec.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const hint = error.command ? `usage: scm-native ${COMMANDS[error.command]?.usage ?? error.command}` : 'see scm-native help';
+      io.stderr.write(`scm-native: ${oneLine(error.message)} (${hint})\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`scm-native: error: ${oneLine(message)}\n`);
+    if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+/** The `scm-native` executable. */
+export function main(): void {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (error) => {
+    process.stderr.write(`scm-native: error: ${oneLine(String(error))}\n`);
+    process.exitCode = 1;
+  });
+}

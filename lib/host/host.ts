@@ -1,0 +1,214 @@
+// The service host: the process the SCM starts for a service installed by `scm-native install`.
+// It reads its settings from the registry, enters its kill-on-close job, becomes the service with
+// runAsService, and supervises the program: output to the rotating log, restarts with backoff,
+// graceful stop with a deadline, its state in the status file and lifecycle events in the event log.
+import { reportEvent } from '../as-service/event-log';
+import type { EventType } from '../as-service/event-log';
+import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
+import type { ServiceControl } from '../as-service/controls';
+import { LineRing, LineSplitter, LogWriter } from './log-writer';
+import { enterJob, launchProgram } from './program';
+import { readSettings } from './settings';
+import type { HostSettings } from './settings';
+import { statusFilePath, writeStatusFile } from './status-file';
+import type { HostStatus } from './status-file';
+import { Supervisor } from './supervisor';
+import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
+
+export interface HostOptions {
+  /** Run in the foreground (runAsService debug mode): output on this console, Ctrl+C stops. */
+  debug?: boolean;
+  /** Settings to use instead of the registry's (tests). */
+  settings?: HostSettings;
+}
+
+/** Prefix of the host's own lines in the log. */
+export const HOST_PREFIX = '[scm-native] ';
+const STDERR_TAIL = 20;
+
+interface Sink {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  host(line: string): void;
+  close(): void;
+}
+
+function fileSink(service: string, settings: HostSettings): Sink {
+  const writer = new LogWriter({ ...settings.log, name: service });
+  const safe = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // a full disk must not take the service down; the lines are lost, the program runs on
+    }
+  };
+  return {
+    stdout: (line) => safe(() => writer.writeLine(line)),
+    stderr: (line) => safe(() => writer.writeLine(line)),
+    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
+    close: () => safe(() => writer.close()),
+  };
+}
+
+function consoleSink(): Sink {
+  const write = (stream: NodeJS.WriteStream, text: string) => {
+    try {
+      stream.write(text);
+    } catch {
+      // console gone
+    }
+  };
+  return {
+    stdout: (line) => write(process.stdout, `${line}\n`),
+    stderr: (line) => write(process.stderr, `${line}\n`),
+    host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
+    close: () => {},
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+
+/**
+ * Runs the service `service` in this process until it stops. Resolves with the outcome (null when
+ * the service was never started). Rejects when the settings cannot be read or the SCM did not
+ * start this process (without `debug`).
+ */
+export async function runHost(service: string, options: HostOptions = {}): Promise<SupervisorOutcome | null> {
+  const settings = options.settings ?? await readSettings(service);
+  if (!settings) throw new Error(`service '${service}' has no scm-native settings (install it with 'scm-native install')`);
+  const debug = options.debug === true;
+  const sink = debug ? consoleSink() : fileSink(service, settings);
+  const statusFile = statusFilePath(settings.log.dir, service);
+  const event = (type: EventType, message: string) => {
+    if (debug) return;
+    reportEvent(service, type, message).catch(() => {});
+  };
+
+  const inJob = settings.killTree ? enterJob((m) => sink.host(m)) : false;
+  const stderrTail = new LineRing(STDERR_TAIL);
+  const status: HostStatus = {
+    service, hostPid: process.pid, state: 'starting', programPid: null, restarts: 0, serviceStartedAt: new Date().toISOString(),
+    programStartedAt: null, nextRestartAt: null, lastExit: null, lastStderr: [], outcome: null, updatedAt: '',
+  };
+  const publish = () => {
+    if (debug) return;
+    status.updatedAt = new Date().toISOString();
+    writeStatusFile(statusFile, status);
+  };
+
+  let outcome: SupervisorOutcome | null = null;
+  let supervisor: Supervisor | null = null;
+
+  const onEvent = (e: SupervisorEvent) => {
+    switch (e.type) {
+      case 'started':
+        stderrTail.clear();
+        status.state = 'running';
+        status.programPid = e.pid ?? null;
+        status.programStartedAt = new Date().toISOString();
+        status.nextRestartAt = null;
+        status.restarts = supervisor?.restarts ?? 0;
+        sink.host(`program started (run ${e.run}, pid ${e.pid ?? 'none'})`);
+        break;
+      case 'exited': {
+        const code = e.exit.code === null ? 'none' : String(e.exit.code);
+        status.programPid = null;
+        status.programStartedAt = null;
+        status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
+        sink.host(`program exited with code ${code}${e.exit.error ? ` (${e.exit.error})` : ''} after ${seconds(e.runtimeMs)}${e.stopping ? ' (stopping)' : ''}`);
+        const failedEarly = !e.stopping && e.exit.code !== 0 && e.runtimeMs < settings.earlyExitWindow;
+        if (failedEarly) {
+          status.lastStderr = stderrTail.items;
+          const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
+          sink.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
+          for (const line of tail) sink.host(`  | ${line}`);
+          event('error', `${service}: the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
+        } else if (e.exit.code !== 0 && !e.stopping) {
+          event('warning', `${service}: the program exited with code ${code} after ${seconds(e.runtimeMs)}`);
+        }
+        break;
+      }
+      case 'backoff':
+        status.state = 'backoff';
+        status.nextRestartAt = new Date(Date.now() + e.delayMs).toISOString();
+        sink.host(`restarting in ${seconds(e.delayMs)} (backoff so far ${seconds(e.cumulativeMs)} of ${seconds(settings.backoffLimit)})`);
+        break;
+      case 'give-up':
+        sink.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${e.serviceCode}`);
+        event('error', `${service}: the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${e.serviceCode}.`);
+        break;
+      case 'stop-requested':
+        status.state = 'stopping';
+        sink.host(e.state === 'backoff' ? 'stop requested while waiting to restart: stopping now' : `stop requested: asking the program to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)})`);
+        break;
+      case 'stop-timeout':
+        sink.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);
+        break;
+      case 'finished':
+        outcome = e.outcome;
+        status.state = 'stopped';
+        status.outcome = { reason: e.outcome.reason, serviceCode: e.outcome.serviceCode };
+        status.nextRestartAt = null;
+        break;
+      default:
+        break;
+    }
+    publish();
+  };
+
+  const splitters = () => {
+    const out = new LineSplitter((line) => sink.stdout(line));
+    const err = new LineSplitter((line) => {
+      stderrTail.push(line);
+      sink.stderr(line);
+    });
+    return { out, err };
+  };
+
+  const startSupervision = () => {
+    supervisor = new Supervisor(settings, () => {
+      const { out, err } = splitters();
+      return launchProgram({
+        service, settings, inJob,
+        output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
+        note: (m) => sink.host(m),
+      });
+    }, onEvent);
+    supervisor.start();
+    return supervisor;
+  };
+
+  const handler = (control: ServiceControl, name: string, seq: number) => {
+    switch (control) {
+      case 'start': {
+        sink.host(`service ${name} starting (host pid ${process.pid}${debug ? ', debug mode' : ''})`);
+        event('information', `${service}: service started`);
+        const sup = startSupervision();
+        sup.finished.then((result) => {
+          const serviceCode = result.serviceCode;
+          sink.host(`service stopped (${result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
+          event(serviceCode ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+          updateServiceStatus(name, 0, 'stopped', serviceCode ? { serviceCode } : {});
+        });
+        return 'running';
+      }
+      case 'stop':
+      case 'shutdown':
+        // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
+        updateServiceStatus(name, seq, 'stop_pending', { waitHint: Math.min(settings.stopTimeout + 5000, 0x7fffffff) });
+        if (supervisor) void (supervisor as Supervisor).stop();
+        else updateServiceStatus(name, 0, 'stopped');
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+
+  try {
+    await runAsService({ [service]: handler }, { controls: ['stop', 'shutdown'], debug, failureExitCode: 1 });
+  } finally {
+    publish();
+    sink.close();
+  }
+  return outcome;
+}

@@ -1,0 +1,183 @@
+// The service log: the program's stdout and stderr and the host's own lines in one file,
+// `<dir>/<name>.log`, rotated by size and by day into `<name>.<yyyymmdd-hhmmss>.<nnn>.log`, keeping
+// a number of rotated files. Output is cut into whole lines before it is written, and rotation
+// happens only between lines, so no line is ever lost or split across two files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface LogWriterOptions {
+  dir: string;
+  /** Base name of the files (the service name). */
+  name: string;
+  timestamps?: boolean;
+  /** Rotate before a line would take the file past this many bytes; 0: never. */
+  maxSize?: number;
+  /** Rotate when the local date changes. */
+  daily?: boolean;
+  /** Rotated files kept; 0 keeps all. */
+  keep?: number;
+  /** The time (injectable for tests). */
+  now?: () => Date;
+}
+
+/** Longest partial line kept in memory; a longer one is written as a line of its own. */
+const MAX_PENDING = 64 * 1024;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const dayOf = (d: Date) => `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
+const stampOf = (d: Date) => `${dayOf(d)}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+
+export class LogWriter {
+  readonly file: string;
+  private fd: number | null = null;
+  private size = 0;
+  private day = '';
+  private readonly now: () => Date;
+  private readonly maxSize: number;
+  private readonly keep: number;
+  private readonly daily: boolean;
+  private readonly timestamps: boolean;
+  private readonly rotatedPattern: RegExp;
+
+  constructor(private readonly options: LogWriterOptions) {
+    this.file = path.join(options.dir, `${options.name}.log`);
+    this.now = options.now ?? (() => new Date());
+    this.maxSize = options.maxSize ?? 0;
+    this.keep = options.keep ?? 0;
+    this.daily = options.daily ?? false;
+    this.timestamps = options.timestamps ?? false;
+    const escaped = options.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.rotatedPattern = new RegExp(`^${escaped}\\.\\d{8}-\\d{6}\\.\\d{3}\\.log$`);
+  }
+
+  /** Opens (appending to) the current file, rotating it first when it is from another day. */
+  open(): void {
+    if (this.fd !== null) return;
+    fs.mkdirSync(this.options.dir, { recursive: true });
+    let stat: fs.Stats | null = null;
+    try {
+      stat = fs.statSync(this.file);
+    } catch {
+      stat = null;
+    }
+    if (stat && stat.size > 0 && this.daily && dayOf(stat.mtime) !== dayOf(this.now())) {
+      this.rotate(stat.mtime);
+      stat = null;
+    }
+    this.fd = fs.openSync(this.file, 'a');
+    this.size = stat ? stat.size : 0;
+    this.day = dayOf(this.now());
+  }
+
+  /**
+   * Writes one complete line (a trailing newline is added when missing). Rotates first when the
+   * line would not fit or the day has changed.
+   */
+  writeLine(line: string, prefix = ''): void {
+    this.open();
+    const now = this.now();
+    const text = `${this.timestamps ? `${now.toISOString()} ` : ''}${prefix}${line.endsWith('\n') ? line : `${line}\n`}`;
+    const bytes = Buffer.from(text, 'utf8');
+    const today = dayOf(now);
+    if (this.size > 0 && ((this.maxSize > 0 && this.size + bytes.length > this.maxSize) || (this.daily && today !== this.day))) {
+      this.rotate(now);
+      this.fd = fs.openSync(this.file, 'a');
+      this.size = 0;
+    }
+    this.day = today;
+    let offset = 0;
+    while (offset < bytes.length) offset += fs.writeSync(this.fd as number, bytes, offset, bytes.length - offset);
+    this.size += bytes.length;
+  }
+
+  /** Closes the current file (a later write reopens it). */
+  close(): void {
+    if (this.fd === null) return;
+    try {
+      fs.closeSync(this.fd);
+    } finally {
+      this.fd = null;
+    }
+  }
+
+  /** The rotated files, oldest first. */
+  rotatedFiles(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.options.dir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => this.rotatedPattern.test(n)).sort().map((n) => path.join(this.options.dir, n));
+  }
+
+  private rotate(at: Date): void {
+    this.close();
+    const stamp = stampOf(at);
+    let target = '';
+    for (let n = 1; n < 1000; n++) {
+      target = path.join(this.options.dir, `${this.options.name}.${stamp}.${pad(n, 3)}.log`);
+      if (!fs.existsSync(target)) break;
+    }
+    try {
+      fs.renameSync(this.file, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (this.keep > 0) {
+      const rotated = this.rotatedFiles();
+      for (const old of rotated.slice(0, Math.max(0, rotated.length - this.keep))) fs.rmSync(old, { force: true });
+    }
+  }
+}
+
+/**
+ * Cuts a stream's chunks into whole lines. Each complete line (without its `\n`; a `\r` before it
+ * is dropped too) goes to `onLine`; the rest waits for the next chunk or {@link flush}.
+ */
+export class LineSplitter {
+  private pending = '';
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      const end = nl > start && text[nl - 1] === '\r' ? nl - 1 : nl;
+      this.onLine(text.slice(start, end));
+      start = nl + 1;
+    }
+    this.pending = text.slice(start);
+    while (this.pending.length > MAX_PENDING) {
+      this.onLine(this.pending.slice(0, MAX_PENDING));
+      this.pending = this.pending.slice(MAX_PENDING);
+    }
+  }
+
+  /** Emits a partial last line, if any (at end of stream). */
+  flush(): void {
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    if (rest.length > 0) this.onLine(rest);
+  }
+}
+
+/** The last `size` lines seen. */
+export class LineRing {
+  private readonly lines: string[] = [];
+  constructor(private readonly size: number) {}
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.size) this.lines.shift();
+  }
+  clear(): void {
+    this.lines.length = 0;
+  }
+  get items(): string[] {
+    return [...this.lines];
+  }
+}

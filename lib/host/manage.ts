@@ -1,0 +1,519 @@
+// Managing services that run a program through the scm-native service host: install, update,
+// remove, status, list, logs. The CLI (lib/cli/) is a thin layer over these functions.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { installEventSource, removeEventSource } from '../as-service/event-log';
+import { ScmError } from '../errors/scm-error';
+import { callAsync } from '../native/binding';
+import type { FailureAction, FailureActions } from '../services/config2';
+import { quoteCommandLine } from '../command-line';
+import { getServiceConfiguration, setServiceConfiguration } from '../services/configuration';
+import type { ServiceConfigurationChanges } from '../services/configuration';
+import { stopService } from '../services/control';
+import { createService, deleteService } from '../services/lifecycle';
+import type { CreateServiceOptions } from '../services/lifecycle';
+import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
+import type { ServiceState, StartType } from '../services/tokens';
+import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
+import { HOST_PREFIX } from './host';
+import { defaultStopMethod, DEFAULTS, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './settings';
+import { readStatusFile, statusFilePath } from './status-file';
+
+/** How the service starts with Windows. */
+export type Startup = 'manual' | 'auto' | 'delayed' | 'disabled';
+
+/** Options of {@link installProgramService} and {@link updateProgramService} (all optional). */
+export interface ProgramServiceOptions {
+  displayName?: string;
+  description?: string;
+  /** Default `manual`. */
+  startup?: Startup;
+  /** Account (`.\\user`, `DOMAIN\\user`, `NT AUTHORITY\\LocalService`, a managed `DOMAIN\\gmsa$`); LocalSystem when omitted. */
+  username?: string;
+  /** Password of `username`. Never stored by scm-native, never printed. */
+  password?: string;
+  /** Run as the virtual account `NT SERVICE\\<name>` (no password). */
+  virtualAccount?: boolean;
+  /** Working directory; default: the program's folder. */
+  cwd?: string;
+  /** Environment variables for the program. Replaces the whole set on update. */
+  env?: Record<string, string>;
+  /** Services that must be running first. */
+  dependencies?: string[];
+  /** Executable that runs the program (required for files other than .js/.mjs/.cjs/.exe/.cmd/.bat). */
+  interpreter?: string;
+  interpreterArgs?: string[];
+  /** Log folder; default `%ProgramData%\\scm-native\\logs`. */
+  logDir?: string;
+  logTimestamps?: boolean;
+  /** Rotate at this size (bytes); 0: never. Default 10 MiB. */
+  logMaxSize?: number;
+  /** Rotate daily. Default true. */
+  logDaily?: boolean;
+  /** Rotated files kept; 0 keeps all. Default 10. */
+  logKeep?: number;
+  /** Default `on-failure`. */
+  restart?: RestartPolicy;
+  /** First restart delay (ms), doubling. Default 5000. */
+  backoffInitial?: number;
+  /** Give up when the waits add up past this (ms). Default 300000. */
+  backoffLimit?: number;
+  /** A run this long (ms) resets the backoff. Default 30000. */
+  backoffReset?: number;
+  /** Service-specific exit code when giving up; default: the program's last exit code. */
+  giveUpExitCode?: number | null;
+  /** Default: `ipc` for Node programs, `ctrl-c` for others. */
+  stopMethod?: StopMethod;
+  /** Default 10000 ms. */
+  stopTimeout?: number;
+  /** Keep the program's process tree in a kill-on-close job (default true). */
+  killTree?: boolean;
+  /** A failure this soon after start (ms) reports the last stderr lines. Default 10000. */
+  earlyExitWindow?: number;
+  /**
+   * Windows recovery once the host gives up (or the service fails otherwise): restart the
+   * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
+   * failure actions with the non-crash flag. Not applied by Wine.
+   */
+  recovery?: { delay: number; count?: number; resetPeriod?: number } | null;
+}
+
+export interface InstallResult {
+  name: string;
+  settings: HostSettings;
+  /** The command line the SCM runs. */
+  hostCommand: string;
+}
+
+/** The host's entry point, beside this file in dist/host/. */
+export function hostMainPath(): string {
+  return path.join(__dirname, 'host-main.js');
+}
+
+function programData(): string {
+  return process.env.ProgramData || process.env.ALLUSERSPROFILE || 'C:\\ProgramData';
+}
+
+export function defaultLogDir(): string {
+  return path.join(programData(), 'scm-native', 'logs');
+}
+
+const START_TYPE: Record<Startup, StartType> = { manual: 'demand_start', auto: 'auto_start', delayed: 'auto_start', disabled: 'disabled' };
+
+function usageError(message: string): RangeError {
+  return new RangeError(message);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds an executable by path, or by name on PATH (with PATHEXT). */
+export function resolveExecutable(name: string): string | null {
+  if (path.isAbsolute(name) || name.includes('/') || name.includes('\\')) {
+    const full = path.resolve(name);
+    return isFile(full) ? full : null;
+  }
+  const exts = (process.env.PATHEXT || '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean);
+  for (const dir of (process.env.PATH || process.env.Path || '').split(path.delimiter).filter(Boolean)) {
+    for (const ext of ['', ...exts]) {
+      const full = path.join(dir, name + ext);
+      if (isFile(full)) return full;
+    }
+  }
+  return null;
+}
+
+/** How a program file is run, by its extension. */
+export function programKind(file: string, interpreter: string | undefined): { kind: ProgramKind; interpreter: string | null } {
+  const ext = path.extname(file).toLowerCase();
+  if (interpreter !== undefined) {
+    const found = resolveExecutable(interpreter);
+    if (!found) throw usageError(`interpreter not found: ${interpreter}`);
+    return { kind: /^node(\.exe)?$/i.test(path.basename(found)) ? 'node' : 'interpreter', interpreter: found };
+  }
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return { kind: 'node', interpreter: process.execPath };
+  if (ext === '.exe') return { kind: 'exe', interpreter: null };
+  if (ext === '.cmd' || ext === '.bat') {
+    const comspec = process.env.ComSpec || path.join(process.env.SystemRoot || 'C:\\Windows', 'System32', 'cmd.exe');
+    return { kind: 'cmd', interpreter: comspec };
+  }
+  throw usageError(`don't know how to run '${path.basename(file)}': give --interpreter for files other than .js, .mjs, .cjs, .exe, .cmd and .bat`);
+}
+
+function checkEnv(value: unknown): Record<string, string> {
+  const env = checkOptions<Record<string, string>>(value, 'options.env');
+  for (const [key, val] of Object.entries(env)) {
+    if (key === '' || key.includes('=') || key.includes('\0')) throw usageError(`invalid environment variable name '${key}'`);
+    checkString(val, `options.env.${key}`, { allowEmpty: true });
+  }
+  return { ...env } as Record<string, string>;
+}
+
+const MS = (value: unknown, what: string) => checkInteger(value, what, 0, 0x7fffffff);
+
+function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw usageError(`${what} must be one of ${allowed.join(', ')}${typeof value === 'string' ? `; got '${value}'` : ''}`);
+  }
+  return value as T;
+}
+
+/** Applies validated option values onto settings (install starts from defaults). */
+function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSettings {
+  const s: HostSettings = { ...base, log: { ...base.log }, env: { ...base.env } };
+  if (opts.cwd !== undefined) {
+    const cwd = path.resolve(checkString(opts.cwd, 'options.cwd'));
+    if (!isDirectory(cwd)) throw usageError(`working directory not found: ${cwd}`);
+    s.cwd = cwd;
+  }
+  if (opts.env !== undefined) s.env = checkEnv(opts.env);
+  if (opts.logDir !== undefined) s.log.dir = path.resolve(checkString(opts.logDir, 'options.logDir'));
+  if (opts.logTimestamps !== undefined) s.log.timestamps = checkBoolean(opts.logTimestamps, 'options.logTimestamps', false);
+  if (opts.logMaxSize !== undefined) s.log.maxSize = checkInteger(opts.logMaxSize, 'options.logMaxSize', 0, Number.MAX_SAFE_INTEGER);
+  if (opts.logDaily !== undefined) s.log.daily = checkBoolean(opts.logDaily, 'options.logDaily', true);
+  if (opts.logKeep !== undefined) s.log.keep = checkInteger(opts.logKeep, 'options.logKeep', 0, 100000);
+  if (opts.restart !== undefined) s.restart = oneOf(opts.restart, 'options.restart', ['always', 'on-failure', 'never'] as const);
+  if (opts.backoffInitial !== undefined) s.backoffInitial = MS(opts.backoffInitial, 'options.backoffInitial');
+  if (opts.backoffLimit !== undefined) s.backoffLimit = MS(opts.backoffLimit, 'options.backoffLimit');
+  if (opts.backoffReset !== undefined) s.backoffReset = MS(opts.backoffReset, 'options.backoffReset');
+  if (opts.giveUpExitCode !== undefined) {
+    s.giveUpExitCode = opts.giveUpExitCode === null ? null : checkInteger(opts.giveUpExitCode, 'options.giveUpExitCode', 1, 0xffffffff);
+  }
+  if (opts.stopMethod !== undefined) s.stopMethod = oneOf(opts.stopMethod, 'options.stopMethod', ['ipc', 'ctrl-c', 'ctrl-break', 'kill'] as const);
+  if (opts.stopTimeout !== undefined) s.stopTimeout = MS(opts.stopTimeout, 'options.stopTimeout');
+  if (opts.killTree !== undefined) s.killTree = checkBoolean(opts.killTree, 'options.killTree', true);
+  if (opts.earlyExitWindow !== undefined) s.earlyExitWindow = MS(opts.earlyExitWindow, 'options.earlyExitWindow');
+  if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
+  return s;
+}
+
+/** The program part of the settings: resolved path, kind and interpreter. */
+function programSettings(program: string, args: readonly string[], opts: ProgramServiceOptions) {
+  const file = path.resolve(checkString(program, 'program'));
+  if (!isFile(file)) throw usageError(`program not found: ${file}`);
+  const list = checkStringArray(args, 'args', (item, label) => checkString(item, label, { allowEmpty: true }));
+  const interpreter = opts.interpreter === undefined ? undefined : checkString(opts.interpreter, 'options.interpreter');
+  const { kind, interpreter: exe } = programKind(file, interpreter);
+  const interpreterArgs = opts.interpreterArgs === undefined ? [] : checkStringArray(opts.interpreterArgs, 'options.interpreterArgs');
+  return { program: file, args: list, kind, interpreter: exe, interpreterArgs };
+}
+
+/** The account fields for the SCM, validated; password never echoed. */
+function accountOf(name: string, opts: ProgramServiceOptions): { account?: string; password?: string } {
+  const virtual = checkBoolean(opts.virtualAccount, 'options.virtualAccount', false);
+  if (virtual && opts.username !== undefined) throw usageError('give either a username or virtualAccount, not both');
+  const account = virtual ? `NT SERVICE\\${name}` : opts.username === undefined ? undefined : checkString(opts.username, 'options.username');
+  if (opts.password !== undefined) {
+    if (typeof opts.password !== 'string') throw new TypeError('options.password must be a string');
+    if (account === undefined) throw usageError('a password needs a username');
+    if (virtual) throw usageError('a virtual account has no password');
+  }
+  return { ...(account !== undefined ? { account } : {}), ...(opts.password !== undefined ? { password: opts.password } : {}) };
+}
+
+function recoveryActions(opts: ProgramServiceOptions): { failureActions?: FailureActions; failureActionsOnNonCrashFailures?: boolean } {
+  if (opts.recovery === undefined) return {};
+  if (opts.recovery === null) return { failureActions: { actions: [] }, failureActionsOnNonCrashFailures: false };
+  const r = checkOptions<{ delay: number; count?: number; resetPeriod?: number }>(opts.recovery, 'options.recovery');
+  const delay = MS(r.delay, 'options.recovery.delay');
+  const count = r.count === undefined ? 3 : checkInteger(r.count, 'options.recovery.count', 1, 100);
+  const resetPeriod = r.resetPeriod === undefined ? 86400 : checkInteger(r.resetPeriod, 'options.recovery.resetPeriod', 0, 0xffffffff);
+  const actions: FailureAction[] = Array.from({ length: count }, () => ({ type: 'restart', delay }));
+  actions.push({ type: 'none', delay: 0 });
+  return { failureActions: { resetPeriod, actions }, failureActionsOnNonCrashFailures: true };
+}
+
+function displayNameOf(opts: ProgramServiceOptions): string | undefined {
+  return opts.displayName === undefined ? undefined : checkServiceName(opts.displayName, 'options.displayName', { acceptDisplayName: true });
+}
+
+/**
+ * Installs `program` (with `args`) as the service `name`, run by the scm-native host. Everything
+ * is checked first (a missing program, interpreter or working directory is an error before
+ * anything is created); if a step fails after the service was created, it is deleted again.
+ * Needs administrator rights.
+ */
+export async function installProgramService(name: string, program: string, args: string[] = [], options: ProgramServiceOptions = {}): Promise<InstallResult> {
+  const service = checkServiceName(name, 'name');
+  const opts = checkOptions<ProgramServiceOptions>(options);
+  const prog = programSettings(program, args, opts);
+  const base: HostSettings = {
+    version: SETTINGS_VERSION,
+    ...prog,
+    cwd: path.dirname(prog.program),
+    env: {},
+    restart: DEFAULTS.restart,
+    backoffInitial: DEFAULTS.backoffInitial,
+    backoffLimit: DEFAULTS.backoffLimit,
+    backoffReset: DEFAULTS.backoffReset,
+    giveUpExitCode: null,
+    stopMethod: defaultStopMethod(prog.kind),
+    stopTimeout: DEFAULTS.stopTimeout,
+    killTree: true,
+    earlyExitWindow: DEFAULTS.earlyExitWindow,
+    log: { dir: defaultLogDir(), ...DEFAULTS.log },
+  };
+  const settings = applyOptions(base, opts);
+  const startup = opts.startup === undefined ? 'manual' : oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
+  const displayName = displayNameOf(opts);
+  const description = opts.description === undefined ? undefined : checkString(opts.description, 'options.description', { allowEmpty: true });
+  const dependencies = opts.dependencies === undefined ? undefined : checkStringArray(opts.dependencies, 'options.dependencies');
+  const account = accountOf(service, opts);
+  const hostMain = hostMainPath();
+  if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
+
+  const createOptions: CreateServiceOptions = {
+    startType: START_TYPE[startup],
+    ...(startup === 'delayed' ? { delayedAutoStart: true } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(description !== undefined ? { description } : {}),
+    ...(dependencies !== undefined ? { dependencies } : {}),
+    ...account,
+    ...recoveryActions(opts),
+  };
+  const command = { path: process.execPath, args: [hostMain, '--service', service] };
+  await createService(service, command, createOptions);
+  let eventSource = false;
+  try {
+    await writeSettings(service, settings);
+    await installEventSource(service);
+    eventSource = true;
+    fs.mkdirSync(settings.log.dir, { recursive: true });
+  } catch (error) {
+    await rollback(service, eventSource);
+    throw error;
+  }
+  return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]) };
+}
+
+async function rollback(service: string, eventSource: boolean): Promise<void> {
+  try {
+    await callAsync({ service }, (b) => b.deleteServiceParameter(service, SETTINGS_VALUE));
+  } catch {
+    // the key goes with the service anyway
+  }
+  if (eventSource) await removeEventSource(service).catch(() => {});
+  await deleteService(service).catch(() => {});
+}
+
+async function settingsOf(service: string): Promise<HostSettings> {
+  const settings = await readSettings(service);
+  if (!settings) {
+    throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native (no settings under its Parameters key)` });
+  }
+  return settings;
+}
+
+/** What {@link updateProgramService} changes besides options: a new program and/or arguments. */
+export interface ProgramChange {
+  program?: string;
+  args?: string[];
+}
+
+/**
+ * Changes an installed service's settings in place: any option of install, and the program or
+ * its arguments. The host reads the settings when the service starts: a running service uses
+ * the new ones after a restart. Returns the new settings.
+ */
+export async function updateProgramService(name: string, change: ProgramChange = {}, options: ProgramServiceOptions = {}): Promise<HostSettings> {
+  const service = checkServiceName(name, 'name');
+  const opts = checkOptions<ProgramServiceOptions>(options);
+  const current = await settingsOf(service);
+  let base = current;
+  if (change.program !== undefined || opts.interpreter !== undefined || opts.interpreterArgs !== undefined) {
+    const prog = programSettings(change.program ?? current.program, change.args ?? current.args, {
+      ...opts,
+      ...(opts.interpreter === undefined && current.kind === 'interpreter' && change.program === undefined ? { interpreter: current.interpreter as string } : {}),
+    });
+    base = { ...current, ...prog };
+    if (change.program !== undefined && opts.cwd === undefined && current.cwd === path.dirname(current.program)) base.cwd = path.dirname(prog.program);
+    if (prog.kind !== current.kind && opts.stopMethod === undefined) base.stopMethod = defaultStopMethod(prog.kind);
+  } else if (change.args !== undefined) {
+    base = { ...current, args: checkStringArray(change.args, 'args', (item, label) => checkString(item, label, { allowEmpty: true })) };
+  }
+  const settings = applyOptions(base, opts);
+
+  const changes: ServiceConfigurationChanges = {};
+  const displayName = displayNameOf(opts);
+  if (displayName !== undefined) changes.displayName = displayName;
+  if (opts.description !== undefined) changes.description = checkString(opts.description, 'options.description', { allowEmpty: true });
+  if (opts.startup !== undefined) {
+    const startup = oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
+    changes.startType = START_TYPE[startup];
+    if (startup === 'delayed') changes.delayedAutoStart = true;
+    else if (startup === 'auto') changes.delayedAutoStart = false;
+  }
+  if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
+  Object.assign(changes, accountOf(service, opts), recoveryActions(opts));
+  // The host as installed by this package and node (after an upgrade, this re-points the service).
+  changes.command = { path: process.execPath, args: [hostMainPath(), '--service', service] };
+  await setServiceConfiguration(service, changes);
+  await writeSettings(service, settings);
+  return settings;
+}
+
+/** Options of {@link removeProgramService}. */
+export interface RemoveOptions {
+  /** Milliseconds to wait for the service to stop first (default: its stop timeout + 15 s). */
+  wait?: number;
+}
+
+/**
+ * Stops the service (waiting for its program to exit) and deletes it, its settings and its
+ * event source. The log files stay. Works for a service whose settings are damaged too.
+ */
+export async function removeProgramService(name: string, options: RemoveOptions = {}): Promise<void> {
+  const service = checkServiceName(name, 'name');
+  let settings: HostSettings | null = null;
+  try {
+    settings = await readSettings(service);
+  } catch {
+    settings = null;
+  }
+  const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULTS.stopTimeout) + 15000 : MS(options.wait, 'options.wait');
+  const status = await getServiceStatus(service);
+  if (status.state !== 'stopped') await stopService(service, { wait });
+  await callAsync({ service }, (b) => b.deleteServiceParameter(service, SETTINGS_VALUE)).catch(() => false);
+  await deleteService(service);
+  await removeEventSource(service).catch(() => {});
+}
+
+/** The combined status of a hosted service: the SCM's view and the host's. */
+export interface ProgramServiceStatus {
+  name: string;
+  displayName: string;
+  /** The SCM's state of the service. */
+  state: ServiceState | number;
+  /** What the host is doing: `running`, `backoff`, `stopping`, `stopped`, or null when unknown. */
+  hostState: string | null;
+  hostPid: number | null;
+  programPid: number | null;
+  program: string;
+  args: string[];
+  restarts: number;
+  /** Milliseconds the current run of the program has lasted. */
+  uptime: number | null;
+  lastExit: { code: number | null; at: string; runtimeMs: number; error?: string } | null;
+  /** Last stderr lines of a run that failed early. */
+  lastStderr: string[];
+  /** The SCM's exit codes (1066 + serviceCode after a give-up). */
+  exitCode: number;
+  serviceCode: number;
+  nextRestartAt: string | null;
+  logFile: string;
+  startType: string | number | null;
+  account: string | null;
+}
+
+/** The status of a hosted service (settings, SCM status, and the host's status file). */
+export async function getProgramServiceStatus(name: string): Promise<ProgramServiceStatus> {
+  const service = checkServiceName(name, 'name');
+  const settings = await settingsOf(service);
+  const [scm, config] = await Promise.all([
+    getServiceStatus(service),
+    getServiceConfiguration(service, { fields: ['displayName', 'startType', 'account'] }).catch(() => ({} as Record<string, undefined>)),
+  ]);
+  const file = readStatusFile(statusFilePath(settings.log.dir, service));
+  // A status file from an earlier run of the host (or a host that died) says nothing of now.
+  const live = file !== null && scm.state !== 'stopped' && file.hostPid === scm.pid;
+  const programStarted = live && file.programStartedAt ? Date.parse(file.programStartedAt) : NaN;
+  return {
+    name: service,
+    displayName: (config as { displayName?: string }).displayName ?? service,
+    state: scm.state,
+    hostState: live ? file.state : scm.state === 'stopped' ? 'stopped' : null,
+    hostPid: scm.pid > 0 ? scm.pid : null,
+    programPid: live ? file.programPid : null,
+    program: settings.program,
+    args: settings.args,
+    restarts: file && (live || scm.state === 'stopped') ? file.restarts : 0,
+    uptime: Number.isNaN(programStarted) ? null : Math.max(0, Date.now() - programStarted),
+    lastExit: file?.lastExit ?? null,
+    lastStderr: file?.lastStderr ?? [],
+    exitCode: scm.exitCode,
+    serviceCode: scm.serviceCode,
+    nextRestartAt: live ? file.nextRestartAt : null,
+    logFile: path.join(settings.log.dir, `${service}.log`),
+    startType: (config as { startType?: string }).startType ?? null,
+    account: (config as { account?: string }).account ?? null,
+  };
+}
+
+/** Options of {@link listProgramServices}. */
+export interface ListOptions {
+  /** Only services in this SCM state. */
+  state?: ServiceState;
+  /** Only names (or display names) matching this pattern: `*` and `?` wildcards, case-insensitive. */
+  filter?: string;
+}
+
+export interface ProgramServiceSummary {
+  name: string;
+  displayName: string;
+  state: ServiceState | number;
+  pid: number | null;
+  program: string;
+}
+
+function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/** The services installed by scm-native (those with host settings), filtered. */
+export async function listProgramServices(options: ListOptions = {}): Promise<ProgramServiceSummary[]> {
+  const opts = checkOptions<ListOptions>(options);
+  const match = opts.filter === undefined ? null : wildcard(checkString(opts.filter, 'options.filter'));
+  const all = await getMultipleServiceStatus({ types: ['win32_own_process'] });
+  const out: ProgramServiceSummary[] = [];
+  for (const s of all) {
+    if (opts.state !== undefined && s.state !== opts.state) continue;
+    if (match && !match.test(s.name) && !match.test(s.displayName)) continue;
+    let settings: HostSettings | null = null;
+    try {
+      settings = await readSettings(s.name);
+    } catch {
+      settings = null;
+    }
+    if (!settings) continue;
+    out.push({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null, program: settings.program });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The current log file of a hosted service. */
+export async function programServiceLogFile(name: string): Promise<string> {
+  const service = checkServiceName(name, 'name');
+  const settings = await settingsOf(service);
+  return path.join(settings.log.dir, `${service}.log`);
+}
+
+/** The last `count` lines of a log file. */
+export function tailLines(file: string, count: number): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return count >= lines.length ? lines : lines.slice(lines.length - count);
+}
+
+export { HOST_PREFIX };

@@ -1,0 +1,148 @@
+// Starting the supervised program as a child process, with its output piped to the host, and
+// stopping it: a graceful request first (IPC message for Node, a console control event for other
+// console programs), then termination of its whole process tree (the host's job object).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { native } from '../native/binding';
+import { programCommand } from './settings';
+import type { HostSettings } from './settings';
+import type { ProgramExit, RunningProgram } from './supervisor';
+
+/** The IPC message a Node program gets when the service stops. */
+export const STOP_MESSAGE = { type: 'scm-native:stop' } as const;
+/** The environment variable naming the service, set for the program. */
+export const SERVICE_ENV = 'SCM_NATIVE_SERVICE';
+/** How long the output of an exited program is waited for when something else holds its pipes. */
+const OUTPUT_DRAIN_MS = 2000;
+
+export interface ProgramOutput {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  /** End of both streams. */
+  end(): void;
+}
+
+export interface LaunchContext {
+  service: string;
+  settings: HostSettings;
+  /** Whether the host is in a kill-on-close job (set by {@link enterJob}). */
+  inJob: boolean;
+  output: ProgramOutput;
+  /** Host-side problems worth a log line (a failed stop request...). */
+  note(message: string): void;
+}
+
+/** Puts the host in its kill-on-close job (Windows); false when it could not. */
+export function enterJob(note: (message: string) => void): boolean {
+  if (process.platform !== 'win32') return false;
+  try {
+    native().enterKillOnCloseJob(true);
+    return true;
+  } catch (error) {
+    note(`could not create the job object, so the program's child processes may outlive it: ${(error as Error).message}`);
+    return false;
+  }
+}
+
+/** Terminates every process in the host's job but the host. */
+export function killJobProcesses(): number {
+  try {
+    return native().terminateJobProcesses(1);
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts the program once. */
+export function launchProgram(ctx: LaunchContext): RunningProgram {
+  const { settings } = ctx;
+  const { file, args } = programCommand(settings);
+  const ipc = settings.kind === 'node' && settings.stopMethod === 'ipc';
+  const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, [SERVICE_ENV]: ctx.service };
+  const child: ChildProcess = spawn(file, args, {
+    cwd: settings.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])],
+    windowsHide: true,
+    windowsVerbatimArguments: settings.kind === 'cmd',
+  });
+  let streams = 2;
+  const streamDone = () => {
+    streams -= 1;
+    if (streams === 0) ctx.output.end();
+  };
+  child.stdout?.on('data', (chunk: Buffer) => ctx.output.stdout(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => ctx.output.stderr(chunk));
+  child.stdout?.on('close', streamDone);
+  child.stderr?.on('close', streamDone);
+  if (!child.stdout) streamDone();
+  if (!child.stderr) streamDone();
+
+  const exited = new Promise<ProgramExit>((resolve) => {
+    let spawnError: Error | null = null;
+    let done = false;
+    let outputClosed = false;
+    let exitSeen: ProgramExit | null = null;
+    const finish = (exit: ProgramExit) => {
+      if (done) return;
+      done = true;
+      resolve(exit);
+    };
+    child.on('error', (error) => {
+      spawnError = error;
+      // A spawn failure emits no 'exit' (only 'close').
+      if (child.pid === undefined) finish({ code: null, error: error.message });
+    });
+    // 'close': the program has exited and its output pipes are drained.
+    child.on('close', () => {
+      outputClosed = true;
+      if (exitSeen) finish(exitSeen);
+    });
+    child.on('exit', (code, signal) => {
+      const exit: ProgramExit = { code: code ?? (signal ? 1 : null) };
+      if (signal) exit.error = `terminated (${signal})`;
+      else if (spawnError) exit.error = (spawnError as Error).message;
+      exitSeen = exit;
+      // What the program left behind in the job (grandchildren) goes with it; that also closes
+      // the output pipes they inherited.
+      if (ctx.inJob && settings.killTree) killJobProcesses();
+      if (outputClosed) finish(exit);
+      // A process outside the job (--no-kill-tree) may hold the pipes open: don't wait for it.
+      else setTimeout(() => finish(exit), OUTPUT_DRAIN_MS).unref();
+    });
+  });
+
+  return {
+    pid: child.pid,
+    exited,
+    requestStop() {
+      switch (settings.stopMethod) {
+        case 'ipc':
+          if (child.connected) child.send(STOP_MESSAGE, (error) => { if (error) ctx.note(`the stop message could not be sent: ${error.message}`); });
+          else ctx.note('the program has no IPC channel open; it will be terminated at the stop timeout');
+          return;
+        case 'ctrl-c':
+        case 'ctrl-break':
+          if (child.pid === undefined) return;
+          try {
+            const sent = native().sendConsoleCtrl(child.pid, settings.stopMethod === 'ctrl-c' ? 0 : 1);
+            if (!sent) ctx.note('the program shares this console: it gets Ctrl+C from the keyboard');
+          } catch (error) {
+            ctx.note(`could not send ${settings.stopMethod} to the program: ${(error as Error).message} (${(error as { syscall?: string }).syscall ?? ''})`);
+          }
+          return;
+        case 'kill':
+          this.kill();
+          return;
+        default:
+          return;
+      }
+    },
+    kill() {
+      if (ctx.inJob && settings.killTree) {
+        if (killJobProcesses() > 0) return;
+      }
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// The service host's settings: what program it runs and how it supervises it. Stored as one JSON
+// string in HKLM\SYSTEM\CurrentControlSet\Services\<name>\Parameters, value "scm-native", so they
+// live and die with the service and `update` changes them in place. Never holds a password.
+import { callAsync, callSync } from '../native/binding';
+import { checkBoolean, checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
+
+/** The registry value (under the service's Parameters key) that holds the settings. */
+export const SETTINGS_VALUE = 'scm-native';
+export const SETTINGS_VERSION = 1;
+
+/** How the program is started: by node with an IPC channel, directly, through cmd.exe, or by an interpreter. */
+export type ProgramKind = 'node' | 'exe' | 'cmd' | 'interpreter';
+/** When the program is started again after it exits. */
+export type RestartPolicy = 'always' | 'on-failure' | 'never';
+/** How a stop is asked for: IPC message (Node), Ctrl+C, Ctrl+Break, or none (terminate at once). */
+export type StopMethod = 'ipc' | 'ctrl-c' | 'ctrl-break' | 'kill';
+
+export interface LogSettings {
+  /** Folder of `<name>.log` and its rotated files. */
+  dir: string;
+  /** Prefix every line with an ISO-8601 UTC time stamp. */
+  timestamps: boolean;
+  /** Rotate before a line would make the file larger than this (bytes); 0: never by size. */
+  maxSize: number;
+  /** Rotate when the local date changes. */
+  daily: boolean;
+  /** Rotated files kept (the oldest beyond this are deleted); 0 keeps all. */
+  keep: number;
+}
+
+export interface HostSettings {
+  version: number;
+  /** Absolute path of the program (a script for `node`, `cmd` and `interpreter`). */
+  program: string;
+  args: string[];
+  kind: ProgramKind;
+  /** What is executed: node.exe, cmd.exe, the interpreter; null for `exe`. */
+  interpreter: string | null;
+  /** Arguments given to the interpreter before the program. */
+  interpreterArgs: string[];
+  /** Working directory of the program. */
+  cwd: string;
+  /** Environment variables added to (or replacing) the host's. */
+  env: Record<string, string>;
+  restart: RestartPolicy;
+  /** First wait before a restart (ms); doubles after each failure. */
+  backoffInitial: number;
+  /** Give up once the waits so far add up to more than this (ms). */
+  backoffLimit: number;
+  /** A run at least this long (ms) resets the backoff. */
+  backoffReset: number;
+  /** Service-specific exit code when giving up; null: the program's last exit code. */
+  giveUpExitCode: number | null;
+  stopMethod: StopMethod;
+  /** How long a stop waits for the program before terminating its process tree (ms). */
+  stopTimeout: number;
+  /** Keep the program's process tree in a kill-on-close job object. */
+  killTree: boolean;
+  /** A run shorter than this (ms) that fails puts the last lines of stderr in the log, event log and status. */
+  earlyExitWindow: number;
+  log: LogSettings;
+}
+
+export const DEFAULTS = {
+  restart: 'on-failure' as RestartPolicy,
+  backoffInitial: 5000,
+  backoffLimit: 300000,
+  backoffReset: 30000,
+  stopTimeout: 10000,
+  earlyExitWindow: 10000,
+  log: { timestamps: false, maxSize: 10 * 1024 * 1024, daily: true, keep: 10 },
+};
+
+const KINDS: readonly ProgramKind[] = ['node', 'exe', 'cmd', 'interpreter'];
+const RESTARTS: readonly RestartPolicy[] = ['always', 'on-failure', 'never'];
+const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kill'];
+const KEYS: readonly (keyof HostSettings)[] = [
+  'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
+  'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
+];
+const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
+const MAX_MS = 0x7fffffff;
+
+function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string') throw new TypeError(`${what} must be one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value as T)) throw new RangeError(`${what} must be one of ${allowed.join(', ')}; got '${value}'`);
+  return value as T;
+}
+
+/** Checks a complete settings object (TypeError / RangeError naming the field). */
+export function checkSettings(value: unknown, what = 'settings'): HostSettings {
+  const s = checkOptions<HostSettings>(value, what);
+  checkKnownKeys(s, what, KEYS);
+  const version = checkInteger(s.version, `${what}.version`, 1, SETTINGS_VERSION);
+  const log = checkOptions<LogSettings>(s.log, `${what}.log`);
+  checkKnownKeys(log, `${what}.log`, LOG_KEYS);
+  const env = checkOptions<Record<string, string>>(s.env, `${what}.env`);
+  for (const [key, val] of Object.entries(env)) {
+    if (key === '' || key.includes('=') || key.includes('\0')) throw new RangeError(`${what}.env has an invalid variable name '${key}'`);
+    checkString(val, `${what}.env.${key}`, { allowEmpty: true });
+  }
+  const kind = oneOf(s.kind, `${what}.kind`, KINDS);
+  const interpreter = s.interpreter === null || s.interpreter === undefined ? null : checkString(s.interpreter, `${what}.interpreter`);
+  if (kind !== 'exe' && interpreter === null) throw new RangeError(`${what}.interpreter is required for kind '${kind}'`);
+  return {
+    version,
+    program: checkString(s.program, `${what}.program`),
+    args: checkStringArray(s.args ?? [], `${what}.args`, (item, label) => checkString(item, label, { allowEmpty: true })),
+    kind,
+    interpreter,
+    interpreterArgs: checkStringArray(s.interpreterArgs ?? [], `${what}.interpreterArgs`),
+    cwd: checkString(s.cwd, `${what}.cwd`),
+    env: { ...env } as Record<string, string>,
+    restart: oneOf(s.restart ?? DEFAULTS.restart, `${what}.restart`, RESTARTS),
+    backoffInitial: checkInteger(s.backoffInitial ?? DEFAULTS.backoffInitial, `${what}.backoffInitial`, 0, MAX_MS),
+    backoffLimit: checkInteger(s.backoffLimit ?? DEFAULTS.backoffLimit, `${what}.backoffLimit`, 0, MAX_MS),
+    backoffReset: checkInteger(s.backoffReset ?? DEFAULTS.backoffReset, `${what}.backoffReset`, 0, MAX_MS),
+    giveUpExitCode: s.giveUpExitCode === null || s.giveUpExitCode === undefined ? null
+      : checkInteger(s.giveUpExitCode, `${what}.giveUpExitCode`, 1, 0xffffffff),
+    stopMethod: oneOf(s.stopMethod ?? defaultStopMethod(kind), `${what}.stopMethod`, STOP_METHODS),
+    stopTimeout: checkInteger(s.stopTimeout ?? DEFAULTS.stopTimeout, `${what}.stopTimeout`, 0, MAX_MS),
+    killTree: checkBoolean(s.killTree, `${what}.killTree`, true),
+    earlyExitWindow: checkInteger(s.earlyExitWindow ?? DEFAULTS.earlyExitWindow, `${what}.earlyExitWindow`, 0, MAX_MS),
+    log: {
+      dir: checkString(log.dir, `${what}.log.dir`),
+      timestamps: checkBoolean(log.timestamps, `${what}.log.timestamps`, DEFAULTS.log.timestamps),
+      maxSize: checkInteger(log.maxSize ?? DEFAULTS.log.maxSize, `${what}.log.maxSize`, 0, Number.MAX_SAFE_INTEGER),
+      daily: checkBoolean(log.daily, `${what}.log.daily`, DEFAULTS.log.daily),
+      keep: checkInteger(log.keep ?? DEFAULTS.log.keep, `${what}.log.keep`, 0, 100000),
+    },
+  };
+}
+
+/** Node programs are asked over IPC; every other console program with Ctrl+C. */
+export function defaultStopMethod(kind: ProgramKind): StopMethod {
+  return kind === 'node' ? 'ipc' : 'ctrl-c';
+}
+
+export function serializeSettings(settings: HostSettings): string {
+  return JSON.stringify(checkSettings(settings));
+}
+
+export function parseSettings(text: string, service: string): HostSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new RangeError(`the scm-native settings of service '${service}' are not valid JSON: ${(error as Error).message}`);
+  }
+  return checkSettings(raw, `settings of '${service}'`);
+}
+
+/** Writes the settings of `service` (its Parameters key). */
+export async function writeSettings(service: string, settings: HostSettings): Promise<void> {
+  const text = serializeSettings(settings);
+  await callAsync({ service }, (b) => b.writeServiceParameter(service, SETTINGS_VALUE, text));
+}
+
+/** The settings of `service`, or null when it has none (not an scm-native service). */
+export async function readSettings(service: string): Promise<HostSettings | null> {
+  const text = await callAsync({ service }, (b) => b.readServiceParameter(service, SETTINGS_VALUE));
+  return text === null ? null : parseSettings(text, service);
+}
+
+/** Synchronous {@link readSettings}. */
+export function readSettingsSync(service: string): HostSettings | null {
+  const text = callSync({ service }, (b) => b.readServiceParameterSync(service, SETTINGS_VALUE));
+  return text === null ? null : parseSettings(text, service);
+}
+
+/** The command line the program is started with: [executable, ...arguments]. */
+export function programCommand(settings: HostSettings): { file: string; args: string[] } {
+  switch (settings.kind) {
+    case 'exe': return { file: settings.program, args: settings.args };
+    case 'cmd': return { file: settings.interpreter as string, args: ['/d', '/s', '/c', cmdLine(settings.program, settings.args)] };
+    default: return { file: settings.interpreter as string, args: [...settings.interpreterArgs, settings.program, ...settings.args] };
+  }
+}
+
+/**
+ * What follows `cmd.exe /d /s /c`: with /s, cmd strips the outer quotes and runs the rest, so the
+ * script and each argument are quoted for cmd's own parser (`"` doubled; `%` cannot be escaped
+ * inside quotes and is expanded by cmd, as in any batch call).
+ */
+export function cmdLine(script: string, args: readonly string[]): string {
+  const quote = (s: string) => (s !== '' && !/[\s"&|<>^(),;=!]/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
+  return `"${[`"${script}"`, ...args.map(quote)].join(' ')}"`;
+}

@@ -1,0 +1,266 @@
+// What the service host (lib/host/) needs beyond the SCM:
+// - its settings, a string value under HKLM\SYSTEM\CurrentControlSet\Services\<name>\Parameters;
+// - a job object holding the host and everything it starts, killed when the host dies
+//   (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE), so no program process outlives the service;
+// - a console control event (Ctrl+C / Ctrl+Break) sent to a console program it supervises.
+#include <windows.h>
+#include <vector>
+#include "args.h"
+#include "operations.h"
+#include "win32_error.h"
+
+namespace {
+
+const wchar_t kServicesKey[] = L"SYSTEM\\CurrentControlSet\\Services\\";
+
+class RegKey {
+ public:
+  ~RegKey() {
+    if (mKey) RegCloseKey(mKey);
+  }
+  HKEY* Out() { return &mKey; }
+  HKEY Get() const { return mKey; }
+
+ private:
+  HKEY mKey = nullptr;
+};
+
+std::wstring ParametersPath(const std::wstring& service) { return std::wstring(kServicesKey) + service + L"\\Parameters"; }
+
+// A service name must not climb out of its own key.
+void CheckServiceKeyName(const Napi::CallbackInfo& info, const std::wstring& name) {
+  if (name.empty() || name.find_first_of(L"\\/") != std::wstring::npos) {
+    throw Napi::RangeError::New(info.Env(), "service name must be non-empty and contain no '\\' or '/'");
+  }
+}
+
+// writeServiceParameter(service, valueName, text): REG_SZ value under Services\<service>\Parameters
+// (the key is created when missing; the service key itself must exist).
+class WriteServiceParameterOp {
+ public:
+  explicit WriteServiceParameterOp(const Napi::CallbackInfo& info) {
+    Args args(info, "writeServiceParameter(service, valueName, text)");
+    mService = args.String(0);
+    CheckServiceKeyName(info, mService);
+    mValue = args.String(1);
+    mText = args.String(2);
+  }
+  void Execute() {
+    RegKey service, params;
+    // Refuse to create the service's own key: that would fake a service the SCM does not know.
+    std::wstring servicePath = std::wstring(kServicesKey) + mService;
+    LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, servicePath.c_str(), 0, KEY_CREATE_SUB_KEY, service.Out());
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc == ERROR_FILE_NOT_FOUND ? ERROR_SERVICE_DOES_NOT_EXIST : rc, "RegOpenKeyExW");
+    rc = RegCreateKeyExW(service.Get(), L"Parameters", 0, nullptr, 0, KEY_SET_VALUE, nullptr, params.Out(), nullptr);
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegCreateKeyExW");
+    rc = RegSetValueExW(params.Get(), mValue.c_str(), 0, REG_SZ, reinterpret_cast<const BYTE*>(mText.c_str()),
+                        static_cast<DWORD>((mText.size() + 1) * sizeof(wchar_t)));
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegSetValueExW");
+  }
+  Napi::Value Result(Napi::Env env) { return env.Undefined(); }
+
+ private:
+  std::wstring mService, mValue, mText;
+};
+
+// readServiceParameter(service, valueName) -> string | null (null: no such key or value).
+class ReadServiceParameterOp {
+ public:
+  explicit ReadServiceParameterOp(const Napi::CallbackInfo& info) {
+    Args args(info, "readServiceParameter(service, valueName)");
+    mService = args.String(0);
+    CheckServiceKeyName(info, mService);
+    mValue = args.String(1);
+  }
+  void Execute() {
+    RegKey params;
+    LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(mService).c_str(), 0, KEY_QUERY_VALUE, params.Out());
+    if (rc == ERROR_FILE_NOT_FOUND) return;
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      DWORD type = 0, bytes = 0;
+      rc = RegQueryValueExW(params.Get(), mValue.c_str(), nullptr, &type, nullptr, &bytes);
+      if (rc == ERROR_FILE_NOT_FOUND) return;
+      if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegQueryValueExW");
+      if (type != REG_SZ && type != REG_EXPAND_SZ) ThrowWin32(ERROR_INVALID_DATA, "RegQueryValueExW");
+      std::vector<wchar_t> buffer(bytes / sizeof(wchar_t) + 1, L'\0');
+      DWORD size = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
+      rc = RegQueryValueExW(params.Get(), mValue.c_str(), nullptr, &type, reinterpret_cast<BYTE*>(buffer.data()), &size);
+      if (rc == ERROR_MORE_DATA) continue;  // grew in between
+      if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegQueryValueExW");
+      size_t chars = size / sizeof(wchar_t);
+      while (chars > 0 && buffer[chars - 1] == L'\0') --chars;
+      mText.assign(buffer.data(), chars);
+      mFound = true;
+      return;
+    }
+    ThrowWin32(ERROR_MORE_DATA, "RegQueryValueExW");
+  }
+  Napi::Value Result(Napi::Env env) {
+    if (!mFound) return env.Null();
+    return WideToJs(env, mText.c_str(), mText.size());
+  }
+
+ private:
+  std::wstring mService, mValue, mText;
+  bool mFound = false;
+};
+
+// deleteServiceParameter(service, valueName) -> whether a value was deleted.
+class DeleteServiceParameterOp {
+ public:
+  explicit DeleteServiceParameterOp(const Napi::CallbackInfo& info) {
+    Args args(info, "deleteServiceParameter(service, valueName)");
+    mService = args.String(0);
+    CheckServiceKeyName(info, mService);
+    mValue = args.String(1);
+  }
+  void Execute() {
+    RegKey params;
+    LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(mService).c_str(), 0, KEY_SET_VALUE, params.Out());
+    if (rc == ERROR_FILE_NOT_FOUND) return;
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
+    rc = RegDeleteValueW(params.Get(), mValue.c_str());
+    if (rc == ERROR_FILE_NOT_FOUND) return;
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
+    mDeleted = true;
+  }
+  Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mDeleted); }
+
+ private:
+  std::wstring mService, mValue;
+  bool mDeleted = false;
+};
+
+// The host's job. Never closed explicitly: the handle closes when the host process ends, however
+// it ends, and KILL_ON_JOB_CLOSE then terminates every process still in the job.
+HANDLE gHostJob = nullptr;
+
+Napi::Value ThrowAsJs(Napi::Env env, DWORD code, const char* syscall) {
+  throw MakeWin32Error(env, Win32Failure{code, syscall});
+}
+
+// enterKillOnCloseJob(allowBreakaway) -> true when this call created the job.
+// Creates a job with KILL_ON_JOB_CLOSE (and BREAKAWAY_OK when asked, so a program may start a
+// process with CREATE_BREAKAWAY_FROM_JOB on purpose) and puts this process in it: every process
+// started afterwards, and all of theirs, is in the job too.
+Napi::Value EnterKillOnCloseJob(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info, "enterKillOnCloseJob(allowBreakaway)");
+  bool allowBreakaway = args.Bool(0);
+  if (gHostJob != nullptr) return Napi::Boolean::New(env, false);
+  HANDLE job = CreateJobObjectW(nullptr, nullptr);
+  if (job == nullptr) return ThrowAsJs(env, GetLastError(), "CreateJobObjectW");
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | (allowBreakaway ? JOB_OBJECT_LIMIT_BREAKAWAY_OK : 0);
+  if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof(limits))) {
+    DWORD error = GetLastError();
+    CloseHandle(job);
+    return ThrowAsJs(env, error, "SetInformationJobObject");
+  }
+  if (!AssignProcessToJobObject(job, GetCurrentProcess())) {
+    DWORD error = GetLastError();
+    CloseHandle(job);
+    return ThrowAsJs(env, error, "AssignProcessToJobObject");
+  }
+  gHostJob = job;
+  return Napi::Boolean::New(env, true);
+}
+
+std::vector<DWORD> JobProcessIds(Napi::Env env) {
+  std::vector<DWORD> pids;
+  if (gHostJob == nullptr) return pids;
+  for (DWORD capacity = 64; capacity <= 65536; capacity *= 4) {
+    std::vector<BYTE> buffer(sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) + capacity * sizeof(ULONG_PTR));
+    auto* list = reinterpret_cast<JOBOBJECT_BASIC_PROCESS_ID_LIST*>(buffer.data());
+    list->NumberOfAssignedProcesses = capacity;
+    if (QueryInformationJobObject(gHostJob, JobObjectBasicProcessIdList, list, static_cast<DWORD>(buffer.size()), nullptr) ||
+        GetLastError() == ERROR_MORE_DATA) {
+      if (list->NumberOfProcessIdsInList < list->NumberOfAssignedProcesses) continue;
+      for (DWORD i = 0; i < list->NumberOfProcessIdsInList; ++i) pids.push_back(static_cast<DWORD>(list->ProcessIdList[i]));
+      return pids;
+    }
+    ThrowAsJs(env, GetLastError(), "QueryInformationJobObject");
+  }
+  return pids;
+}
+
+// jobProcessIds() -> the ids of the processes in the host's job, the host included ([] without a job).
+Napi::Value GetJobProcessIds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<DWORD> pids = JobProcessIds(env);
+  Napi::Array out = Napi::Array::New(env, pids.size());
+  for (size_t i = 0; i < pids.size(); ++i) out.Set(static_cast<uint32_t>(i), static_cast<double>(pids[i]));
+  return out;
+}
+
+// terminateJobProcesses(exitCode) -> how many processes of the job, other than the host, were
+// terminated. Repeats while new ones appear (a process starting one as it is killed).
+Napi::Value TerminateJobProcesses(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info, "terminateJobProcesses(exitCode)");
+  DWORD exitCode = args.Uint32(0);
+  DWORD self = GetCurrentProcessId();
+  uint32_t killed = 0;
+  for (int round = 0; round < 20; ++round) {
+    bool any = false;
+    for (DWORD pid : JobProcessIds(env)) {
+      if (pid == self) continue;
+      HANDLE process = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, pid);
+      if (process == nullptr) continue;  // already gone
+      if (TerminateProcess(process, exitCode)) {
+        ++killed;
+        any = true;
+        WaitForSingleObject(process, 2000);
+      }
+      CloseHandle(process);
+    }
+    if (!any) break;
+  }
+  return Napi::Number::New(env, killed);
+}
+
+// sendConsoleCtrl(pid, event) -> whether the event was generated.
+// event 0 = CTRL_C_EVENT, 1 = CTRL_BREAK_EVENT, sent to every process attached to the console of
+// `pid`. Only a host without a console (a service) can do it: it attaches to the program's console
+// for the call and ignores the event itself (SetConsoleCtrlHandler(NULL, TRUE) for Ctrl+C, a
+// handler that swallows Ctrl+Break), so only the program and its console-sharing children see it.
+// A host that has a console (debug mode) shares it with the program, which then got the user's
+// Ctrl+C already: false, nothing sent.
+BOOL WINAPI SwallowCtrl(DWORD event) { return event == CTRL_BREAK_EVENT || event == CTRL_C_EVENT; }
+
+Napi::Value SendConsoleCtrl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info, "sendConsoleCtrl(pid, event)");
+  DWORD pid = args.Uint32(0);
+  DWORD event = args.Uint32(1);
+  if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT) throw Napi::RangeError::New(env, "event must be 0 (Ctrl+C) or 1 (Ctrl+Break)");
+  if (!AttachConsole(pid)) {
+    DWORD error = GetLastError();
+    if (error == ERROR_ACCESS_DENIED) return Napi::Boolean::New(env, false);  // we have a console already
+    return ThrowAsJs(env, error, "AttachConsole");
+  }
+  static bool swallowing = false;
+  if (!swallowing) {
+    SetConsoleCtrlHandler(SwallowCtrl, TRUE);
+    SetConsoleCtrlHandler(nullptr, TRUE);
+    swallowing = true;
+  }
+  BOOL ok = GenerateConsoleCtrlEvent(event, 0);
+  DWORD error = ok ? ERROR_SUCCESS : GetLastError();
+  FreeConsole();
+  if (!ok) return ThrowAsJs(env, error, "GenerateConsoleCtrlEvent");
+  return Napi::Boolean::New(env, true);
+}
+
+}  // namespace
+
+void RegisterHostOps(Napi::Env env, Napi::Object exports) {
+  RegisterOp<WriteServiceParameterOp>(env, exports, "writeServiceParameter");
+  RegisterOp<ReadServiceParameterOp>(env, exports, "readServiceParameter");
+  RegisterOp<DeleteServiceParameterOp>(env, exports, "deleteServiceParameter");
+  exports.Set("enterKillOnCloseJob", Napi::Function::New(env, EnterKillOnCloseJob, "enterKillOnCloseJob"));
+  exports.Set("jobProcessIds", Napi::Function::New(env, GetJobProcessIds, "jobProcessIds"));
+  exports.Set("terminateJobProcesses", Napi::Function::New(env, TerminateJobProcesses, "terminateJobProcesses"));
+  exports.Set("sendConsoleCtrl", Napi::Function::New(env, SendConsoleCtrl, "sendConsoleCtrl"));
+}

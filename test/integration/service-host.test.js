@@ -1,0 +1,397 @@
+'use strict';
+// The service host and its CLI against a real SCM: a Node program installed with
+// `scm-native install`, supervised (restart with backoff, give-up exit code), stopped gracefully
+// or killed at the timeout, its process tree in a job object, its output in rotating logs.
+// Backoff and timeouts are shortened so that each scenario takes seconds.
+const fs = require('node:fs');
+const path = require('node:path');
+const scm = require('../..');
+const { binding } = require('../../binding');
+const { assert, itWindowsOnly, underWine } = require('../support/scm');
+const {
+  PROGRAM, alive, cleanup, cli, cliChild, gone, newCase, readEvents, readLog, sleep, waitFor, waitForEvent,
+} = require('../support/host-service');
+
+const created = [];
+const FAST = ['--backoff', '300ms', '--backoff-limit', '1s', '--stop-timeout', '2s'];
+
+async function install(c, mode, extra = [], modeArgs = []) {
+  const result = await cli(['install', c.name, '--log-dir', c.logDir, ...FAST, ...extra, '--', PROGRAM, c.events, mode, ...modeArgs]);
+  assert.equal(result.code, 0, `install failed: ${result.stderr}`);
+  created.push(c.name);
+  return result;
+}
+
+async function statusJson(name) {
+  const result = await cli(['status', name, '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+describe('service host: run any program as a service', function () {
+  this.timeout(90000);
+  after(async () => {
+    await cleanup(created);
+  });
+
+  it('installs a Node script with the CLI, starts it, reports it, stops it gracefully over IPC', async () => {
+    const c = newCase('basic');
+    const installed = await cliChild(['install', c.name, '--display-name', `Host test ${c.name}`, '--description', 'scm-native host test',
+      '--log-dir', c.logDir, '--env', 'FIXTURE_VALUE=abc', '--env', 'OTHER=1', ...FAST, '--', PROGRAM, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    assert.match(installed.stdout, new RegExp(`installed ${c.name}`));
+
+    const config = await scm.getServiceConfiguration(c.name, { fields: ['command', 'startType', 'displayName'] });
+    assert.equal(config.startType, 'demand_start', 'manual by default');
+    assert.equal(config.displayName, `Host test ${c.name}`);
+    assert.deepEqual(scm.parseCommandLine(config.command).slice(1), [path.join(__dirname, '..', '..', 'dist', 'host', 'host-main.js'), '--service', c.name]);
+
+    const started = await cliChild(['start', c.name]);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stdout, /running/);
+    const first = await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.equal(first.service, c.name, 'SCM_NATIVE_SERVICE is set');
+    assert.equal(first.fixtureEnv, 'abc', '--env reaches the program');
+    assert.equal(first.cwd.toLowerCase(), path.dirname(PROGRAM).toLowerCase(), "cwd defaults to the program's folder");
+    assert.equal(first.connected, true, 'a Node program has an IPC channel');
+
+    const status = await statusJson(c.name);
+    assert.equal(status.state, 'running');
+    assert.equal(status.hostState, 'running');
+    assert.equal(status.programPid, first.pid);
+    assert.equal(status.restarts, 0);
+    assert.ok(status.uptime >= 0);
+    const hostPid = status.hostPid;
+    assert.ok(alive(hostPid));
+
+    const table = await cli(['status']);
+    assert.equal(table.code, 0);
+    assert.match(table.stdout, /NAME\s+STATE\s+PID\s+PROGRAM PID\s+RESTARTS\s+UPTIME\s+LAST EXIT/);
+    assert.match(table.stdout, new RegExp(`${c.name}\\s+running\\s+${hostPid}\\s+${first.pid}\\s+0`));
+    const listed = await cli(['list', '--filter', 'scmn-host-basic-*', '--json']);
+    assert.deepEqual(JSON.parse(listed.stdout).map((s) => s.name), [c.name]);
+    const none = await cli(['list', '--filter', 'scmn-host-basic-*', '--state', 'stopped']);
+    assert.match(none.stdout, /no services/);
+
+    const stopped = await cliChild(['stop', c.name]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    await waitForEvent(c.events, (e) => e.event === 'message' && e.message.type === 'scm-native:stop');
+    assert.ok(readEvents(c.events).some((e) => e.event === 'graceful-exit'));
+    assert.equal(await gone(first.pid), true, 'the program exited');
+    assert.equal(await gone(hostPid), true, 'the host exited');
+    const after = await scm.getServiceStatus(c.name);
+    assert.equal(after.state, 'stopped');
+    assert.equal(after.exitCode, 0);
+
+    const log = readLog(c.logDir, c.name);
+    assert.match(log, /\[scm-native\] service .* starting/);
+    assert.match(log, /\[scm-native\] program started \(run 1, pid \d+\)/);
+    assert.match(log, /^tick 1$/m, "the program's stdout is in the log");
+    assert.match(log, /stop requested: asking the program to exit \(ipc/);
+    assert.match(log, /program exited with code 0 .*\(stopping\)/);
+    const logs = await cli(['logs', c.name, '--lines', '2']);
+    assert.equal(logs.stdout.trim().split('\n').length, 2);
+    assert.match(logs.stdout, /service stopped/);
+  });
+
+  it('restarts a killed program after the backoff and counts the restart', async () => {
+    const c = newCase('restart');
+    await install(c, 'serve', ['--backoff', '500ms']);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    const first = await waitForEvent(c.events, (e) => e.event === 'start');
+    process.kill(first.pid);
+    const second = await waitForEvent(c.events, (e) => e.event === 'start' && e.pid !== first.pid);
+    assert.ok(second.t - first.t >= 500, 'restarted after the backoff');
+    const status = await statusJson(c.name);
+    assert.equal(status.state, 'running');
+    assert.equal(status.restarts, 1);
+    assert.equal(status.programPid, second.pid);
+    assert.ok(status.lastExit && status.lastExit.code !== 0);
+    assert.match(readLog(c.logDir, c.name), /restarting in 0\.5 s/);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
+  it('gives up on a crash loop and stops with the exit code; the early stderr lines reach the log and status', async () => {
+    const c = newCase('crash');
+    await install(c, 'crash', ['--backoff', '200ms', '--backoff-limit', '500ms'], ['9']);
+    await cli(['start', c.name]);
+    const result = await scm.waitForServiceState(c.name, 'stopped', { timeout: 20000 });
+    assert.equal(result.outcome, 'reached');
+    assert.equal(result.status.exitCode, 1066, 'a service-specific exit code');
+    assert.equal(result.status.serviceCode, 9, "the program's last exit code");
+    // 200 + 400 = 600 ms > 500 ms: the third failure gives up, after two restarts.
+    assert.equal(readEvents(c.events).filter((e) => e.event === 'start').length, 3);
+    const log = readLog(c.logDir, c.name);
+    assert.match(log, /giving up/);
+    assert.match(log, /last lines of its stderr:\n.*\|\s*fatal: something went wrong/);
+    const status = await statusJson(c.name);
+    assert.equal(status.state, 'stopped');
+    assert.equal(status.serviceCode, 9);
+    assert.deepEqual(status.lastStderr, ['fatal: something went wrong', 'stack line 1']);
+    const text = await cli(['status', c.name]);
+    assert.match(text.stdout, /Exit code\s+service-specific 9/);
+    assert.match(text.stdout, /fatal: something went wrong/);
+  });
+
+  it('a fixed --give-up-code replaces the program exit code', async () => {
+    const c = newCase('giveup');
+    await install(c, 'crash', ['--backoff', '100ms', '--backoff-limit', '50ms', '--give-up-code', '42']);
+    await cli(['start', c.name]);
+    const result = await scm.waitForServiceState(c.name, 'stopped', { timeout: 20000 });
+    assert.equal(result.status.serviceCode, 42);
+  });
+
+  it('exit code 0 stops the service without a restart; --restart never stops on a failure with its code', async () => {
+    const ok = newCase('exit0');
+    await install(ok, 'exit0');
+    await cli(['start', ok.name]);
+    const done = await scm.waitForServiceState(ok.name, 'stopped', { timeout: 15000 });
+    assert.equal(done.status.exitCode, 0);
+    assert.equal(readEvents(ok.events).filter((e) => e.event === 'start').length, 1);
+    assert.match(readLog(ok.logDir, ok.name), /^done$/m);
+
+    const never = newCase('never');
+    await install(never, 'crash', ['--restart', 'never'], ['5']);
+    await cli(['start', never.name]);
+    const failed = await scm.waitForServiceState(never.name, 'stopped', { timeout: 15000 });
+    assert.equal(failed.status.exitCode, 1066);
+    assert.equal(failed.status.serviceCode, 5);
+    assert.equal(readEvents(never.events).filter((e) => e.event === 'start').length, 1);
+  });
+
+  it('honours a stop during the backoff at once', async () => {
+    const c = newCase('backoffstop');
+    await install(c, 'crash', ['--backoff', '20s', '--backoff-limit', '300s']);
+    await cli(['start', c.name]);
+    await waitFor('the backoff', async () => (await statusJson(c.name)).hostState === 'backoff', 15000);
+    const before = Date.now();
+    const stopped = await cli(['stop', c.name]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.ok(Date.now() - before < 5000, `stopped in ${Date.now() - before} ms`);
+    assert.equal((await scm.getServiceStatus(c.name)).exitCode, 0);
+    assert.match(readLog(c.logDir, c.name), /stop requested while waiting to restart/);
+  });
+
+  it('terminates a program that ignores the stop request at the stop timeout', async () => {
+    const c = newCase('ignore');
+    await install(c, 'ignore-stop', ['--stop-timeout', '1500ms']);
+    await cli(['start', c.name]);
+    const first = await waitForEvent(c.events, (e) => e.event === 'start');
+    const before = Date.now();
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    const took = Date.now() - before;
+    assert.ok(took >= 1400, `stop took ${took} ms`);
+    assert.ok(readEvents(c.events).some((e) => e.event === 'message'), 'the stop message was delivered');
+    assert.equal(await gone(first.pid), true);
+    assert.match(readLog(c.logDir, c.name), /did not exit within 1\.5 s: terminating its process tree/);
+  });
+
+  it('leaves no process behind on stop, nor when the host is killed (job object)', async () => {
+    const c = newCase('tree');
+    await install(c, 'tree');
+    await cli(['start', c.name]);
+    const { grandchildPid, detachedPid } = await waitForEvent(c.events, (e) => e.event === 'grandchild');
+    const program = readEvents(c.events).find((e) => e.event === 'start').pid;
+    assert.ok(alive(grandchildPid) && alive(detachedPid));
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    assert.equal(await gone(program), true, 'program gone');
+    assert.equal(await gone(grandchildPid), true, 'grandchild gone after stop');
+    assert.equal(await gone(detachedPid), true, 'detached grandchild gone after stop');
+
+    // Killing the host (TerminateProcess) closes its job handle: the job kills everything in it.
+    fs.rmSync(c.events, { force: true });
+    await cli(['start', c.name]);
+    const again = await waitForEvent(c.events, (e) => e.event === 'grandchild');
+    const program2 = readEvents(c.events).find((e) => e.event === 'start').pid;
+    const hostPid = (await scm.getServiceStatus(c.name)).pid;
+    process.kill(hostPid);
+    assert.equal(await gone(hostPid), true, 'host gone');
+    assert.equal(await gone(program2), true, 'program gone with the host');
+    assert.equal(await gone(again.grandchildPid), true, 'grandchild gone with the host');
+    assert.equal(await gone(again.detachedPid), true, 'detached grandchild gone with the host');
+  });
+
+  it('--no-kill-tree lets a detached child of the program outlive it', async () => {
+    const c = newCase('nokill');
+    await install(c, 'tree', ['--no-kill-tree']);
+    await cli(['start', c.name]);
+    const { detachedPid } = await waitForEvent(c.events, (e) => e.event === 'grandchild');
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    await sleep(500);
+    assert.equal(alive(detachedPid), true, 'the detached grandchild survives');
+    process.kill(detachedPid);
+  });
+
+  it('rotates the log by size with every line accounted for, none split', async () => {
+    const c = newCase('rotate');
+    const lines = 3000;
+    await install(c, 'flood', ['--log-max-size', '16K', '--log-keep', '0'], [String(lines)]);
+    await cli(['start', c.name]);
+    await waitForEvent(c.events, (e) => e.event === 'flooded');
+    await waitFor('every line in the logs', () => {
+      const all = fs.readdirSync(c.logDir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(c.logDir, f), 'utf8')).join('');
+      return (all.match(/^line \d{6} /gm) || []).length >= lines;
+    }, 20000);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    const files = fs.readdirSync(c.logDir).filter((f) => f.endsWith('.log'));
+    const rotated = files.filter((f) => new RegExp(`^${c.name}\\.\\d{8}-\\d{6}\\.\\d{3}\\.log$`).test(f));
+    assert.ok(rotated.length >= 10, `${rotated.length} rotated files`);
+    const seen = new Map();
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(c.logDir, f), 'utf8');
+      assert.ok(Buffer.byteLength(text) <= 16 * 1024, `${f} is ${Buffer.byteLength(text)} bytes`);
+      assert.ok(text.endsWith('\n'), `${f} ends with a whole line`);
+      for (const line of text.split('\n')) {
+        const m = /^line (\d{6}) (x+) end$/.exec(line);
+        if (!m) {
+          assert.ok(!line.includes('line 0'), `a split line in ${f}: ${line.slice(0, 60)}`);
+          continue;
+        }
+        const n = Number(m[1]);
+        assert.equal(m[2].length, 40 + (n % 37), `line ${n} intact`);
+        seen.set(n, (seen.get(n) || 0) + 1);
+      }
+    }
+    for (let i = 1; i <= lines; i++) assert.equal(seen.get(i), 1, `line ${i} appears once`);
+  });
+
+  it('update changes the arguments (and other settings) in place', async () => {
+    const c = newCase('update');
+    await install(c, 'serve', [], ['first']);
+    const updated = await cli(['update', c.name, '--env', 'FIXTURE_VALUE=changed', '--args', '--', c.events, 'serve', 'second']);
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    const start = await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.deepEqual(start.args, ['second']);
+    assert.equal(start.fixtureEnv, 'changed');
+    const running = await cli(['update', c.name, '--description', 'changed while running']);
+    assert.match(running.stdout, /restart it to apply/);
+    assert.equal((await scm.getServiceConfiguration(c.name, { fields: ['description'] })).description, 'changed while running');
+    assert.equal((await cli(['restart', c.name])).code, 0);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
+  it('remove stops and deletes the service and its settings', async () => {
+    const c = newCase('remove');
+    await install(c, 'serve');
+    await cli(['start', c.name]);
+    const { pid } = await waitForEvent(c.events, (e) => e.event === 'start');
+    const removed = await cliChild(['remove', c.name]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(await gone(pid), true);
+    assert.equal(binding.readServiceParameterSync(c.name, 'scm-native'), null, 'settings deleted');
+    // Wine removes a deleted service once every handle to it is closed.
+    await waitFor('the service to disappear', async () => !(await scm.serviceExists(c.name)), 15000, 250);
+    const again = await cli(['status', c.name]);
+    assert.equal(again.code, 1);
+  });
+
+  it('a missing program is an error before anything is created', async () => {
+    const c = newCase('missing');
+    const result = await cliChild(['install', c.name, '--', path.join(c.dir, 'no-such-program.js')]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
+    assert.match(result.stderr, /^scm-native: error: program not found: .*no-such-program\.js$/m);
+    assert.equal(await scm.serviceExists(c.name), false);
+    const noInterpreter = await cli(['install', c.name, '--', path.join(__dirname, '..', 'fixtures', 'command-line-corpus.js').replace(/\.js$/, '.json')]);
+    assert.equal(noInterpreter.code, 1);
+    const usage = await cli(['install', c.name, '--bogus']);
+    assert.equal(usage.code, 2);
+    assert.equal(await scm.serviceExists(c.name), false);
+  });
+
+  it('never prints a password, in success, failure or --verbose output, nor stores it', async () => {
+    const secret = 'S3cr3t-Pa55-wd';
+    const c = newCase('password');
+    const outputs = [];
+    // A failure after validation (unknown log dir parent is fine; use a missing working directory).
+    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password', secret, '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--password', secret, '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--password', secret, '--virtual-account', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--pasword', secret, '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin: `${secret}\n` }));
+    created.push(c.name);
+    outputs.push(await cliChild(['update', c.name, '--password', secret, '--verbose']));
+    outputs.push(await cliChild(['status', c.name, '--json']));
+    for (const o of outputs) {
+      assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `password printed: ${o.stdout}${o.stderr}`);
+    }
+    assert.equal(outputs[0].code, 1);
+    assert.equal(outputs[3].code, 2);
+    const stored = binding.readServiceParameterSync(c.name, 'scm-native');
+    if (stored !== null) assert.ok(!stored.includes(secret), 'not in the settings');
+  });
+
+  it('runs a .cmd program through cmd.exe', async () => {
+    const c = newCase('cmd');
+    const script = path.join(c.dir, 'hello.cmd');
+    fs.writeFileSync(script, '@echo off\r\necho hello from cmd %1\r\nexit /b 0\r\n');
+    const result = await cli(['install', c.name, '--log-dir', c.logDir, ...FAST, '--', script, 'world']);
+    assert.equal(result.code, 0, result.stderr);
+    created.push(c.name);
+    await cli(['start', c.name]);
+    const done = await scm.waitForServiceState(c.name, 'stopped', { timeout: 15000 });
+    assert.equal(done.status.exitCode, 0);
+    assert.match(readLog(c.logDir, c.name), /^hello from cmd world$/m);
+  });
+
+  it('debug runs the same supervision in the foreground with output on the console', async () => {
+    const c = newCase('debug');
+    await install(c, 'exit0');
+    const result = await cliChild(['debug', c.name]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^done$/m, "the program's output on the console");
+    assert.match(result.stderr, /\[scm-native\] program started/);
+    assert.match(result.stderr, /\[scm-native\] program exited with code 0/);
+    assert.equal(readLog(c.logDir, c.name), '', 'nothing in the log file');
+  });
+
+  it('a failed install step after the service was created leaves nothing behind', async () => {
+    const c = newCase('rollback');
+    // Wine rejects the delayed auto-start level (124) right after CreateServiceW: the service
+    // must be deleted again. On Windows the same install succeeds.
+    const result = await cli(['install', c.name, '--startup', 'delayed', '--log-dir', c.logDir, '--', PROGRAM, c.events]);
+    created.push(c.name);
+    if (underWine) {
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^scm-native: error: .*ChangeServiceConfig2W/);
+      await waitFor('the service to disappear', async () => !(await scm.serviceExists(c.name)), 10000, 250);
+      assert.equal(binding.readServiceParameterSync(c.name, 'scm-native'), null);
+    } else {
+      assert.equal(result.code, 0, result.stderr);
+    }
+  });
+
+  it('stops a console program with Ctrl+C (attached to its console)', async () => {
+    const c = newCase('ctrlc');
+    await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-c', '--stop-timeout', '5s']);
+    await cli(['start', c.name]);
+    const start = await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.equal(start.connected, false, 'no IPC channel');
+    const before = Date.now();
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    assert.ok(Date.now() - before < 4000, 'stopped before the timeout');
+    assert.ok(readEvents(c.events).some((e) => e.event === 'signal' && e.signal === 'SIGINT'));
+    assert.match(readLog(c.logDir, c.name), /program exited with code 0 .*\(stopping\)/);
+  });
+
+  itWindowsOnly('stops a console program with Ctrl+Break', 'GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT) fails with ERROR_INVALID_HANDLE under Wine 8', async () => {
+    const c = newCase('ctrlbreak');
+    await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-break', '--stop-timeout', '5s']);
+    await cli(['start', c.name]);
+    await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    assert.ok(readEvents(c.events).some((e) => e.event === 'signal' && e.signal === 'SIGBREAK'));
+  });
+
+  itWindowsOnly('installs with delayed start and recovery actions', 'Wine 8 stores no failure actions and rejects the delayed auto-start level (124)', async () => {
+    const c = newCase('recovery');
+    await install(c, 'serve', ['--startup', 'delayed', '--recovery', 'restart:1m:2']);
+    const config = await scm.getServiceConfiguration(c.name, { fields: ['startType', 'delayedAutoStart', 'failureActions', 'failureActionsOnNonCrashFailures'] });
+    assert.equal(config.startType, 'auto_start');
+    assert.equal(config.delayedAutoStart, true);
+    assert.deepEqual(config.failureActions.actions.map((a) => a.type), ['restart', 'restart', 'none']);
+    assert.equal(config.failureActionsOnNonCrashFailures, true);
+  });
+});

@@ -1,0 +1,177 @@
+'use strict';
+// The CLI's argument parsing, durations and sizes, the host settings' validation, how programs
+// are run (kind by extension, cmd.exe quoting), and CLI errors that need no SCM.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Writable, Readable } = require('node:stream');
+const { parseArgs, parseDuration, parseSize, parseCount, UsageError } = require('../../dist/cli/args');
+const { checkSettings, cmdLine, programCommand, parseSettings } = require('../../dist/host/settings');
+const { programKind } = require('../../dist/host/manage');
+const { table, humanDuration } = require('../../dist/cli/output');
+const scm = require('../..');
+
+const SPECS = {
+  name: { type: 'string', help: '' },
+  flag: { type: 'boolean', help: '' },
+  env: { type: 'list', help: '' },
+  follow: { type: 'boolean', alias: 'f', help: '' },
+};
+
+async function cli(args) {
+  let out = '';
+  let err = '';
+  const w = (fn) => new Writable({ write(c, _e, cb) { fn(c.toString()); cb(); } });
+  const code = await scm.runCli(args, { stdout: w((t) => { out += t; }), stderr: w((t) => { err += t; }), stdin: Readable.from(['']), color: false });
+  return { code, stdout: out, stderr: err };
+}
+
+function validSettings(extra = {}) {
+  return {
+    version: 1, program: 'C:\\app\\server.js', args: ['--port', '80'], kind: 'node', interpreter: 'C:\\node\\node.exe', interpreterArgs: [],
+    cwd: 'C:\\app', env: { A: '1' }, restart: 'on-failure', backoffInitial: 5000, backoffLimit: 300000, backoffReset: 30000,
+    giveUpExitCode: null, stopMethod: 'ipc', stopTimeout: 10000, killTree: true, earlyExitWindow: 10000,
+    log: { dir: 'C:\\logs', timestamps: false, maxSize: 1024, daily: true, keep: 10 },
+    ...extra,
+  };
+}
+
+describe('CLI arguments', () => {
+  it('parses positionals, --opt value, --opt=value, booleans, --no-, lists, aliases and --', () => {
+    const p = parseArgs(['svc', '--name', 'a b', '--flag', '--env', 'A=1', '--env=B=2', '-f', '--', 'prog', '--flag'], SPECS);
+    assert.deepEqual(p.positionals, ['svc']);
+    assert.deepEqual(p.options, { name: 'a b', flag: true, env: ['A=1', 'B=2'], follow: true });
+    assert.deepEqual(p.rest, ['prog', '--flag']);
+    assert.equal(parseArgs(['--no-flag'], SPECS).options.flag, false);
+    assert.equal(parseArgs(['--flag=false'], SPECS).options.flag, false);
+    assert.equal(parseArgs([], SPECS).rest, null);
+    assert.deepEqual(parseArgs(['--'], SPECS).rest, []);
+  });
+
+  it('rejects unknown options and missing values without echoing values', () => {
+    assert.throws(() => parseArgs(['--pasword', 'hunter2'], SPECS), (e) => e instanceof UsageError && e.message === 'unknown option --pasword');
+    assert.throws(() => parseArgs(['--name'], SPECS), /--name needs a value/);
+    assert.throws(() => parseArgs(['--name', '--'], SPECS), /--name needs a value/);
+    assert.throws(() => parseArgs(['--flag=maybe'], SPECS), /takes no value/);
+    assert.throws(() => parseArgs(['--no-name'], SPECS), /unknown option --no-name/);
+    assert.throws(() => parseArgs(['-x'], SPECS), /unknown option -x/);
+  });
+
+  it('durations, sizes and counts', () => {
+    assert.equal(parseDuration('500ms', 'd'), 500);
+    assert.equal(parseDuration('5s', 'd'), 5000);
+    assert.equal(parseDuration('5', 'd'), 5000);
+    assert.equal(parseDuration('1.5s', 'd'), 1500);
+    assert.equal(parseDuration('2m', 'd'), 120000);
+    assert.equal(parseDuration('1h', 'd'), 3600000);
+    assert.throws(() => parseDuration('soon', '--backoff'), /--backoff must be a duration/);
+    assert.throws(() => parseDuration('-1s', 'd'), UsageError);
+    assert.equal(parseSize('512', 's'), 512);
+    assert.equal(parseSize('16K', 's'), 16384);
+    assert.equal(parseSize('10M', 's'), 10485760);
+    assert.equal(parseSize('1gb', 's'), 1073741824);
+    assert.throws(() => parseSize('big', 's'), UsageError);
+    assert.equal(parseCount('12', 'n'), 12);
+    assert.throws(() => parseCount('1.5', 'n'), UsageError);
+  });
+
+  it('formats tables and durations', () => {
+    assert.equal(table(['A', 'LONGER'], [['xyz', '1'], ['q', '22']]), 'A    LONGER\nxyz  1\nq    22');
+    assert.equal(humanDuration(1234), '1.2s');
+    assert.equal(humanDuration(65000), '1m 5s');
+    assert.equal(humanDuration(90061000), '1d 1h 1m');
+  });
+});
+
+describe('host settings', () => {
+  it('accepts a complete record and fills defaults', () => {
+    const s = checkSettings(validSettings());
+    assert.equal(s.stopMethod, 'ipc');
+    const minimal = validSettings();
+    for (const k of ['restart', 'backoffInitial', 'backoffLimit', 'backoffReset', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow']) delete minimal[k];
+    const filled = checkSettings(minimal);
+    assert.equal(filled.restart, 'on-failure');
+    assert.equal(filled.backoffInitial, 5000);
+    assert.equal(filled.backoffLimit, 300000);
+    assert.equal(filled.backoffReset, 30000);
+    assert.equal(filled.stopTimeout, 10000);
+    assert.equal(filled.killTree, true);
+    assert.equal(checkSettings(validSettings({ kind: 'exe', interpreter: null, stopMethod: undefined })).stopMethod, 'ctrl-c');
+  });
+
+  it('rejects wrong fields with TypeError / RangeError naming them', () => {
+    assert.throws(() => checkSettings(validSettings({ restart: 'sometimes' })), (e) => e instanceof RangeError && /settings\.restart/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ backoffInitial: -1 })), RangeError);
+    assert.throws(() => checkSettings(validSettings({ args: 'x' })), TypeError);
+    assert.throws(() => checkSettings(validSettings({ password: 'x' })), /unknown field 'password'/);
+    assert.throws(() => checkSettings(validSettings({ env: { 'A=B': '1' } })), /invalid variable name/);
+    assert.throws(() => checkSettings(validSettings({ kind: 'node', interpreter: null })), /interpreter is required/);
+    assert.throws(() => checkSettings(validSettings({ version: 2 })), RangeError);
+    assert.throws(() => parseSettings('{nope', 'svc'), /not valid JSON/);
+  });
+
+  it('builds the command line per kind; cmd.exe gets one quoted /c line', () => {
+    assert.deepEqual(programCommand(checkSettings(validSettings())), { file: 'C:\\node\\node.exe', args: ['C:\\app\\server.js', '--port', '80'] });
+    assert.deepEqual(programCommand(checkSettings(validSettings({ kind: 'exe', interpreter: null, program: 'C:\\app\\a.exe' }))),
+      { file: 'C:\\app\\a.exe', args: ['--port', '80'] });
+    const cmd = programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\Windows\\System32\\cmd.exe', program: 'C:\\my app\\run.cmd', args: ['a b', 'plain', 'x&y', ''] })));
+    assert.deepEqual(cmd.args.slice(0, 3), ['/d', '/s', '/c']);
+    assert.equal(cmd.args[3], '""C:\\my app\\run.cmd" "a b" plain "x&y" """');
+    assert.equal(cmdLine('C:\\r.bat', ['say "hi"']), '""C:\\r.bat" "say ""hi""""');
+    const py = programCommand(checkSettings(validSettings({ kind: 'interpreter', interpreter: 'C:\\py\\python.exe', interpreterArgs: ['-u'], program: 'C:\\app\\a.py', args: [] })));
+    assert.deepEqual(py, { file: 'C:\\py\\python.exe', args: ['-u', 'C:\\app\\a.py'] });
+  });
+
+  it('picks how to run a program from its extension', () => {
+    assert.deepEqual(programKind('C:\\a\\server.js'), { kind: 'node', interpreter: process.execPath });
+    assert.equal(programKind('C:\\a\\server.mjs').kind, 'node');
+    assert.equal(programKind('C:\\a\\server.CJS').kind, 'node');
+    assert.deepEqual(programKind('C:\\a\\tool.exe'), { kind: 'exe', interpreter: null });
+    assert.equal(programKind('C:\\a\\run.cmd').kind, 'cmd');
+    assert.equal(programKind('C:\\a\\run.BAT').kind, 'cmd');
+    assert.throws(() => programKind('C:\\a\\script.py'), /give --interpreter/);
+    assert.throws(() => programKind('C:\\a\\script.py', path.join(os.tmpdir(), 'no-such-python')), /interpreter not found/);
+    assert.deepEqual(programKind('x.py', process.execPath), { kind: 'node', interpreter: process.execPath });
+  });
+});
+
+describe('CLI without an SCM', () => {
+  it('prints help, and exits 2 for usage mistakes with one line', async () => {
+    const help = await cli(['help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /install\s+install a program as a service/);
+    const installHelp = await cli(['install', '--help']);
+    assert.match(installHelp.stdout, /--stop-timeout <duration>/);
+    for (const args of [[], ['frobnicate'], ['status', 'a', 'b'], ['install', 'x', '--restart', 'sometimes', '--', 'p.js'], ['start'], ['stop', 'x', '--', 'y'],
+      ['install', 'x'], ['logs', 'x', '--lines', 'many']]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      if (args.length) assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line: ${r.stderr}`);
+    }
+  });
+
+  it('a missing program fails before any SCM call, on one line, exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-cli-'));
+    const r = await cli(['install', 'svc', '--', path.join(dir, 'missing.js')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^scm-native: error: program not found: .*missing\.js\n$/);
+    const noCwd = await cli(['install', 'svc', '--cwd', path.join(dir, 'nope'), '--', __filename]);
+    assert.match(noCwd.stderr, /working directory not found/);
+  });
+
+  it('never echoes a password, also with --verbose', async () => {
+    const secret = 'Pa55-w0rd-xyz';
+    const runs = [
+      await cli(['install', 'svc', '--password', secret, '--verbose', '--', __filename]),
+      await cli(['install', 'svc', '--username', 'u', '--password', secret, '--virtual-account', '--verbose', '--', __filename]),
+      await cli(['install', 'svc', '--pasword', secret, '--', __filename]),
+      await cli(['install', 'svc', '--password', secret, '--password-stdin', '--', __filename]),
+      await cli(['install', 'svc', '--username', 'u', '--password', secret, '--verbose', '--', path.join(os.tmpdir(), 'none.js')]),
+    ];
+    for (const r of runs) {
+      assert.notEqual(r.code, 0);
+      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), r.stderr);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+'use strict';
+// The service log: whole lines only, rotation by size and by day between lines, retention.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { LineRing, LineSplitter, LogWriter } = require('../../dist/host/log-writer');
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-log-'));
+const files = (dir) => fs.readdirSync(dir).sort();
+const read = (dir, f) => fs.readFileSync(path.join(dir, f), 'utf8');
+
+describe('host log writer', () => {
+  it('splits chunks into lines, across chunk boundaries, CRLF included, and flushes the rest', () => {
+    const lines = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    s.push('ab');
+    s.push('c\r\nde');
+    s.push(Buffer.from('f\n\ng'));
+    assert.deepEqual(lines, ['abc', 'def', '']);
+    s.flush();
+    assert.deepEqual(lines, ['abc', 'def', '', 'g']);
+    s.flush();
+    assert.equal(lines.length, 4);
+  });
+
+  it('keeps a multi-byte character split across chunks whole', () => {
+    const lines = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('héllo €\n');
+    s.push(bytes.subarray(0, 2));
+    s.push(bytes.subarray(2, 8));
+    s.push(bytes.subarray(8));
+    assert.deepEqual(lines, ['héllo €']);
+  });
+
+  it('cuts an endless line into 64 KiB pieces', () => {
+    const lines = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    s.push('x'.repeat(150 * 1024));
+    assert.equal(lines.length, 2);
+    assert.ok(lines.every((l) => l.length === 64 * 1024));
+    s.flush();
+    assert.equal(lines[2].length, 22 * 1024);
+  });
+
+  it('rotates by size between lines: no line lost, none split, no file over the limit', () => {
+    const dir = tmp();
+    let t = new Date(2024, 4, 1, 12, 0, 0);
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 1000, now: () => t });
+    for (let i = 1; i <= 500; i++) {
+      w.writeLine(`line ${i} ${'y'.repeat(i % 50)}`);
+      if (i % 100 === 0) t = new Date(t.getTime() + 1000);
+    }
+    w.close();
+    const names = files(dir);
+    assert.ok(names.includes('svc.log'));
+    const rotated = names.filter((n) => n !== 'svc.log');
+    assert.ok(rotated.length > 10);
+    assert.ok(rotated.every((n) => /^svc\.20240501-1200\d\d\.\d{3}\.log$/.test(n)), rotated.join());
+    const all = [];
+    for (const n of [...rotated, 'svc.log']) {
+      const text = read(dir, n);
+      assert.ok(Buffer.byteLength(text) <= 1000);
+      assert.ok(text.endsWith('\n'));
+      all.push(...text.split('\n').filter(Boolean));
+    }
+    assert.deepEqual(all.map((l) => Number(l.split(' ')[1])), Array.from({ length: 500 }, (_, i) => i + 1), 'in order, each once');
+    assert.ok(all.every((l, i) => l === `line ${i + 1} ${'y'.repeat((i + 1) % 50)}`));
+  });
+
+  it('a line longer than the limit gets a file of its own', () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 10 });
+    w.writeLine('short');
+    w.writeLine('a much longer line than ten bytes');
+    w.writeLine('x');
+    w.close();
+    const texts = files(dir).map((f) => read(dir, f));
+    assert.deepEqual(texts.sort(), ['a much longer line than ten bytes\n', 'short\n', 'x\n'].sort());
+  });
+
+  it('keeps only the newest rotated files', () => {
+    const dir = tmp();
+    let t = new Date(2024, 0, 1, 0, 0, 0);
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 20, keep: 3, now: () => t });
+    for (let i = 0; i < 20; i++) {
+      w.writeLine(`entry number ${String(i).padStart(2, '0')}`);
+      t = new Date(t.getTime() + 1000);
+    }
+    w.close();
+    const rotated = files(dir).filter((n) => n !== 'svc.log');
+    assert.equal(rotated.length, 3);
+    assert.deepEqual(rotated.map((n) => read(dir, n).trim()), ['entry number 16', 'entry number 17', 'entry number 18']);
+    assert.equal(read(dir, 'svc.log').trim(), 'entry number 19');
+  });
+
+  it('rotates when the day changes, and on open when the file is from an earlier day', () => {
+    const dir = tmp();
+    let t = new Date(2024, 0, 1, 23, 59, 58);
+    const w = new LogWriter({ dir, name: 'svc', daily: true, now: () => t });
+    w.writeLine('monday');
+    t = new Date(2024, 0, 2, 0, 0, 1);
+    w.writeLine('tuesday');
+    w.close();
+    assert.deepEqual(files(dir), ['svc.20240102-000001.001.log', 'svc.log']);
+    assert.equal(read(dir, 'svc.20240102-000001.001.log'), 'monday\n');
+    // A host starting on a later day finds yesterday's file: it is rotated before writing.
+    fs.utimesSync(path.join(dir, 'svc.log'), new Date(2024, 0, 2, 10), new Date(2024, 0, 2, 10));
+    t = new Date(2024, 0, 3, 8, 0, 0);
+    const w2 = new LogWriter({ dir, name: 'svc', daily: true, now: () => t });
+    w2.writeLine('wednesday');
+    w2.close();
+    assert.equal(read(dir, 'svc.log'), 'wednesday\n');
+    assert.equal(files(dir).length, 3);
+  });
+
+  it('appends to an existing file and counts its size', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'svc.log'), 'x'.repeat(15) + '\n');
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 20 });
+    w.writeLine('abcdefgh');
+    w.close();
+    assert.equal(files(dir).length, 2);
+    assert.equal(read(dir, 'svc.log'), 'abcdefgh\n');
+  });
+
+  it('prefixes time stamps when asked, and a host prefix', () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc', timestamps: true, now: () => new Date(Date.UTC(2024, 1, 3, 4, 5, 6, 7)) });
+    w.writeLine('hello', '[scm-native] ');
+    w.close();
+    assert.equal(read(dir, 'svc.log'), '2024-02-03T04:05:06.007Z [scm-native] hello\n');
+  });
+
+  it('does not treat other files in the folder as rotated logs', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'svc.status.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'svc2.20240101-000000.001.log'), 'other service');
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 5, keep: 1 });
+    w.writeLine('aaaa');
+    w.writeLine('bbbb');
+    w.writeLine('cccc');
+    w.close();
+    assert.ok(files(dir).includes('svc.status.json'));
+    assert.ok(files(dir).includes('svc2.20240101-000000.001.log'));
+    assert.deepEqual(w.rotatedFiles().length, 1);
+  });
+
+  it('LineRing keeps the last lines', () => {
+    const r = new LineRing(3);
+    for (const l of ['a', 'b', 'c', 'd']) r.push(l);
+    assert.deepEqual(r.items, ['b', 'c', 'd']);
+    r.clear();
+    assert.deepEqual(r.items, []);
+  });
+});
