@@ -75,7 +75,12 @@ const COMMANDS: Record<string, Command> = {
     options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
     run: cmdUpdate,
   },
-  remove: { summary: 'stop and delete a service (logs are kept)', usage: 'remove <name>', options: {}, run: cmdRemove },
+  remove: {
+    summary: 'stop and delete a service (logs are kept)',
+    usage: 'remove <name> [--force]',
+    options: { force: { type: 'boolean', help: 'also a service that scm-native did not install' } },
+    run: cmdRemove,
+  },
   start: {
     summary: 'start a service and wait until it runs',
     usage: 'start <name> [--no-wait]',
@@ -248,7 +253,7 @@ async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
 
 async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'remove');
-  await withProgress(io, `Removing ${name}`, removeProgramService(name));
+  await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;
 }
@@ -478,7 +483,8 @@ function oneLine(text: string): string {
 export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>): Promise<number> {
   const io: Io = { ...defaultIo(), ...ioOverride };
   const [command, ...rest] = argv;
-  const verbose = rest.includes('--verbose') || argv.includes('--verbose');
+  const dashdash = argv.indexOf('--');
+  const verbose = (dashdash < 0 ? argv : argv.slice(0, dashdash)).includes('--verbose');
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.stdout.write(help(rest[0]));

@@ -2,7 +2,9 @@
 // It reads its settings from the registry, enters its kill-on-close job, becomes the service with
 // runAsService, and supervises the program: output to the rotating log, restarts with backoff,
 // graceful stop with a deadline, its state in the status file and lifecycle events in the event log.
+import * as fs from 'node:fs';
 import { reportEvent } from '../as-service/event-log';
+import { logServiceProblem } from '../as-service/service-host';
 import type { EventType } from '../as-service/event-log';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
@@ -20,6 +22,27 @@ export interface HostOptions {
   debug?: boolean;
   /** Settings to use instead of the registry's (tests). */
   settings?: HostSettings;
+}
+
+/**
+ * The service-specific exit code of a host that cannot run its program at all (settings missing
+ * or unreadable, program, interpreter or working directory gone): like ERROR_FILE_NOT_FOUND.
+ */
+export const HOST_SETUP_FAILURE = 2;
+
+/** Without settings there is no log: the SCM gets the exit code, the event log the reason. */
+async function failWithoutSettings(service: string, problem: string): Promise<null> {
+  logServiceProblem(`scm-native host: ${problem}`);
+  await runAsService({
+    [service]: (control: ServiceControl, name: string, seq: number) => {
+      if (control !== 'start') return undefined;
+      reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
+        updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
+      });
+      return undefined;
+    },
+  }, { controls: ['stop', 'shutdown'] });
+  return null;
 }
 
 /** Prefix of the host's own lines in the log. */
@@ -74,9 +97,21 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
  * start this process (without `debug`).
  */
 export async function runHost(service: string, options: HostOptions = {}): Promise<SupervisorOutcome | null> {
-  const settings = options.settings ?? await readSettings(service);
-  if (!settings) throw new Error(`service '${service}' has no scm-native settings (install it with 'scm-native install')`);
   const debug = options.debug === true;
+  let settings: HostSettings | null = options.settings ?? null;
+  let problem: string | null = null;
+  try {
+    settings ??= await readSettings(service);
+    if (!settings) problem = `service '${service}' has no scm-native settings (install it with 'scm-native install')`;
+  } catch (error) {
+    problem = `the settings of service '${service}' cannot be read: ${(error as Error).message}`;
+  }
+  if (!settings || problem) {
+    if (debug) throw new Error(problem ?? 'no settings');
+    return failWithoutSettings(service, problem as string);
+  }
+  const missing = [settings.program, settings.interpreter, settings.cwd].find((p) => p !== null && !fs.existsSync(p));
+  if (missing !== undefined) problem = `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
   const sink = debug ? consoleSink() : fileSink(service, settings);
   const statusFile = statusFilePath(settings.log.dir, service);
   const event = (type: EventType, message: string) => {
@@ -182,6 +217,15 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     switch (control) {
       case 'start': {
         sink.host(`service ${name} starting (host pid ${process.pid}${debug ? ', debug mode' : ''})`);
+        if (problem) {
+          sink.host(`cannot start: ${problem}`);
+          event('error', `${service}: cannot start: ${problem}`);
+          outcome = { reason: 'failed', serviceCode: HOST_SETUP_FAILURE, lastExit: null };
+          status.state = 'stopped';
+          status.outcome = { reason: 'failed', serviceCode: HOST_SETUP_FAILURE };
+          updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
+          return undefined;
+        }
         event('information', `${service}: service started`);
         const sup = startSupervision();
         sup.finished.then((result) => {

@@ -213,13 +213,14 @@ function programSettings(program: string, args: readonly string[], opts: Program
 }
 
 /** The account fields for the SCM, validated; password never echoed. */
-function accountOf(name: string, opts: ProgramServiceOptions): { account?: string; password?: string } {
+function accountOf(name: string, opts: ProgramServiceOptions, update = false): { account?: string; password?: string } {
   const virtual = checkBoolean(opts.virtualAccount, 'options.virtualAccount', false);
   if (virtual && opts.username !== undefined) throw usageError('give either a username or virtualAccount, not both');
   const account = virtual ? `NT SERVICE\\${name}` : opts.username === undefined ? undefined : checkString(opts.username, 'options.username');
   if (opts.password !== undefined) {
     if (typeof opts.password !== 'string') throw new TypeError('options.password must be a string');
-    if (account === undefined) throw usageError('a password needs a username');
+    // On update, a password alone is the new password of the current account.
+    if (account === undefined && !update) throw usageError('a password needs a username');
     if (virtual) throw usageError('a virtual account has no password');
   }
   return { ...(account !== undefined ? { account } : {}), ...(opts.password !== undefined ? { password: opts.password } : {}) };
@@ -358,7 +359,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
     else if (startup === 'auto') changes.delayedAutoStart = false;
   }
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
-  Object.assign(changes, accountOf(service, opts), recoveryActions(opts));
+  Object.assign(changes, accountOf(service, opts, true), recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = { path: process.execPath, args: [hostMainPath(), '--service', service] };
   await setServiceConfiguration(service, changes);
@@ -370,6 +371,8 @@ export async function updateProgramService(name: string, change: ProgramChange =
 export interface RemoveOptions {
   /** Milliseconds to wait for the service to stop first (default: its stop timeout + 15 s). */
   wait?: number;
+  /** Remove a service that scm-native did not install too. Default false. */
+  force?: boolean;
 }
 
 /**
@@ -379,10 +382,14 @@ export interface RemoveOptions {
 export async function removeProgramService(name: string, options: RemoveOptions = {}): Promise<void> {
   const service = checkServiceName(name, 'name');
   let settings: HostSettings | null = null;
+  let damaged = false;
   try {
     settings = await readSettings(service);
   } catch {
-    settings = null;
+    damaged = true;
+  }
+  if (!settings && !damaged && !checkBoolean(options.force, 'options.force', false)) {
+    throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native; pass force to remove it anyway` });
   }
   const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULTS.stopTimeout) + 15000 : MS(options.wait, 'options.wait');
   const status = await getServiceStatus(service);

@@ -8,8 +8,9 @@ const path = require('node:path');
 const scm = require('../..');
 const { binding } = require('../../binding');
 const { assert, itWindowsOnly, underWine } = require('../support/scm');
+const { spawn } = require('node:child_process');
 const {
-  PROGRAM, alive, cleanup, cli, cliChild, gone, newCase, readEvents, readLog, sleep, waitFor, waitForEvent,
+  BIN, PROGRAM, alive, cleanup, cli, cliChild, gone, newCase, readEvents, readLog, sleep, waitFor, waitForEvent,
 } = require('../support/host-service');
 
 const created = [];
@@ -179,7 +180,16 @@ describe('service host: run any program as a service', function () {
     await cli(['start', c.name]);
     const first = await waitForEvent(c.events, (e) => e.event === 'start');
     const before = Date.now();
-    assert.equal((await cli(['stop', c.name])).code, 0);
+    const stopping = cli(['stop', c.name]);
+    // STOP_PENDING meanwhile, with the stop timeout in the wait hint and an advancing checkpoint
+    // (runAsService's heartbeat every 2.5 s: one step within 1.5 s, so look at the hint).
+    const pending = await waitFor('stop_pending', async () => {
+      const s = await scm.getServiceStatus(c.name);
+      return s.state === 'stop_pending' ? s : null;
+    }, 5000, 50);
+    assert.equal(pending.waitHint, 6500, 'stop timeout + 5 s');
+    assert.ok(pending.checkpoint >= 1);
+    assert.equal((await stopping).code, 0);
     const took = Date.now() - before;
     assert.ok(took >= 1400, `stop took ${took} ms`);
     assert.ok(readEvents(c.events).some((e) => e.event === 'message'), 'the stop message was delivered');
@@ -254,6 +264,25 @@ describe('service host: run any program as a service', function () {
       }
     }
     for (let i = 1; i <= lines; i++) assert.equal(seen.get(i), 1, `line ${i} appears once`);
+  });
+
+  it('logs --follow prints new lines as they come', async () => {
+    const c = newCase('follow');
+    await install(c, 'serve');
+    await cli(['start', c.name]);
+    await waitFor('some ticks', () => /tick 3/.test(readLog(c.logDir, c.name)));
+    const child = spawn(process.execPath, [BIN, 'logs', c.name, '--lines', '1', '--follow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    try {
+      const firstTick = Number(/tick (\d+)/.exec(await waitFor('the first line', () => out))[1]);
+      await waitFor('later ticks', () => new RegExp(`tick ${firstTick + 5}\\b`).test(out), 10000);
+      const ticks = [...out.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+      assert.deepEqual(ticks, ticks.map((_, i) => firstTick + i), 'in order, none missed');
+    } finally {
+      child.kill();
+    }
+    assert.equal((await cli(['stop', c.name])).code, 0);
   });
 
   it('update changes the arguments (and other settings) in place', async () => {
@@ -345,6 +374,40 @@ describe('service host: run any program as a service', function () {
     assert.match(result.stderr, /\[scm-native\] program started/);
     assert.match(result.stderr, /\[scm-native\] program exited with code 0/);
     assert.equal(readLog(c.logDir, c.name), '', 'nothing in the log file');
+  });
+
+  it('fails fast with exit code 2 when the program is gone or the settings are damaged', async () => {
+    const c = newCase('gone');
+    const copy = path.join(c.dir, 'program.js');
+    fs.copyFileSync(PROGRAM, copy);
+    const result = await cli(['install', c.name, '--log-dir', c.logDir, '--', copy, c.events]);
+    assert.equal(result.code, 0, result.stderr);
+    created.push(c.name);
+    fs.rmSync(copy);
+    const started = await cli(['start', c.name]);
+    assert.equal(started.code, 1);
+    assert.match(started.stderr, /did not start \(state stopped, service exit code 2\)/);
+    assert.match(readLog(c.logDir, c.name), /cannot start: .*program\.js does not exist/);
+
+    binding.writeServiceParameterSync(c.name, 'scm-native', '{"version":1,');
+    const before = Date.now();
+    assert.equal((await cli(['start', c.name])).code, 1);
+    assert.ok(Date.now() - before < 8000, 'no start timeout');
+    assert.equal((await scm.getServiceStatus(c.name)).serviceCode, 2);
+    // remove still works on damaged settings
+    assert.equal((await cli(['remove', c.name])).code, 0);
+  });
+
+  it('remove refuses a service scm-native did not install, unless --force', async () => {
+    const c = newCase('foreign');
+    await scm.createService(c.name, { path: process.execPath, args: [PROGRAM, c.events] }, { startType: 'demand_start' });
+    created.push(c.name);
+    const refused = await cli(['remove', c.name]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /was not installed by scm-native/);
+    assert.equal(await scm.serviceExists(c.name), true);
+    assert.equal((await cli(['status', c.name])).code, 1);
+    assert.equal((await cli(['remove', c.name, '--force'])).code, 0);
   });
 
   it('a failed install step after the service was created leaves nothing behind', async () => {
