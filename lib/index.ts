@@ -48,8 +48,8 @@ export type { AcceptedControl, ServiceControl } from './as-service/controls';
 export { reportEvent, installEventSource, removeEventSource } from './as-service/event-log';
 export type { EventType, ReportEventOptions, EventSourceOptions } from './as-service/event-log';
 export {
-  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, removeProgramService,
-  updateProgramService,
+  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
+  removeProgramService, updateProgramService,
 } from './host/manage';
 export type {
   InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,

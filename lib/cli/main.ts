@@ -8,8 +8,8 @@ import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
 import {
-  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, removeProgramService,
-  tailLines, updateProgramService,
+  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
+  removeProgramService, updateProgramService,
 } from '../host/manage';
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
 import { readSettings } from '../host/settings';
@@ -390,7 +390,7 @@ async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'logs');
   const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
   const file = await programServiceLogFile(name);
-  const lines = tailLines(file, count);
+  const lines = await readProgramServiceLog(name, count);
   if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (!bool(args, 'follow')) return 0;

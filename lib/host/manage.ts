@@ -16,6 +16,7 @@ import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
+import { LogWriter } from './log-writer';
 import { defaultStopMethod, DEFAULTS, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
@@ -436,7 +437,8 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
   ]);
   const file = readStatusFile(statusFilePath(settings.log.dir, service));
   // A status file from an earlier run of the host (or a host that died) says nothing of now.
-  const live = file !== null && scm.state !== 'stopped' && file.hostPid === scm.pid;
+  // (Wine does not notice a service process that died: the pid must be alive too.)
+  const live = file !== null && scm.state !== 'stopped' && file.hostPid === scm.pid && processAlive(scm.pid);
   const programStarted = live && file.programStartedAt ? Date.parse(file.programStartedAt) : NaN;
   return {
     name: service,
@@ -476,6 +478,15 @@ export interface ProgramServiceSummary {
   program: string;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function wildcard(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
@@ -507,6 +518,23 @@ export async function programServiceLogFile(name: string): Promise<string> {
   const service = checkServiceName(name, 'name');
   const settings = await settingsOf(service);
   return path.join(settings.log.dir, `${service}.log`);
+}
+
+/**
+ * The last `count` lines of a hosted service's log, reaching back into the rotated files when the
+ * current one has fewer.
+ */
+export async function readProgramServiceLog(name: string, count: number): Promise<string[]> {
+  const service = checkServiceName(name, 'name');
+  const wanted = checkInteger(count, 'count', 0, 0x7fffffff);
+  const settings = await settingsOf(service);
+  const writer = new LogWriter({ dir: settings.log.dir, name: service });
+  const files = [...writer.rotatedFiles(), writer.file];
+  const out: string[] = [];
+  for (let i = files.length - 1; i >= 0 && out.length < wanted; i--) {
+    out.unshift(...tailLines(files[i] as string, wanted - out.length));
+  }
+  return out;
 }
 
 /** The last `count` lines of a log file. */

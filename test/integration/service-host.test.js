@@ -264,6 +264,10 @@ describe('service host: run any program as a service', function () {
       }
     }
     for (let i = 1; i <= lines; i++) assert.equal(seen.get(i), 1, `line ${i} appears once`);
+    // `logs` reaches back into the rotated files.
+    const tail = await cli(['logs', c.name, '--lines', '400']);
+    assert.equal(tail.stdout.split('\n').filter(Boolean).length, 400);
+    assert.match(tail.stdout, /service stopped/);
   });
 
   it('logs --follow prints new lines as they come', async () => {
@@ -299,6 +303,18 @@ describe('service host: run any program as a service', function () {
     assert.equal((await scm.getServiceConfiguration(c.name, { fields: ['description'] })).description, 'changed while running');
     assert.equal((await cli(['restart', c.name])).code, 0);
     assert.equal((await cli(['stop', c.name])).code, 0);
+
+    // A new program (and arguments) altogether.
+    const other = path.join(c.dir, 'other.js');
+    fs.copyFileSync(PROGRAM, other);
+    assert.equal((await cli(['update', c.name, '--', other, c.events, 'exit0'])).code, 0);
+    const status = await statusJson(c.name);
+    assert.equal(status.program, other);
+    assert.deepEqual(status.args, [c.events, 'exit0']);
+    await cli(['start', c.name]);
+    assert.equal((await scm.waitForServiceState(c.name, 'stopped', { timeout: 15000 })).status.exitCode, 0);
+    assert.equal(readEvents(c.events).pop().mode, 'exit0');
+    assert.equal(readEvents(c.events).pop().cwd.toLowerCase(), c.dir.toLowerCase(), 'cwd follows the program');
   });
 
   it('remove stops and deletes the service and its settings', async () => {
