@@ -503,7 +503,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       return 0;
     }
     const colorOption = args.options.color as boolean | undefined;
-    io.color = ioOverride?.color ?? (colorOption ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR));
+    io.color = colorOption ?? ioOverride?.color ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR);
     if (command !== 'install' && command !== 'update' && args.rest !== null) {
       throw new UsageError(`'${command}' takes nothing after '--'`, command);
     }

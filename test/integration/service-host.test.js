@@ -66,6 +66,10 @@ describe('service host: run any program as a service', function () {
     const hostPid = status.hostPid;
     assert.ok(alive(hostPid));
 
+    const plain = await cliChild(['status']);
+    assert.ok(!plain.stdout.includes('\u001b['), 'no colour when stdout is not a terminal');
+    const coloured = await cliChild(['list', '--color']);
+    assert.ok(coloured.stdout.includes('\u001b[32mrunning\u001b[0m'), '--color forces it');
     const table = await cli(['status']);
     assert.equal(table.code, 0);
     assert.match(table.stdout, /NAME\s+STATE\s+PID\s+PROGRAM PID\s+RESTARTS\s+UPTIME\s+LAST EXIT/);
@@ -98,8 +102,8 @@ describe('service host: run any program as a service', function () {
 
   it('restarts a killed program after the backoff and counts the restart', async () => {
     const c = newCase('restart');
-    await install(c, 'serve', ['--backoff', '500ms']);
-    assert.equal((await cli(['start', c.name])).code, 0);
+    const installed = await install(c, 'serve', ['--backoff', '500ms', '--start']);
+    assert.match(installed.stdout, /running/, 'install --start starts it');
     const first = await waitForEvent(c.events, (e) => e.event === 'start');
     process.kill(first.pid);
     const second = await waitForEvent(c.events, (e) => e.event === 'start' && e.pid !== first.pid);
