@@ -114,9 +114,12 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   if (missing !== undefined) problem = `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
   const sink = debug ? consoleSink() : fileSink(service, settings);
   const statusFile = statusFilePath(settings.log.dir, service);
+  const pendingEvents = new Set<Promise<void>>();
   const event = (type: EventType, message: string) => {
     if (debug) return;
-    reportEvent(service, type, message).catch(() => {});
+    const sent = reportEvent(service, type, message).catch(() => {});
+    pendingEvents.add(sent);
+    void sent.finally(() => pendingEvents.delete(sent));
   };
 
   const inJob = settings.killTree ? enterJob((m) => sink.host(m)) : false;
@@ -253,6 +256,8 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   } finally {
     publish();
     sink.close();
+    // The last events (service stopped) before the process ends, but never wait long for them.
+    await Promise.race([Promise.all(pendingEvents), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
   return outcome;
 }
