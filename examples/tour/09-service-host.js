@@ -1,0 +1,218 @@
+'use strict';
+// Section 9: any program as a service, with the scm-native CLI. examples/apps/http-server.js is an
+// ordinary Node HTTP server that knows nothing of the SCM; `scm-native install` makes a service
+// whose process is the scm-native host, which runs the server, supervises it, and keeps its log.
+// The tour starts it, reads `status` and `logs`, crashes the server (GET /crash), watches the host
+// restart it after the backoff, and removes the service.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { formatMs } = require('./support');
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'scm-native.js');
+const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
+const BACKOFF = '2s';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `node bin/scm-native.js args...` in a child: { code, stdout, stderr } (pipes between Windows processes work). */
+function cli(args, timeoutMs = 60000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`scm-native ${args.join(' ')} timed out after ${formatMs(timeoutMs)}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A GET to 127.0.0.1:<port><urlPath>: resolves { status, body }. */
+function httpGet(port, urlPath) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port} within 5 s`)));
+    req.on('error', reject);
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
+    await sleep(100);
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM'; // it exists, under another account (LocalSystem on Windows)
+  }
+}
+
+async function processGone(pid, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+function readText(file) {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Prints `$ scm-native args`, runs it, shows its output indented (stderr, where progress goes, first), fails the section on a non-zero exit. */
+async function run(t, args, { shown = args, expectCode = 0, quiet = false } = {}) {
+  t.write(`  $ scm-native ${shown.join(' ')}\n`);
+  const start = performance.now();
+  const result = await cli(args);
+  const ms = performance.now() - start;
+  if (!quiet) {
+    for (const line of `${result.stderr}${result.stdout}`.split(/\r?\n/).filter(Boolean)) t.write(`    | ${line}\n`);
+  }
+  t.write(`    = exit code ${result.code}   (${formatMs(ms)})\n`);
+  t.check(result.code === expectCode, `scm-native ${args[0]} exited with ${result.code}: ${result.stderr.trim()}`);
+  return result;
+}
+
+module.exports = {
+  title: 'Any program as a service: the scm-native CLI and its host',
+  admin: true,
+  timeoutMs: 150000,
+  async run(t) {
+    const { scm } = t;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-tour-host-'));
+    t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const name = t.serviceName('http');
+    const logDir = path.join(dir, 'logs');
+    const portFile = path.join(dir, 'port.txt');
+    const programPids = new Set();
+    const hostPids = new Set();
+    // Whatever happens below: remove the service (stop, wait, delete), then make sure neither
+    // the host nor any server it started is left running.
+    t.defer(async () => {
+      for (const pid of [...programPids, ...hostPids]) {
+        if (!(await processGone(pid, 3000))) {
+          try {
+            process.kill(pid);
+          } catch {
+            // gone meanwhile
+          }
+        }
+      }
+    });
+    t.defer(async () => {
+      if (await scm.serviceExists(name)) await scm.removeProgramService(name, { wait: 15000 });
+    });
+
+    t.say('examples/apps/http-server.js is an ordinary Node HTTP server on 127.0.0.1 (GET / answers');
+    t.say('JSON, GET /crash exits with code 1). `scm-native install` makes it a service: the service');
+    t.say('process is the scm-native host, which starts the server, restarts it when it fails (backoff');
+    t.say(`${BACKOFF} here, doubling; 5 s by default) and writes its output to a rotating log:`);
+    const shortDir = '<tmp>';
+    const installArgs = ['install', name, '--display-name', `scm-native tour HTTP server (${t.runId})`,
+      '--log-dir', logDir, '--backoff', BACKOFF, '--backoff-limit', '60s', '--stop-timeout', '5s', '--log-timestamps',
+      '--', APP, '--port-file', portFile];
+    const shownInstall = ['install', name, '--log-dir', `${shortDir}\\logs`, '--backoff', BACKOFF, '--backoff-limit', '60s',
+      '--stop-timeout', '5s', '--log-timestamps', '--', 'examples\\apps\\http-server.js', '--port-file', `${shortDir}\\port.txt`];
+    await run(t, installArgs, { shown: shownInstall });
+    const config = await scm.getServiceConfiguration(name, { fields: ['command', 'startType'] });
+    t.say('The SCM runs node.exe with the host script; the program and its options live in the registry:');
+    t.fields({ command: config.command.replace(ROOT, '<scm-native>'), startType: config.startType });
+
+    t.say();
+    t.say('Start it (the CLI waits until the service runs):');
+    await run(t, ['start', name]);
+    const port = Number(await waitFor('the port file', () => readText(portFile)));
+    const { value: hello } = await t.call(`await httpGet('http://127.0.0.1:${port}/')`, () => httpGet(port, '/'));
+    const answer = JSON.parse(hello.body);
+    t.check(hello.status === 200 && answer.service === name, `unexpected answer ${hello.status} ${hello.body}`);
+    t.say(`(the host gives the program SCM_NATIVE_SERVICE=${answer.service})`);
+    programPids.add(answer.pid);
+
+    t.say();
+    const first = JSON.parse((await cli(['status', name, '--json'])).stdout);
+    hostPids.add(first.hostPid);
+    t.check(first.hostState === 'running' && first.programPid === answer.pid && first.restarts === 0,
+      `status: host ${first.hostState}, program pid ${first.programPid}, restarts ${first.restarts}`);
+    await run(t, ['status', name]);
+    t.say();
+    t.say("The log holds the host's own lines ([scm-native]) and the program's stdout and stderr:");
+    await run(t, ['logs', name, '--lines', '10']);
+
+    t.say();
+    t.say('Crash the server: GET /crash makes it exit with code 1. The host logs the exit, waits');
+    t.say(`the backoff (${BACKOFF}), and starts it again; the service itself stays running:`);
+    const crashedAt = performance.now();
+    fs.rmSync(portFile, { force: true });
+    await t.call(`await httpGet('http://127.0.0.1:${port}/crash')`, () => httpGet(port, '/crash'));
+    const backoff = await waitFor('the host in backoff', async () => {
+      const s = JSON.parse((await cli(['status', name, '--json'])).stdout);
+      return s.hostState === 'backoff' || s.restarts > 0 ? s : null;
+    }, 10000);
+    if (backoff.hostState === 'backoff') {
+      t.say('While it waits:');
+      await run(t, ['status', name]);
+    }
+    const restarted = await waitFor('the restart', async () => {
+      const s = JSON.parse((await cli(['status', name, '--json'])).stdout);
+      return s.restarts === 1 && s.hostState === 'running' && s.programPid ? s : null;
+    }, 30000);
+    const newPort = Number(await waitFor('the new port file', () => readText(portFile)));
+    programPids.add(restarted.programPid);
+    const again = await httpGet(newPort, '/');
+    const restartMs = performance.now() - crashedAt;
+    t.check(again.status === 200 && JSON.parse(again.body).pid === restarted.programPid, `after the restart: ${again.status} ${again.body}`);
+    t.check(restarted.programPid !== answer.pid, 'the program pid did not change');
+    t.check(restarted.hostPid === first.hostPid, 'the host itself restarted');
+    t.check(restarted.lastExit && restarted.lastExit.code === 1, `last exit ${JSON.stringify(restarted.lastExit)}`);
+    t.check(restartMs >= 2000, `restarted after ${formatMs(restartMs)}, before the backoff`);
+    t.say(`Answering again on 127.0.0.1:${newPort} (new pid ${restarted.programPid}, same host pid ${restarted.hostPid}),`);
+    t.say(`${formatMs(restartMs)} after the crash. status shows the restart and the last exit:`);
+    await run(t, ['status', name]);
+    const logs = await run(t, ['logs', name, '--lines', '6']);
+    t.check(/restarting in 2(\.0)? s/.test(logs.stdout), 'the log does not show the backoff');
+
+    t.say();
+    t.say('Remove it: the host asks the server to stop over IPC ({ type: \'scm-native:stop\' }), the');
+    t.say('server closes and exits 0, the service stops and is deleted (its logs are kept):');
+    await run(t, ['remove', name]);
+    const { value: exists } = await t.call(`await scm.serviceExists('${name}')`, () => scm.serviceExists(name));
+    t.check(exists === false, 'the service still exists after remove');
+    for (const pid of [...programPids, ...hostPids]) t.check(await processGone(pid), `process ${pid} is still running`);
+    t.result(`no process left: host ${first.hostPid}, servers ${[...programPids].join(', ')} all exited`);
+    const finalLog = fs.readFileSync(path.join(logDir, `${name}.log`), 'utf8');
+    t.check(/stopping \(scm-native:stop\)/.test(finalLog) && /program exited with code 0 .*\(stopping\)/.test(finalLog),
+      'the log does not show a graceful stop');
+    t.say('The last lines of its log:');
+    for (const line of finalLog.split(/\r?\n/).filter(Boolean).slice(-5)) t.write(`    | ${line}\n`);
+  },
+};
