@@ -33,6 +33,8 @@ const PROC = fs.existsSync('Z:\\proc') ? 'Z:\\proc' : '/proc';
 const CLK_TCK = 100; // USER_HZ on Linux x86-64
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// (harness.machineLoad and scm-loop.exe's mem mode are newer than some harness versions.)
+const machineLoad = () => (h.machineLoad ? h.machineLoad() : { loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100), cpus: os.cpus().length });
 
 function unixPidOf(marker) {
   const found = [];
@@ -72,7 +74,7 @@ function cpuMs(unixPid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-/** Working sets (KiB) by Windows pid via scm-loop.exe mem; null when the helper is unavailable. */
+/** Working sets (KiB) by Windows pid via scm-loop.exe mem; null when the helper (or harness.nativeJson) is unavailable. */
 function workingSets(pids) {
   try {
     const out = h.nativeJson(['mem', ...pids]).processes;
@@ -111,7 +113,7 @@ async function waitGone(pid, timeoutMs = 15000) {
 
 async function main() {
   const env = h.environment();
-  const loadBefore = h.machineLoad();
+  const loadBefore = machineLoad();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-bench-host-'));
   const name = `scmn-bhost-svc-${process.pid}`;
   const svcReady = path.join(dir, 'svc-ready.json');
@@ -207,7 +209,7 @@ async function main() {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const loadAfter = h.machineLoad();
+  const loadAfter = machineLoad();
 
   const stats = {};
   for (const [key, list] of series) stats[key] = { ...h.summarize(list), roundMedians: list.map((v) => Math.round(v * 10) / 10) };
