@@ -1,23 +1,12 @@
 // The Windows event log: registering an event source and writing events to it.
 #include "args.h"
 #include "operations.h"
+#include "reg_key.h"
 #include "win32_error.h"
 
 namespace {
 
 const wchar_t kSourcesKey[] = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\";
-
-class RegKey {
- public:
-  ~RegKey() {
-    if (mKey) RegCloseKey(mKey);
-  }
-  HKEY* Out() { return &mKey; }
-  HKEY Get() const { return mKey; }
-
- private:
-  HKEY mKey = nullptr;
-};
 
 // installEventSource(system, log, source, messageFile, typesSupported): creates
 // HKLM\...\EventLog\<log>\<source> with EventMessageFile and TypesSupported.

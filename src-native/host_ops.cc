@@ -7,23 +7,12 @@
 #include <vector>
 #include "args.h"
 #include "operations.h"
+#include "reg_key.h"
 #include "win32_error.h"
 
 namespace {
 
 const wchar_t kServicesKey[] = L"SYSTEM\\CurrentControlSet\\Services\\";
-
-class RegKey {
- public:
-  ~RegKey() {
-    if (mKey) RegCloseKey(mKey);
-  }
-  HKEY* Out() { return &mKey; }
-  HKEY Get() const { return mKey; }
-
- private:
-  HKEY mKey = nullptr;
-};
 
 std::wstring ParametersPath(const std::wstring& service) { return std::wstring(kServicesKey) + service + L"\\Parameters"; }
 

@@ -9,13 +9,6 @@
 
 namespace {
 
-constexpr DWORD kAllStatesMask = SERVICE_NOTIFY_STOPPED | SERVICE_NOTIFY_START_PENDING |
-                                 SERVICE_NOTIFY_STOP_PENDING | SERVICE_NOTIFY_RUNNING |
-                                 SERVICE_NOTIFY_CONTINUE_PENDING | SERVICE_NOTIFY_PAUSE_PENDING |
-                                 SERVICE_NOTIFY_PAUSED;
-
-DWORD NotifyBitForState(DWORD state) { return state >= 1 && state <= 7 ? (1u << (state - 1)) : 0; }
-
 struct WatchEvent {
   enum class Kind { Status, Deleted, Created, Removed, Error, Closed } kind;
   SERVICE_STATUS_PROCESS status{};

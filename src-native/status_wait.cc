@@ -7,14 +7,6 @@
 
 namespace {
 
-constexpr DWORD kAllStatesMask = SERVICE_NOTIFY_STOPPED | SERVICE_NOTIFY_START_PENDING |
-                                 SERVICE_NOTIFY_STOP_PENDING | SERVICE_NOTIFY_RUNNING |
-                                 SERVICE_NOTIFY_CONTINUE_PENDING | SERVICE_NOTIFY_PAUSE_PENDING |
-                                 SERVICE_NOTIFY_PAUSED;
-
-// SERVICE_NOTIFY_* bit for a SERVICE_* state value (STOPPED=1 -> 0x1, RUNNING=4 -> 0x8, ...).
-DWORD NotifyBitForState(DWORD state) { return state >= 1 && state <= 7 ? (1u << (state - 1)) : 0; }
-
 class StatusWaiter;
 void SettleWait(Napi::Env env, Napi::Function, StatusWaiter* waiter, void*);
 using WaitTsfn = Napi::TypedThreadSafeFunction<StatusWaiter, void, SettleWait>;

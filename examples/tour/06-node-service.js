@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { processGone } = require('./support');
 
 const SCRIPT = path.join(__dirname, '..', 'services', 'hello-service.js');
 const WAIT_MS = 20000;
@@ -47,20 +48,6 @@ async function waitForLog(file, pattern, timeoutMs = 10000) {
 
 function portFrom(line) {
   return Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line)[1]);
-}
-
-async function processGone(pid, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      // EPERM: it exists but belongs to another account (LocalSystem on Windows).
-      if (error.code !== 'EPERM') return true;
-    }
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The log's lines, without the date (the time of day is enough here). */

@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { win32ErrorName } = require('../..');
-const { errorFields, formatMs } = require('./support');
+const { errorFields, formatMs, processGone } = require('./support');
 
 const SCRIPT = path.join(__dirname, '..', 'services', 'hello-service.js');
 const WAIT_MS = 20000;
@@ -30,19 +30,6 @@ function describeStatus(status) {
   if (status.state.endsWith('_pending')) details.push(`checkpoint ${status.checkpoint}, wait hint ${status.waitHint} ms`);
   if (status.state === 'stopped') details.push(`exit code ${status.exitCode}${status.exitCode === 0 ? '' : ` ${win32ErrorName(status.exitCode)}`}`);
   return `${status.state}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
-}
-
-async function processGone(pid, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      if (error.code !== 'EPERM') return true; // EPERM: it exists, under another account
-    }
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /**

@@ -10,7 +10,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { formatMs } = require('./support');
+const { formatMs, processGone } = require('./support');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'scm-native.js');
@@ -61,24 +61,6 @@ async function waitFor(what, fn, timeoutMs = 20000) {
     if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
     await sleep(100);
   }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM'; // it exists, under another account (LocalSystem on Windows)
-  }
-}
-
-async function processGone(pid, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-  return true;
 }
 
 function readText(file) {

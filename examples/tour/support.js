@@ -168,4 +168,21 @@ class Tour {
   }
 }
 
-module.exports = { Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated };
+/**
+ * Resolves true once process `pid` has exited, false if it is still there after `timeoutMs`.
+ * EPERM means it exists under another account (a LocalSystem service on Windows).
+ */
+async function processGone(pid, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if (error.code !== 'EPERM') return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+module.exports = { Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated, processGone };
