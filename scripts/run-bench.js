@@ -4,8 +4,9 @@
 // bench/*.bench.js (or those whose name contains one of the arguments, or $SCM_BENCH_ONLY) inside
 // Windows node.exe NODE_VERSION under Wine (on Windows: in this node), one process per file with
 // a watchdog. Each bench prints a table and writes bench/out/<name>.json (gitignored).
-//   - builds the package (node scripts/build.js) and the raw Win32 baseline program
-//     bench/native/scm-loop.cc -> .cache/bench/scm-loop.exe (when the source is newer);
+//   - builds the package (node scripts/build.js) and the raw Win32 programs (when the source is
+//     newer): the baseline client bench/native/scm-loop.cc -> .cache/bench/scm-loop.exe and the
+//     native service bench/native/bench-service.cc -> .cache/bench/bench-service.exe;
 //   - Wine prefix: $SCM_NATIVE_WINE_PREFIX or .cache/wine-bench, created fresh, and the run
 //     always ends with `wineserver -k` for it.
 // Benchmark knobs (rounds, iterations...) are environment variables read by each bench file.
@@ -17,8 +18,11 @@ const { ROOT, CACHE, ensureAptPackages, ensureNodeExe, log } = require('./lib/to
 const NODE_VERSION = '20.20.2';
 const BENCH_DIR = path.join(ROOT, 'bench');
 const OUT_DIR = path.join(BENCH_DIR, 'out');
-const LOOP_SOURCE = path.join(BENCH_DIR, 'native', 'scm-loop.cc');
-const LOOP_EXE = path.join(CACHE, 'bench', 'scm-loop.exe');
+// The raw Win32 programs the benchmarks use: the client loop (baseline) and a tiny native service.
+const NATIVE_PROGRAMS = [
+  { source: path.join(BENCH_DIR, 'native', 'scm-loop.cc'), exe: path.join(CACHE, 'bench', 'scm-loop.exe'), libs: ['-ladvapi32', '-lpsapi'] },
+  { source: path.join(BENCH_DIR, 'native', 'bench-service.cc'), exe: path.join(CACHE, 'bench', 'bench-service.exe'), libs: ['-ladvapi32'] },
+];
 const WATCHDOG_MS = Number(process.env.SCM_BENCH_FILE_TIMEOUT_MS || 30 * 60 * 1000);
 
 function listBenches() {
@@ -32,20 +36,20 @@ function build() {
   if (result.status !== 0) throw new Error('build failed');
 }
 
-/** Compiles the C++ baseline when the executable is missing or older than its source. */
-function buildLoop() {
-  if (fs.existsSync(LOOP_EXE) && fs.statSync(LOOP_EXE).mtimeMs >= fs.statSync(LOOP_SOURCE).mtimeMs) {
-    log(`${path.relative(ROOT, LOOP_EXE)} is up to date`);
+/** Compiles one C++ program when its executable is missing or older than its source. */
+function buildNative({ source, exe, libs }) {
+  if (fs.existsSync(exe) && fs.statSync(exe).mtimeMs >= fs.statSync(source).mtimeMs) {
+    log(`${path.relative(ROOT, exe)} is up to date`);
     return;
   }
-  fs.mkdirSync(path.dirname(LOOP_EXE), { recursive: true });
+  fs.mkdirSync(path.dirname(exe), { recursive: true });
   const compiler = process.platform === 'win32' ? 'g++' : 'x86_64-w64-mingw32-g++-posix';
-  log(`compiling ${path.relative(ROOT, LOOP_SOURCE)} with ${compiler} -O2 -static`);
-  const result = spawnSync(compiler, ['-O2', '-static', '-s', '-municode', '-Wall', '-Wextra', '-o', LOOP_EXE, LOOP_SOURCE, '-ladvapi32'], {
+  log(`compiling ${path.relative(ROOT, source)} with ${compiler} -O2 -static`);
+  const result = spawnSync(compiler, ['-O2', '-static', '-s', '-municode', '-Wall', '-Wextra', '-o', exe, source, ...libs], {
     cwd: ROOT, stdio: 'inherit',
   });
   if (result.status !== 0) {
-    fs.rmSync(LOOP_EXE, { force: true });
+    fs.rmSync(exe, { force: true });
     throw new Error(`${compiler} failed (${result.error ? result.error.message : `exit ${result.status}`})`);
   }
 }
@@ -60,7 +64,7 @@ async function main() {
   if (benches.length === 0) throw new Error('no bench/*.bench.js matched');
   if (process.platform !== 'win32') ensureAptPackages();
   build();
-  buildLoop();
+  for (const program of NATIVE_PROGRAMS) buildNative(program);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const failures = [];
 

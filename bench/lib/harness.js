@@ -16,6 +16,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT_DIR = process.env.SCM_BENCH_OUT_DIR || path.join(ROOT, 'bench', 'out');
 const LOOP_EXE = process.env.SCM_BENCH_LOOP_EXE || path.join(ROOT, '.cache', 'bench', 'scm-loop.exe');
+const SERVICE_EXE = process.env.SCM_BENCH_SERVICE_EXE || path.join(ROOT, '.cache', 'bench', 'bench-service.exe');
 
 /** A positive integer from the environment, or the default. */
 function envInt(name, fallback) {
@@ -73,6 +74,99 @@ function nativeLoop(mode, iterations, extra = []) {
   return { us: parsed.us, last: parsed.check };
 }
 
+/**
+ * Runs scm-loop.exe with `args` and returns its parsed JSON output (the client, `now` and `mem`
+ * modes). Throws when it fails or prints {"error":...}.
+ */
+function nativeJson(args, timeout = 600000) {
+  const label = `${path.basename(LOOP_EXE)} ${args[0]}`;
+  const result = spawnSync(LOOP_EXE, args.map(String), {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, timeout,
+  });
+  if (result.error) throw new Error(`${label}: ${result.error.message}`);
+  let parsed;
+  try {
+    parsed = JSON.parse(result.stdout);
+  } catch {
+    throw new Error(`${label} exited ${result.status} with unreadable output: ${result.stdout}${result.stderr}`);
+  }
+  if (result.status !== 0 || parsed.error) throw new Error(`${label} exited ${result.status}: ${parsed.error} (${parsed.errno})`);
+  return parsed;
+}
+
+/** Now, in microseconds, on the QueryPerformanceCounter clock (libuv's hrtime on Windows is QPC). */
+function nowUs() {
+  return Number(process.hrtime.bigint()) / 1000;
+}
+
+/** QueryPerformanceCounter ticks (from scm-loop.exe or bench-service.exe) in microseconds, on nowUs()'s scale. */
+function ticksToUs(ticks, frequency) {
+  return (ticks * 1e6) / frequency;
+}
+
+/**
+ * Checks that a QPC reading taken in another process falls between two nowUs() readings around it
+ * (i.e. that node's hrtime and the native programs' ticks are one clock). Returns the frequency.
+ */
+function checkSharedClock() {
+  const before = nowUs();
+  const { qpc, qpcFrequency } = nativeJson(['now']);
+  const after = nowUs();
+  const other = ticksToUs(qpc, qpcFrequency);
+  if (!(other >= before && other <= after)) {
+    throw new Error(`node's hrtime and QueryPerformanceCounter disagree: ${before} <= ${other} <= ${after} is false`);
+  }
+  return qpcFrequency;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until process `pid` has exited (process.kill(pid, 0) fails); false after timeoutMs. */
+async function waitProcessGone(pid, timeoutMs = 15000, stepMs = 2) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await sleep(stepMs);
+  }
+}
+
+/**
+ * Services a bench creates: created demand-start, and removed (stopped, then deleted) by
+ * removeServices(), which each bench calls in a finally block.
+ */
+const createdServices = [];
+
+async function installService(name, command, options = {}) {
+  const scm = require('../..');
+  await scm.createService(name, command, { startType: 'demand_start', ...options });
+  createdServices.push(name);
+  return name;
+}
+
+async function removeServices() {
+  const scm = require('../..');
+  const problems = [];
+  while (createdServices.length) {
+    const name = createdServices.pop();
+    try {
+      await scm.stopService(name, { wait: 10000 });
+    } catch {
+      // not running, or not stoppable: deletion below still marks it
+    }
+    try {
+      await scm.deleteService(name);
+    } catch (error) {
+      if (error.code !== 'ERROR_SERVICE_DOES_NOT_EXIST' && error.code !== 'ERROR_SERVICE_MARKED_FOR_DELETE') problems.push(`${name}: ${error.message}`);
+    }
+  }
+  if (problems.length) process.stderr.write(`could not delete: ${problems.join('; ')}\n`);
+}
+
 /** execFile (no shell) as a promise of { stdout, stderr }; rejects on a non-zero exit. */
 function execFileAsync(file, args) {
   return new Promise((resolve, reject) => {
@@ -117,31 +211,42 @@ function summarize(values) {
 
 /**
  * Runs the contenders in interleaved rounds. Each contender is { name, run(round) } where run
- * returns (or resolves) { us: number[], last }; `check(last, round)` may throw if a result is wrong.
- * Round 0 is a warm-up. Rounds rotate the order of `groups` (lists of contender names kept next
- * to each other, e.g. a library call and its baseline) and alternate the order inside each group.
+ * returns (or resolves) { us: number[], last } - or { series: { metric: number[] }, last } for
+ * several measurements per run, recorded as `<name> | <metric>`; `check(last, round)` may throw
+ * if a result is wrong. Round 0 is a warm-up. Rounds rotate the order of `groups` (lists of
+ * contender names kept next to each other, e.g. a library call and its baseline) and alternate
+ * the order inside each group.
  */
 async function runRounds({ contenders, groups, rounds, onRound }) {
   const byName = new Map(contenders.map((c) => [c.name, c]));
-  const samples = new Map(contenders.map((c) => [c.name, { all: [], roundMedians: [] }]));
+  // contender -> (key -> samples), so that the stats come out in the contenders' order
+  const samples = new Map(contenders.map((c) => [c.name, new Map()]));
   for (let round = 0; round <= rounds; round++) {
     const rotated = groups.map((_, i) => groups[(i + round) % groups.length]);
     const order = rotated.flatMap((group) => (round % 2 === 0 ? group : [...group].reverse()));
     for (const name of order) {
       const contender = byName.get(name);
-      const { us, last } = await contender.run(round);
-      if (contender.check) contender.check(last, round);
+      const result = await contender.run(round);
+      if (contender.check) contender.check(result.last, round);
       if (round === 0) continue; // warm-up
-      const s = samples.get(name);
-      s.all.push(...us);
-      s.roundMedians.push(summarize(us).median);
+      const series = result.series || { '': result.us };
+      for (const [metric, values] of Object.entries(series)) {
+        const key = metric ? `${name} | ${metric}` : name;
+        const own = samples.get(name);
+        if (!own.has(key)) own.set(key, { all: [], roundMedians: [] });
+        const s = own.get(key);
+        s.all.push(...values);
+        s.roundMedians.push(summarize(values).median);
+      }
     }
     if (onRound) onRound(round);
   }
   const stats = {};
-  for (const [name, s] of samples) {
-    stats[name] = { ...summarize(s.all), roundMedians: s.roundMedians.map((v) => round2(v)) };
-    Object.defineProperty(stats[name], 'samples', { value: s.all.map((v) => round2(v)), enumerable: false });
+  for (const own of samples.values()) {
+    for (const [key, s] of own) {
+      stats[key] = { ...summarize(s.all), roundMedians: s.roundMedians.map((v) => round2(v)) };
+      Object.defineProperty(stats[key], 'samples', { value: s.all.map((v) => round2(v)), enumerable: false });
+    }
   }
   return stats;
 }
@@ -263,7 +368,22 @@ function environment() {
   };
 }
 
+/** Load average and CPU count of the machine (Linux /proc through Wine's Z: drive when readable). */
+function machineLoad() {
+  const os = require('node:os');
+  for (const file of ['/proc/loadavg', 'Z:\\proc\\loadavg']) {
+    try {
+      const [one, five, fifteen] = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+      return { loadavg: [one, five, fifteen], cpus: os.cpus().length };
+    } catch {
+      // not readable here
+    }
+  }
+  return { loadavg: os.loadavg(), cpus: os.cpus().length };
+}
+
 module.exports = {
-  ROOT, LOOP_EXE, compare, envInt, environment, execAsync, execFileAsync, formatTable, nativeLoop, runRounds, summarize,
-  timeAsync, timeSync, writeResult,
+  ROOT, LOOP_EXE, SERVICE_EXE, checkSharedClock, compare, envInt, environment, execAsync, execFileAsync, formatTable,
+  installService, machineLoad, nativeJson, nativeLoop, nowUs, removeServices, runRounds, sleep, summarize, ticksToUs,
+  timeAsync, timeSync, waitProcessGone, writeResult,
 };
