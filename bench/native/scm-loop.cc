@@ -287,6 +287,13 @@ int MemMain(int count, wchar_t** pids) {
 }  // namespace
 
 int wmain(int argc, wchar_t** argv) {
+  // The same Wine-only anchor the addon holds (src-native/scm_access.cc): one SCM handle kept open
+  // for the life of the process, so that both sides of every comparison talk to Wine's services.exe
+  // over the same kind of RPC association. On Windows nothing is opened.
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  if (ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr) {
+    OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);  // deliberately kept open
+  }
   if (argc >= 2 && std::wstring(argv[1]) == L"now") {
     LARGE_INTEGER freq, now;
     QueryPerformanceFrequency(&freq);
