@@ -1,5 +1,6 @@
 // waitForStatus: resolves when a service reaches one of the wanted states, is marked for
 // deletion, or the timeout passes; cancellable. One NotifyThread per wait.
+#include <optional>
 #include "args.h"
 #include "notify_thread.h"
 #include "operations.h"
@@ -27,7 +28,8 @@ class StatusWaiter : public NotifyThread {
  protected:
   void Body() override {
     DWORD started = GetTickCount();
-    NotifyHandle service(OpenTargetService(mTarget, SERVICE_QUERY_STATUS));
+    mService.emplace(OpenTargetService(mTarget, SERVICE_QUERY_STATUS));
+    NotifyHandle& service = *mService;
     mStatus = QueryStatus(service.Get());
     mHasStatus = true;
     for (;;) {
@@ -65,8 +67,11 @@ class StatusWaiter : public NotifyThread {
     }
   }
   void Finish() override {
-    // If the environment is closing the call fails; its teardown hook has cancelled us anyway.
+    // The result goes out first, then the handle is closed (one more round trip to the SCM that
+    // the waiting caller need not sit through). If the environment is closing the call fails;
+    // its teardown hook has cancelled us anyway.
     mTsfn.NonBlockingCall();
+    mService.reset();
     mTsfn.Release();
   }
 
@@ -77,6 +82,8 @@ class StatusWaiter : public NotifyThread {
   Napi::Promise::Deferred mDeferred;
   WaitTsfn mTsfn;
   SERVICE_NOTIFYW mNotify{};
+  // Declared after mNotify: closed (and its APCs drained) while the buffer is still alive.
+  std::optional<NotifyHandle> mService;
   SERVICE_STATUS_PROCESS mStatus{};
   bool mHasStatus = false;
   Outcome mOutcome = Outcome::TimedOut;

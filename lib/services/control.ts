@@ -144,7 +144,9 @@ export async function startService(name: string, options?: StartServiceOptions):
 export async function stopService(name: string, options?: WaitOptions): Promise<boolean> {
   const q = prepareWait(name, options);
   try {
-    await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
+    const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
+    // The control's own answer may already say stopped, and without a wait it is the answer.
+    if (after.currentState === SERVICE_STATES.stopped || q.wait === 0) return after.currentState === SERVICE_STATES.stopped;
   } catch (error) {
     if (!(error instanceof ScmError)) throw error;
     if (error.code === 'ERROR_SERVICE_NOT_ACTIVE') return true;
@@ -157,7 +159,9 @@ export async function stopService(name: string, options?: WaitOptions): Promise<
 
 async function controlAndWait(name: unknown, options: unknown, control: number, target: ServiceState): Promise<boolean> {
   const q = prepareWait(name, options);
-  await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
+  const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
+  // The control's own answer may already be the target, and without a wait it is the answer.
+  if (after.currentState === SERVICE_STATES[target] || q.wait === 0) return after.currentState === SERVICE_STATES[target];
   // Stopping while a pause or continue is pending also ends the wait (with false).
   const result = await waitNative(q.name, q.system, q.database, [target, 'stopped'], q.wait, q.signal);
   return result.status?.state === target;
