@@ -58,3 +58,11 @@ export { runHost } from './host/host';
 export type { HostOptions } from './host/host';
 export type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './host/settings';
 export { runCli } from './cli/main';
+export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
+export type {
+  AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceDeclaration,
+} from './declarative/service';
+export { LSB, LSB_MEANINGS } from './declarative/lsb';
+export type { LsbCode } from './declarative/lsb';
+export { loadServicesFile, parseServicesFile, ServicesFileError } from './declarative/services-file';
+export type { ServicesFile } from './declarative/services-file';

@@ -1,0 +1,286 @@
+// A declared service (simplevisor's Service abstraction over the SCM): start, stop, restart, an
+// LSB status, and check/adjust against an expected state. Every command is bounded by a timeout;
+// start/stop/restart on one service never interleave, in one process or across processes.
+import { ScmError } from '../errors/scm-error';
+import { startService, stopService } from '../services/control';
+import { getServiceStatus } from '../services/query';
+import type { ServiceStatus } from '../services/status-record';
+import type { ServiceState } from '../services/tokens';
+import { checkOptions, checkOptionalString, checkServiceName, checkTimeout } from '../validation';
+import { defaultLockDir, lockKey, serialized } from './lock';
+import { LSB_MEANINGS, lsbFromError, lsbFromStatus, pidAlive } from './lsb';
+import type { LsbCode } from './lsb';
+
+export type ExpectedState = 'running' | 'stopped';
+export type RestartMode = 'stop+start' | 'native';
+
+/** What declares a {@link Service}. */
+export interface ServiceDeclaration {
+  /** The service's internal (key) name. */
+  name: string;
+  /** The state {@link Service.check} compares with (default `running`, as simplevisor). */
+  expected?: ExpectedState;
+  /** Milliseconds any one command may take, waiting for the lock included (default 60000). */
+  timeout?: number;
+  /** Remote machine; local when omitted. */
+  system?: string;
+  /** Folder of the cross-process lock files (default: SCM_NATIVE_LOCK_DIR, %ProgramData%\scm-native\locks). */
+  lockDir?: string;
+}
+
+/** Options of each command. */
+export interface CommandOptions {
+  /** Cancels the command (it rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** {@link Service.status}: the LSB code, the SCM state and a one-line detail. */
+export interface LsbStatus {
+  name: string;
+  /** 0 running, 1 dead (a recorded pid that is gone, or stopped after a failure), 3 not running, 4 unknown. */
+  code: LsbCode;
+  /** `running`, `dead`, `not running` or `unknown`. */
+  meaning: string;
+  /** The SCM state, null when the status could not be read (code 4). */
+  state: ServiceState | number | null;
+  /** The service's process id, null when none. */
+  pid: number | null;
+  detail: string;
+  /** The SCM status record (null when unavailable). */
+  status: ServiceStatus | null;
+  /** Why the status could not be read (code 4 only). */
+  error?: ScmError;
+}
+
+/** What {@link Service.adjust} does (or did) to reach the expected state. */
+export type AdjustAction = 'none' | 'start' | 'stop' | 'restart';
+
+/** {@link Service.check}: the status compared with the expected state. */
+export interface CheckResult extends LsbStatus {
+  expected: ExpectedState;
+  /** Whether the service is in the expected state. */
+  ok: boolean;
+  /** What adjust() would do: `none` when ok, or when nothing can be done (see `reason`). */
+  action: AdjustAction;
+  /** Why action is `none` although ok is false (not installed, no access, paused...). */
+  reason?: string;
+}
+
+/** {@link Service.adjust}: the check before, what was done, and the status after. */
+export interface AdjustResult extends CheckResult {
+  /** Whether an action ran. */
+  done: boolean;
+  /** The status after the action (the check's status when nothing ran). */
+  after: LsbStatus;
+}
+
+/** The SCM calls a Service makes (replaceable in tests). @internal */
+export interface ServiceBackend {
+  queryStatus(name: string, system: string | null, signal: AbortSignal): Promise<ServiceStatus>;
+  start(name: string, system: string | null, waitMs: number, signal: AbortSignal): Promise<boolean>;
+  stop(name: string, system: string | null, waitMs: number, signal: AbortSignal): Promise<boolean>;
+  isAlive(pid: number): boolean;
+}
+
+const sys = (system: string | null) => (system ? { system } : {});
+
+const SCM_BACKEND: ServiceBackend = {
+  queryStatus: (name, system) => getServiceStatus(name, sys(system)),
+  start: (name, system, wait, signal) => startService(name, { ...sys(system), wait, signal }),
+  stop: (name, system, wait, signal) => stopService(name, { ...sys(system), wait, signal }),
+  isAlive: pidAlive,
+};
+
+/** The default per-command timeout: 60 s, as simplevisor. */
+export const DEFAULT_TIMEOUT_MS = 60000;
+
+/** A command's deadline: an AbortSignal that aborts with an ERR_SCM_TIMEOUT ScmError. */
+class Deadline {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly end: number;
+
+  constructor(readonly ms: number, name: string, command: string, system: string | null, outer?: AbortSignal) {
+    this.end = Date.now() + ms;
+    this.timer = setTimeout(() => this.controller.abort(timeoutError(name, command, ms, system)), ms);
+    this.signal = outer ? AbortSignal.any([this.controller.signal, outer]) : this.controller.signal;
+  }
+
+  remaining(): number {
+    return Math.max(0, this.end - Date.now());
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function timeoutError(name: string, command: string, ms: number, system: string | null): ScmError {
+  return new ScmError({ code: 'ERR_SCM_TIMEOUT', service: name, ...sys(system), detail: `${command} did not finish within ${ms} ms` });
+}
+
+function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
+    throw new TypeError('options.signal must be an AbortSignal');
+  }
+  return value as AbortSignal;
+}
+
+/** Runs `work` until it settles or the signal aborts (then rejects with the reason). */
+function bounded<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * A declared Windows service, after simplevisor's Service: `start()`, `stop()`, `restart()`,
+ * `status()` (an LSB code), `check()` against the expected state and `adjust()` to reach it.
+ * Every command rejects with an ScmError `ERR_SCM_TIMEOUT` after `timeout` ms (cancelling the
+ * underlying wait); start, stop and restart of one service run one at a time, in this process (a
+ * queue per name) and across processes (a lock file per name, stale when its process is gone).
+ */
+export class Service {
+  readonly name: string;
+  readonly expected: ExpectedState;
+  readonly timeout: number;
+  readonly system: string | null;
+  readonly lockDir: string;
+  /** @internal */
+  private readonly backend: ServiceBackend;
+
+  constructor(declaration: ServiceDeclaration, /** @internal */ backend: ServiceBackend = SCM_BACKEND) {
+    const d = checkOptions<ServiceDeclaration>(declaration, 'declaration');
+    this.name = checkServiceName(d.name, 'declaration.name');
+    const expected = d.expected ?? 'running';
+    if (expected !== 'running' && expected !== 'stopped') {
+      throw new RangeError(`declaration.expected must be 'running' or 'stopped', got ${typeof expected === 'string' ? `'${expected}'` : typeof expected}`);
+    }
+    this.expected = expected;
+    this.timeout = d.timeout === undefined ? DEFAULT_TIMEOUT_MS : checkTimeout(d.timeout, 'declaration.timeout');
+    this.system = checkOptionalString(d.system, 'declaration.system');
+    this.lockDir = checkOptionalString(d.lockDir, 'declaration.lockDir') ?? defaultLockDir();
+    this.backend = backend;
+  }
+
+  private async command<T>(command: string, options: CommandOptions | undefined, lock: boolean, fn: (deadline: Deadline) => Promise<T>): Promise<T> {
+    const outer = checkSignal(checkOptions<CommandOptions>(options).signal);
+    const deadline = new Deadline(this.timeout, this.name, command, this.system, outer);
+    try {
+      const run = () => bounded(fn(deadline), deadline.signal);
+      return await (lock ? serialized(lockKey(this.name, this.system), this.lockDir, deadline.signal, run) : run());
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async readStatus(signal: AbortSignal): Promise<LsbStatus> {
+    let status: ServiceStatus;
+    try {
+      status = await this.backend.queryStatus(this.name, this.system, signal);
+    } catch (error) {
+      const verdict = lsbFromError(error);
+      return { name: this.name, code: verdict.code, meaning: LSB_MEANINGS[verdict.code], state: null, pid: null, detail: verdict.detail, status: null, error: error as ScmError };
+    }
+    const verdict = lsbFromStatus(status, (pid) => this.backend.isAlive(pid));
+    return {
+      name: this.name, code: verdict.code, meaning: LSB_MEANINGS[verdict.code], state: status.state,
+      pid: status.pid > 0 ? status.pid : null, detail: verdict.detail, status,
+    };
+  }
+
+  private failed(command: string, after: LsbStatus): ScmError {
+    return new ScmError({ code: 'ERR_SCM_COMMAND_FAILED', service: this.name, ...sys(this.system), detail: `${command}: the service is ${after.detail}` });
+  }
+
+  private async doStart(deadline: Deadline): Promise<LsbStatus> {
+    const running = await this.backend.start(this.name, this.system, deadline.remaining(), deadline.signal);
+    const after = await this.readStatus(deadline.signal);
+    if (running && after.state === 'running') return after;
+    if (after.state === 'start_pending' || (running && after.state !== 'stopped')) throw timeoutError(this.name, 'start', deadline.ms, this.system);
+    throw this.failed('start', after);
+  }
+
+  private async doStop(deadline: Deadline): Promise<LsbStatus> {
+    const stopped = await this.backend.stop(this.name, this.system, deadline.remaining(), deadline.signal);
+    const after = await this.readStatus(deadline.signal);
+    if (stopped || after.state === 'stopped') return after;
+    throw timeoutError(this.name, 'stop', deadline.ms, this.system);
+  }
+
+  /** Starts the service and waits until it runs. Resolves with the status after. */
+  start(options?: CommandOptions): Promise<LsbStatus> {
+    return this.command('start', options, true, (d) => this.doStart(d));
+  }
+
+  /** Stops the service and waits until it has stopped. Resolves with the status after. */
+  stop(options?: CommandOptions): Promise<LsbStatus> {
+    return this.command('stop', options, true, (d) => this.doStop(d));
+  }
+
+  /**
+   * Restarts the service. The SCM has no restart control, so both modes stop then start, within
+   * one timeout: `stop+start` (default) as two locked steps (another caller may act between them),
+   * `native` as one locked step (nothing interleaves between the stop and the start).
+   */
+  restart(options?: CommandOptions & { mode?: RestartMode }): Promise<LsbStatus> {
+    const mode = checkOptions<{ mode?: RestartMode }>(options).mode ?? 'stop+start';
+    if (mode !== 'stop+start' && mode !== 'native') throw new RangeError(`options.mode must be 'stop+start' or 'native', got '${String(mode)}'`);
+    if (mode === 'native') {
+      return this.command('restart', options, true, async (d) => {
+        await this.doStop(d);
+        return this.doStart(d);
+      });
+    }
+    return this.command('restart', options, false, async (d) => {
+      const key = lockKey(this.name, this.system);
+      await serialized(key, this.lockDir, d.signal, () => this.doStop(d));
+      return serialized(key, this.lockDir, d.signal, () => this.doStart(d));
+    });
+  }
+
+  /** The LSB status: 0 running, 1 dead, 3 not running, 4 unknown (never rejects for a missing service). */
+  status(options?: CommandOptions): Promise<LsbStatus> {
+    return this.command('status', options, false, (d) => this.readStatus(d.signal));
+  }
+
+  /** The status compared with `expected`, and what {@link adjust} would do. */
+  check(options?: CommandOptions): Promise<CheckResult> {
+    return this.command('check', options, false, async (d) => this.judge(await this.readStatus(d.signal)));
+  }
+
+  private judge(s: LsbStatus): CheckResult {
+    const base = { ...s, expected: this.expected };
+    if (s.state === null) return { ...base, ok: false, action: 'none', reason: `cannot adjust: ${s.detail}` };
+    const activeDead = s.code === 1 && s.state !== 'stopped';
+    if (this.expected === 'running') {
+      if (s.code === 0) return { ...base, ok: true, action: 'none' };
+      if (activeDead) return { ...base, ok: false, action: 'restart' };
+      if (s.state === 'paused' || s.state === 'pause_pending') return { ...base, ok: false, action: 'none', reason: 'the service is paused: continue it (continueService)' };
+      return { ...base, ok: false, action: 'start' };
+    }
+    if (s.state === 'stopped') return { ...base, ok: true, action: 'none' };
+    return { ...base, ok: false, action: 'stop' };
+  }
+
+  /** Does what {@link check} says: starts, stops or restarts the service toward `expected`. */
+  adjust(options?: CommandOptions): Promise<AdjustResult> {
+    return this.command('adjust', options, true, async (d) => {
+      const checked = this.judge(await this.readStatus(d.signal));
+      if (checked.action === 'none') return { ...checked, done: false, after: checked };
+      let after: LsbStatus;
+      if (checked.action === 'start') after = await this.doStart(d);
+      else if (checked.action === 'stop') after = await this.doStop(d);
+      else {
+        await this.doStop(d);
+        after = await this.doStart(d);
+      }
+      return { ...checked, done: true, after };
+    });
+  }
+}
