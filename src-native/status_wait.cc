@@ -1,6 +1,7 @@
 // waitForStatus: resolves when a service reaches one of the wanted states, is marked for
 // deletion, or the timeout passes; cancellable. One NotifyThread per wait.
 #include <optional>
+#include <vector>
 #include "args.h"
 #include "notify_thread.h"
 #include "operations.h"
@@ -28,8 +29,9 @@ class StatusWaiter : public NotifyThread {
  protected:
   void Body() override {
     DWORD started = GetTickCount();
-    mService.emplace(OpenTargetService(mTarget, SERVICE_QUERY_STATUS));
+    mService.emplace(OpenTargetService(mTarget, SERVICE_QUERY_STATUS | (mStartArgs ? SERVICE_START : 0)));
     NotifyHandle& service = *mService;
+    if (mStartArgs) StartOnSameHandle(service.Get());
     mStatus = QueryStatus(service.Get());
     mHasStatus = true;
     for (;;) {
@@ -76,7 +78,19 @@ class StatusWaiter : public NotifyThread {
   }
 
  private:
+  // startService({ wait }): StartServiceW on the handle the wait then watches, in this thread,
+  // instead of a separate call that opens and closes its own handles first.
+  void StartOnSameHandle(SC_HANDLE service) {
+    std::vector<const wchar_t*> argv;
+    for (const auto& arg : *mStartArgs) argv.push_back(arg.c_str());
+    if (!StartServiceW(service, static_cast<DWORD>(argv.size()), argv.empty() ? nullptr : argv.data())) {
+      DWORD error = GetLastError();
+      if (error != ERROR_SERVICE_ALREADY_RUNNING) ThrowWin32(error, "StartServiceW");
+    }
+  }
+
   ServiceTarget mTarget;
+  std::optional<std::vector<std::wstring>> mStartArgs;
   DWORD mStateMask;
   DWORD mTimeoutMs;
   Napi::Promise::Deferred mDeferred;
@@ -113,10 +127,11 @@ void SettleWait(Napi::Env env, Napi::Function, StatusWaiter* waiter, void*) {
   if (env != nullptr) waiter->Settle(env);
 }
 
-// waitForStatus(system, database, name, stateMask, timeoutMs) -> { promise, cancel }
+// waitForStatus(system, database, name, stateMask, timeoutMs, startArgs) -> { promise, cancel }
+// startArgs (an array) starts the service first, on the same handle; null only waits.
 // stateMask uses SERVICE_NOTIFY_* bits; timeoutMs < 0 waits without limit.
 Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
-  const char* usage = "waitForStatus(system, database, name, stateMask, timeoutMs)";
+  const char* usage = "waitForStatus(system, database, name, stateMask, timeoutMs, startArgs)";
   Napi::Env env = info.Env();
   Args args(info, usage);
   ServiceTarget target = ReadServiceTarget(info, usage);
@@ -124,6 +139,7 @@ Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
   double timeout = args.Number(4);
 
   auto waiter = std::make_shared<StatusWaiter>(std::move(target), mask, timeout, env);
+  waiter->mStartArgs = args.OptStringArray(5);
   // Ref'd: a pending wait keeps the process alive, like a timer.
   waiter->mTsfn = WaitTsfn::New(env, "scm-native:waitForStatus", 0, 1, waiter.get(),
                                 [](Napi::Env, void*, StatusWaiter* w) { NotifyThread::Finalize(w); });

@@ -109,7 +109,7 @@ export interface NativeBinding {
   controlService(system: Sys, database: Db, name: string, control: number): Promise<RawStatus>;
   controlServiceSync(system: Sys, database: Db, name: string, control: number): RawStatus;
   hasControlServiceEx(): boolean;
-  waitForStatus(system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number): {
+  waitForStatus(system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number, startArgs?: string[] | null): {
     promise: Promise<RawWaitResult>;
     cancel(): void;
   };

@@ -51,14 +51,14 @@ function abortReason(signal: AbortSignal): unknown {
  */
 async function waitNative(
   name: string, system: string | null, database: string | null, states: ServiceState[], timeoutMs: number,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | undefined, startArgs: string[] | null = null,
 ): Promise<WaitResult> {
   if (signal?.aborted) throw abortReason(signal);
   const mask = states.reduce((bits, state) => bits | notifyBit(state), 0);
   const context = { service: name, system };
   let handle: ReturnType<ReturnType<typeof native>['waitForStatus']>;
   try {
-    handle = native().waitForStatus(system, database, name, mask, timeoutMs);
+    handle = native().waitForStatus(system, database, name, mask, timeoutMs, startArgs);
   } catch (error) {
     throw toScmError(error, context);
   }
@@ -126,13 +126,10 @@ export interface StartServiceOptions extends WaitOptions {
 export async function startService(name: string, options?: StartServiceOptions): Promise<boolean> {
   const q = prepareWait(name, options);
   const args = q.opts.args === undefined ? [] : checkStringArray(q.opts.args, 'options.args');
-  try {
-    await callAsync(q.context, (b) => b.startService(q.system, q.database, q.name, args));
-  } catch (error) {
-    if (!(error instanceof ScmError && error.code === 'ERROR_SERVICE_ALREADY_RUNNING')) throw error;
-  }
-  // A start that fails leaves the service STOPPED: that ends the wait early, with false.
-  const result = await waitNative(q.name, q.system, q.database, ['running', 'stopped'], q.wait, q.signal);
+  // StartServiceW runs on the wait's own thread and handle (ERROR_SERVICE_ALREADY_RUNNING is not
+  // an error there), so the wait starts watching at once. A start that fails leaves the service
+  // STOPPED: that ends the wait early, with false.
+  const result = await waitNative(q.name, q.system, q.database, ['running', 'stopped'], q.wait, q.signal, args);
   return result.outcome === 'reached' && result.status?.state === 'running';
 }
 
