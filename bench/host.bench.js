@@ -29,42 +29,14 @@ const ROUNDS = h.envInt('SCM_BENCH_ROUNDS', 5);
 const SETTLE_MS = h.envInt('SCM_BENCH_SETTLE_MS', 3000);
 const IDLE_MS = h.envInt('SCM_BENCH_IDLE_MS', 10000);
 const APP = path.join(h.ROOT, 'examples', 'apps', 'http-server.js');
-const PROC = fs.existsSync('Z:\\proc') ? 'Z:\\proc' : '/proc';
+const { PROC, linuxMemory, unixPidOf } = require('./lib/linux-proc');
 const CLK_TCK = 100; // USER_HZ on Linux x86-64
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // (harness.machineLoad and scm-loop.exe's mem mode are newer than some harness versions.)
 const machineLoad = () => (h.machineLoad ? h.machineLoad() : { loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100), cpus: os.cpus().length });
 
-function unixPidOf(marker) {
-  const found = [];
-  for (const entry of fs.readdirSync(PROC)) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(path.join(PROC, entry, 'cmdline'), 'latin1').includes(marker)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  if (found.length !== 1) throw new Error(`${found.length} Linux processes have '${marker}' in their command line`);
-  return found[0];
-}
 
-function linuxMemory(unixPid) {
-  const field = (text, name) => {
-    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
-    if (!m) throw new Error(`no ${name} for Linux pid ${unixPid}`);
-    return Number(m[1]);
-  };
-  const status = fs.readFileSync(path.join(PROC, String(unixPid), 'status'), 'latin1');
-  const rollup = fs.readFileSync(path.join(PROC, String(unixPid), 'smaps_rollup'), 'latin1');
-  return {
-    vmRss: field(status, 'VmRSS'),
-    rssAnon: field(status, 'RssAnon'),
-    pss: field(rollup, 'Pss'),
-    private: field(rollup, 'Private_Clean') + field(rollup, 'Private_Dirty'),
-  };
-}
 
 /** CPU time (ms) used so far by a Linux process: utime + stime. */
 function cpuMs(unixPid) {
