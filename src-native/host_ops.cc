@@ -23,16 +23,29 @@ void CheckServiceKeyName(const Napi::CallbackInfo& info, const std::wstring& nam
   }
 }
 
+// The (service, valueName) every parameter op starts with, the service name checked.
+struct ParameterTarget {
+  std::wstring service;
+  std::wstring value;
+};
+
+ParameterTarget ReadParameterTarget(const Napi::CallbackInfo& info, const char* usage) {
+  Args args(info, usage);
+  ParameterTarget target{args.String(0), args.String(1)};
+  CheckServiceKeyName(info, target.service);
+  return target;
+}
+
 // writeServiceParameter(service, valueName, text): REG_SZ value under Services\<service>\Parameters
 // (the key is created when missing; the service key itself must exist).
 class WriteServiceParameterOp {
  public:
   explicit WriteServiceParameterOp(const Napi::CallbackInfo& info) {
-    Args args(info, "writeServiceParameter(service, valueName, text)");
-    mService = args.String(0);
-    CheckServiceKeyName(info, mService);
-    mValue = args.String(1);
-    mText = args.String(2);
+    const char* usage = "writeServiceParameter(service, valueName, text)";
+    ParameterTarget target = ReadParameterTarget(info, usage);
+    mService = target.service;
+    mValue = target.value;
+    mText = Args(info, usage).String(2);
   }
   void Execute() {
     RegKey service, params;
@@ -56,10 +69,9 @@ class WriteServiceParameterOp {
 class ReadServiceParameterOp {
  public:
   explicit ReadServiceParameterOp(const Napi::CallbackInfo& info) {
-    Args args(info, "readServiceParameter(service, valueName)");
-    mService = args.String(0);
-    CheckServiceKeyName(info, mService);
-    mValue = args.String(1);
+    ParameterTarget target = ReadParameterTarget(info, "readServiceParameter(service, valueName)");
+    mService = target.service;
+    mValue = target.value;
   }
   void Execute() {
     RegKey params;
@@ -99,10 +111,9 @@ class ReadServiceParameterOp {
 class DeleteServiceParameterOp {
  public:
   explicit DeleteServiceParameterOp(const Napi::CallbackInfo& info) {
-    Args args(info, "deleteServiceParameter(service, valueName)");
-    mService = args.String(0);
-    CheckServiceKeyName(info, mService);
-    mValue = args.String(1);
+    ParameterTarget target = ReadParameterTarget(info, "deleteServiceParameter(service, valueName)");
+    mService = target.service;
+    mValue = target.value;
   }
   void Execute() {
     RegKey params;
