@@ -56,7 +56,7 @@ export type {
 } from './host/manage';
 export { runHost } from './host/host';
 export type { HostOptions } from './host/host';
-export type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './host/settings';
+export type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './host/settings';
 export { runCli } from './cli/main';
 export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
 export type {

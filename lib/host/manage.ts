@@ -17,8 +17,8 @@ import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
 import { LogWriter } from './log-writer';
-import { defaultStopMethod, DEFAULTS, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
-import type { HostSettings, ProgramKind, RestartPolicy, StopMethod } from './settings';
+import { checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
 /** How the service starts with Windows. */
@@ -72,6 +72,16 @@ export interface ProgramServiceOptions {
   killTree?: boolean;
   /** A failure this soon after start (ms) reports the last stderr lines. Default 10000. */
   earlyExitWindow?: number;
+  /**
+   * Priority class of the program's process, set by the host right after each start. Default
+   * `normal`. `realtime` without the privilege becomes `high` (Windows decides, silently).
+   */
+  priority?: PriorityClass;
+  /**
+   * Absolute path of a file the host keeps the program's pid in (decimal + newline) while it
+   * runs; null or '' removes it on update. Default: none.
+   */
+  pidFile?: string | null;
   /**
    * Windows recovery once the host gives up (or the service fails otherwise): restart the
    * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
@@ -198,6 +208,9 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   if (opts.stopTimeout !== undefined) s.stopTimeout = MS(opts.stopTimeout, 'options.stopTimeout');
   if (opts.killTree !== undefined) s.killTree = checkBoolean(opts.killTree, 'options.killTree', true);
   if (opts.earlyExitWindow !== undefined) s.earlyExitWindow = MS(opts.earlyExitWindow, 'options.earlyExitWindow');
+  if (opts.priority !== undefined) s.priority = oneOf(opts.priority, 'options.priority', PRIORITY_CLASSES);
+  // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
+  if (opts.pidFile !== undefined) s.pidFile = opts.pidFile === '' ? null : checkPidFile(opts.pidFile, 'options.pidFile');
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   return s;
 }
@@ -268,6 +281,8 @@ export async function installProgramService(name: string, program: string, args:
     killTree: true,
     earlyExitWindow: DEFAULTS.earlyExitWindow,
     log: { dir: defaultLogDir(), ...DEFAULTS.log },
+    priority: DEFAULTS.priority,
+    pidFile: null,
   };
   const settings = applyOptions(base, opts);
   const startup = opts.startup === undefined ? 'manual' : oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
@@ -425,6 +440,10 @@ export interface ProgramServiceStatus {
   logFile: string;
   startType: string | number | null;
   account: string | null;
+  /** The program's configured priority class. */
+  priority: PriorityClass;
+  /** The configured pid file, or null. */
+  pidFile: string | null;
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -459,6 +478,8 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     logFile: path.join(settings.log.dir, `${service}.log`),
     startType: (config as { startType?: string }).startType ?? null,
     account: (config as { account?: string }).account ?? null,
+    priority: settings.priority,
+    pidFile: settings.pidFile,
   };
 }
 

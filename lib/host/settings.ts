@@ -1,6 +1,7 @@
 // The service host's settings: what program it runs and how it supervises it. Stored as one JSON
 // string in HKLM\SYSTEM\CurrentControlSet\Services\<name>\Parameters, value "scm-native", so they
 // live and die with the service and `update` changes them in place. Never holds a password.
+import * as path from 'node:path';
 import { callAsync, callSync } from '../native/binding';
 import { checkBoolean, checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
 
@@ -14,6 +15,14 @@ export type ProgramKind = 'node' | 'exe' | 'cmd' | 'interpreter';
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 /** How a stop is asked for: IPC message (Node), Ctrl+C, Ctrl+Break, or none (terminate at once). */
 export type StopMethod = 'ipc' | 'ctrl-c' | 'ctrl-break' | 'kill';
+/**
+ * The Windows priority class of the program's process (SetPriorityClass). `realtime` needs the
+ * "increase scheduling priority" privilege; without it Windows silently gives `high`.
+ */
+export type PriorityClass = 'idle' | 'below_normal' | 'normal' | 'above_normal' | 'high' | 'realtime';
+
+/** Every priority class, lowest first. */
+export const PRIORITY_CLASSES: readonly PriorityClass[] = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'];
 
 export interface LogSettings {
   /** Folder of `<name>.log` and its rotated files. */
@@ -59,6 +68,10 @@ export interface HostSettings {
   /** A run shorter than this (ms) that fails puts the last lines of stderr in the log, event log and status. */
   earlyExitWindow: number;
   log: LogSettings;
+  /** Priority class the host gives the program's process at each start. Default `normal`. */
+  priority: PriorityClass;
+  /** Absolute path of a file that holds the program's pid while it runs; null: none. */
+  pidFile: string | null;
 }
 
 export const DEFAULTS = {
@@ -68,6 +81,7 @@ export const DEFAULTS = {
   backoffReset: 30000,
   stopTimeout: 10000,
   earlyExitWindow: 10000,
+  priority: 'normal' as PriorityClass,
   log: { timestamps: false, maxSize: 10 * 1024 * 1024, daily: true, keep: 10 },
 };
 
@@ -77,6 +91,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
+  'priority', 'pidFile',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -128,7 +143,21 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
       daily: checkBoolean(log.daily, `${what}.log.daily`, DEFAULTS.log.daily),
       keep: checkInteger(log.keep ?? DEFAULTS.log.keep, `${what}.log.keep`, 0, 100000),
     },
+    // Settings written before these two fields existed read as the defaults.
+    priority: oneOf(s.priority ?? DEFAULTS.priority, `${what}.priority`, PRIORITY_CLASSES),
+    pidFile: checkPidFile(s.pidFile, `${what}.pidFile`),
   };
+}
+
+/**
+ * Checks a pid file path: null/undefined is none; otherwise an absolute Windows path (the host's
+ * working directory is not the installer's, so a relative one would land somewhere unexpected).
+ */
+export function checkPidFile(value: unknown, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  const file = checkString(value, what);
+  if (!path.win32.isAbsolute(file)) throw new RangeError(`${what} must be an absolute path; got '${file}'`);
+  return file;
 }
 
 /** Node programs are asked over IPC; every other console program with Ctrl+C. */
