@@ -9,6 +9,7 @@ import type { EventType } from '../as-service/event-log';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
 import { LineRing, LineSplitter, LogWriter } from './log-writer';
+import { removePidFile, writePidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
 import { readSettings } from './settings';
 import type { HostSettings } from './settings';
@@ -137,6 +138,21 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   let outcome: SupervisorOutcome | null = null;
   let supervisor: Supervisor | null = null;
 
+  // The pid in the pid file (null: none written), so that it is deleted with that program only.
+  let pidInFile: number | null = null;
+  const writePid = (pid: number | undefined) => {
+    if (settings.pidFile === null || pid === undefined) return;
+    const error = writePidFile(settings.pidFile, pid);
+    if (error) sink.host(`could not write the pid file ${settings.pidFile}: ${error}`);
+    else pidInFile = pid;
+  };
+  const removePid = () => {
+    if (settings.pidFile === null || pidInFile === null) return;
+    const error = removePidFile(settings.pidFile, pidInFile);
+    if (error) sink.host(`could not delete the pid file ${settings.pidFile}: ${error}`);
+    pidInFile = null;
+  };
+
   const onEvent = (e: SupervisorEvent) => {
     switch (e.type) {
       case 'started':
@@ -147,8 +163,10 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         status.nextRestartAt = null;
         status.restarts = supervisor?.restarts ?? 0;
         sink.host(`program started (run ${e.run}, pid ${e.pid ?? 'none'})`);
+        writePid(e.pid);
         break;
       case 'exited': {
+        removePid();
         const code = e.exit.code === null ? 'none' : String(e.exit.code);
         status.programPid = null;
         status.programStartedAt = null;
@@ -254,6 +272,8 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   try {
     await runAsService({ [service]: handler }, { controls: ['stop', 'shutdown'], debug, failureExitCode: 1 });
   } finally {
+    // Normally gone with the program's exit already; this covers the host ending some other way.
+    removePid();
     publish();
     sink.close();
     // The last events (service stopped) before the process ends, but never wait long for them.

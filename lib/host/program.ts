@@ -3,9 +3,10 @@
 // console programs), then termination of its whole process tree (the host's job object).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import { native } from '../native/binding';
 import { programCommand } from './settings';
-import type { HostSettings } from './settings';
+import type { HostSettings, PriorityClass } from './settings';
 import type { ProgramExit, RunningProgram } from './supervisor';
 
 /** The IPC message a Node program gets when the service stops. */
@@ -53,6 +54,32 @@ export function killJobProcesses(): number {
   }
 }
 
+/**
+ * The os.setPriority value of each class. On Windows libuv maps these nice values back to exactly
+ * these priority classes (SetPriorityClass): LOW is IDLE_PRIORITY_CLASS, HIGHEST is REALTIME.
+ */
+export const PRIORITY_VALUES: Readonly<Record<PriorityClass, number>> = {
+  idle: os.constants.priority.PRIORITY_LOW,
+  below_normal: os.constants.priority.PRIORITY_BELOW_NORMAL,
+  normal: os.constants.priority.PRIORITY_NORMAL,
+  above_normal: os.constants.priority.PRIORITY_ABOVE_NORMAL,
+  high: os.constants.priority.PRIORITY_HIGH,
+  realtime: os.constants.priority.PRIORITY_HIGHEST,
+};
+
+/**
+ * Gives the started program its priority class. Set even for `normal`, because a child inherits
+ * an idle or below-normal class from its parent. Node cannot start a process suspended, so its
+ * first moments run at the inherited class. A failure is noted; the program runs on regardless.
+ */
+export function applyPriority(pid: number, priority: PriorityClass, note: (message: string) => void): void {
+  try {
+    os.setPriority(pid, PRIORITY_VALUES[priority]);
+  } catch (error) {
+    note(`could not set the program's priority class to ${priority}: ${(error as Error).message}`);
+  }
+}
+
 /** Starts the program once. */
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
@@ -66,6 +93,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
     windowsHide: true,
     windowsVerbatimArguments: settings.kind === 'cmd',
   });
+  if (child.pid !== undefined) applyPriority(child.pid, settings.priority, ctx.note);
   let streams = 2;
   const streamDone = () => {
     streams -= 1;

@@ -1,0 +1,48 @@
+// The optional pid file of a hosted program (`--pid-file`): for tools that find a daemon by its
+// pid file (monitoring agents, COMAR-style service scripts). The host owns it: written when the
+// program starts, deleted when it exits. Never fatal: a failure is reported to the caller's log.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Writes `pid` (decimal + newline) to `file`, creating its folder: through a temporary file and a
+ * rename, so a reader never sees a half-written file, and a stale file (a killed host's) is
+ * simply replaced. Returns the error message, or null on success.
+ */
+export function writePidFile(file: string, pid: number): string | null {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, `${pid}\n`);
+    fs.renameSync(tmp, file);
+    return null;
+  } catch (error) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // no folder to hold it (ENOTDIR...): there is no temporary file either
+    }
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Deletes `file` if it still holds `pid`: a file someone else has rewritten since (another
+ * instance, the program itself) is not ours to delete. Returns the error message, or null when
+ * the file is gone or not ours.
+ */
+export function removePidFile(file: string, pid: number): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : (error as Error).message;
+  }
+  if (text.trim() !== String(pid)) return null;
+  try {
+    fs.rmSync(file, { force: true });
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
