@@ -2,6 +2,7 @@
 // Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
 // (--verbose adds the stack). Passwords are never printed.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { quoteCommandLine } from '../command-line';
 import { startService, stopService } from '../services/control';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
@@ -16,8 +17,8 @@ import {
   removeProgramService, updateProgramService,
 } from '../host/manage';
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
-import { readSettings } from '../host/settings';
-import type { HostSettings } from '../host/settings';
+import { PRIORITY_CLASSES, readSettings } from '../host/settings';
+import type { HostSettings, PriorityClass } from '../host/settings';
 import { parseArgs, parseCount, parseDuration, parseSize, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
 import { humanDuration, paint, stateColour, table, withProgress } from './output';
@@ -29,7 +30,8 @@ const COMMON: Record<string, OptionSpec> = {
   help: { type: 'boolean', alias: 'h', help: 'show help' },
 };
 
-const SERVICE_OPTIONS: Record<string, OptionSpec> = {
+/** The options of install and update (exported, with {@link serviceOptions}, for the unit tests). */
+export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'display-name': { type: 'string', value: 'text', help: 'name shown in the Services console' },
   description: { type: 'string', value: 'text', help: 'service description' },
   startup: { type: 'string', value: 'manual|auto|delayed|disabled', help: 'how the service starts (default manual)' },
@@ -57,6 +59,9 @@ const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
   'early-exit': { type: 'string', value: 'duration', help: 'a failure this soon reports the last stderr lines (default 10s)' },
   recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', help: 'Windows recovery once the host gives up' },
+  priority: { type: 'string', value: 'idle|below_normal|normal|above_normal|high|realtime', help: "the program's priority class (default normal; realtime needs the privilege, else high)" },
+  'pid-file': { type: 'string', value: 'path', help: "file holding the program's pid while it runs (default none)" },
+  'no-pid-file': { type: 'boolean', help: 'no pid file (update: remove it)' },
 };
 
 interface Command {
@@ -166,8 +171,8 @@ async function readPasswordFromStdin(io: Io): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** The options of install/update from the command line. */
-async function serviceOptions(args: ParsedArgs, io: Io, command: string): Promise<ProgramServiceOptions> {
+/** The options of install/update from the command line (exported for the unit tests). */
+export async function serviceOptions(args: ParsedArgs, io: Io, command: string): Promise<ProgramServiceOptions> {
   const o: ProgramServiceOptions = {};
   const s = (key: string) => str(args, key);
   if (s('display-name') !== undefined) o.displayName = s('display-name') as string;
@@ -222,6 +227,16 @@ async function serviceOptions(args: ParsedArgs, io: Io, command: string): Promis
   if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
   if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
   if (s('early-exit') !== undefined) o.earlyExitWindow = parseDuration(s('early-exit') as string, '--early-exit');
+  if (s('priority') !== undefined) {
+    // Hyphens too, like the other options' values (below-normal).
+    const v = (s('priority') as string).replace(/-/g, '_');
+    if (!(PRIORITY_CLASSES as readonly string[]).includes(v)) throw new UsageError(`--priority must be ${PRIORITY_CLASSES.join(', ')}`, command);
+    o.priority = v as PriorityClass;
+  }
+  if (s('pid-file') !== undefined && bool(args, 'no-pid-file')) throw new UsageError('give --pid-file or --no-pid-file, not both', command);
+  // A relative path is taken from here, as --cwd and --log-dir are: the host's folder is another.
+  if (s('pid-file') !== undefined) o.pidFile = s('pid-file') === '' ? null : path.resolve(s('pid-file') as string);
+  if (bool(args, 'no-pid-file')) o.pidFile = null;
   if (s('recovery') !== undefined) {
     const v = s('recovery') as string;
     if (v === 'none') o.recovery = null;
@@ -361,6 +376,8 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ['Program PID', s.programPid === null ? '-' : String(s.programPid)],
     ['Uptime', s.uptime === null ? '-' : humanDuration(s.uptime)],
     ['Restarts', String(s.restarts)],
+    ['Priority', s.priority],
+    ['Pid file', s.pidFile ?? '-'],
     ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
   ];
   if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
