@@ -9,6 +9,9 @@ const { Writable, Readable } = require('node:stream');
 const { parseArgs, parseDuration, parseSize, parseCount, UsageError } = require('../../dist/cli/args');
 const { checkSettings, cmdLine, programCommand, parseSettings } = require('../../dist/host/settings');
 const { programKind } = require('../../dist/host/manage');
+const { SERVICE_OPTIONS, serviceOptions } = require('../../dist/cli/main');
+const { writePidFile, removePidFile } = require('../../dist/host/pid-file');
+const { PRIORITY_VALUES, applyPriority } = require('../../dist/host/program');
 const { table, humanDuration } = require('../../dist/cli/output');
 const scm = require('../..');
 
@@ -111,6 +114,36 @@ describe('host settings', () => {
     assert.throws(() => parseSettings('{nope', 'svc'), /not valid JSON/);
   });
 
+  it('priority and pidFile: defaults for settings written before them, checked when present', () => {
+    const old = checkSettings(validSettings());
+    assert.equal(old.priority, 'normal');
+    assert.equal(old.pidFile, null);
+    const s = checkSettings(validSettings({ priority: 'below_normal', pidFile: 'C:\\run\\app.pid' }));
+    assert.equal(s.priority, 'below_normal');
+    assert.equal(s.pidFile, 'C:\\run\\app.pid');
+    assert.equal(checkSettings(validSettings({ pidFile: null })).pidFile, null);
+    assert.throws(() => checkSettings(validSettings({ priority: 'turbo' })), (e) => e instanceof RangeError && /settings\.priority/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ priority: 3 })), TypeError);
+    assert.throws(() => checkSettings(validSettings({ pidFile: 'app.pid' })), (e) => e instanceof RangeError && /settings\.pidFile must be an absolute path/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ pidFile: 12 })), TypeError);
+    assert.throws(() => checkSettings(validSettings({ pidFile: '' })), RangeError);
+  });
+
+  it('maps each priority class to the os.setPriority value libuv turns into that class', () => {
+    const p = os.constants.priority;
+    assert.deepEqual(PRIORITY_VALUES, {
+      idle: p.PRIORITY_LOW, below_normal: p.PRIORITY_BELOW_NORMAL, normal: p.PRIORITY_NORMAL,
+      above_normal: p.PRIORITY_ABOVE_NORMAL, high: p.PRIORITY_HIGH, realtime: p.PRIORITY_HIGHEST,
+    });
+  });
+
+  it('a priority class that cannot be set is noted, not thrown', () => {
+    const notes = [];
+    applyPriority(0x7ffffff0, 'high', (m) => notes.push(m));
+    assert.equal(notes.length, 1);
+    assert.match(notes[0], /^could not set the program's priority class to high: /);
+  });
+
   it('builds the command line per kind; cmd.exe gets one quoted /c line', () => {
     assert.deepEqual(programCommand(checkSettings(validSettings())), { file: 'C:\\node\\node.exe', args: ['C:\\app\\server.js', '--port', '80'] });
     assert.deepEqual(programCommand(checkSettings(validSettings({ kind: 'exe', interpreter: null, program: 'C:\\app\\a.exe' }))),
@@ -136,14 +169,56 @@ describe('host settings', () => {
   });
 });
 
+describe('pid file', () => {
+  it('is written atomically (folder created, stale file replaced) and deleted only while it holds our pid', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-pid-'));
+    const file = path.join(dir, 'run', 'app.pid');
+    assert.equal(writePidFile(file, 1234), null);
+    assert.equal(fs.readFileSync(file, 'utf8'), '1234\n');
+    fs.writeFileSync(file, '99\n');
+    assert.equal(writePidFile(file, 4321), null, 'a stale file is overwritten');
+    assert.equal(fs.readFileSync(file, 'utf8'), '4321\n');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['app.pid'], 'no temporary file left');
+    assert.equal(removePidFile(file, 1234), null);
+    assert.ok(fs.existsSync(file), 'another pid: not ours to delete');
+    assert.equal(removePidFile(file, 4321), null);
+    assert.ok(!fs.existsSync(file));
+    assert.equal(removePidFile(file, 4321), null, 'already gone is fine');
+    fs.writeFileSync(path.join(dir, 'blocker'), '');
+    assert.match(writePidFile(path.join(dir, 'blocker', 'app.pid'), 1), /\w/, 'a failure is returned, not thrown');
+  });
+});
+
 describe('CLI without an SCM', () => {
+  const options = (argv) => serviceOptions(parseArgs(argv, SERVICE_OPTIONS, 'install'), { stdin: Readable.from(['']) }, 'install');
+
+  it('--priority and --pid-file / --no-pid-file become options', async () => {
+    assert.deepEqual(await options(['--priority', 'high', '--pid-file', path.join(os.tmpdir(), 'a.pid')]), { priority: 'high', pidFile: path.join(os.tmpdir(), 'a.pid') });
+    assert.deepEqual(await options(['--priority', 'below-normal']), { priority: 'below_normal' }, 'hyphens too');
+    assert.deepEqual(await options(['--pid-file', 'rel.pid']), { pidFile: path.resolve('rel.pid') }, 'relative to the current folder');
+    assert.deepEqual(await options(['--pid-file', '']), { pidFile: null });
+    assert.deepEqual(await options(['--no-pid-file']), { pidFile: null });
+    assert.deepEqual(await options([]), {});
+    await assert.rejects(options(['--priority', 'turbo']), (e) => e instanceof UsageError && /--priority must be idle, below_normal/.test(e.message));
+    await assert.rejects(options(['--pid-file', 'x', '--no-pid-file']), UsageError);
+  });
+
+  it('the library checks priority and pidFile before any SCM call', async () => {
+    await assert.rejects(scm.installProgramService('svc', __filename, [], { priority: 'turbo' }), (e) => e instanceof RangeError && /options\.priority/.test(e.message));
+    await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 'app.pid' }), (e) => e instanceof RangeError && /options\.pidFile must be an absolute path/.test(e.message));
+    await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 5 }), TypeError);
+  });
+
   it('prints help, and exits 2 for usage mistakes with one line', async () => {
     const help = await cli(['help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /install\s+install a program as a service/);
     const installHelp = await cli(['install', '--help']);
     assert.match(installHelp.stdout, /--stop-timeout <duration>/);
-    for (const args of [[], ['frobnicate'], ['status', 'a', 'b'], ['install', 'x', '--restart', 'sometimes', '--', 'p.js'], ['start'], ['stop', 'x', '--', 'y'],
+    assert.match(installHelp.stdout, /--priority <idle\|below_normal\|normal\|above_normal\|high\|realtime>/);
+    assert.match(installHelp.stdout, /--pid-file <path>/);
+    for (const args of [[], ['frobnicate'], ['install', 'x', '--priority', 'turbo', '--', 'p.js'], ['update', 'x', '--priority'],
+      ['update', 'x', '--pid-file', 'a.pid', '--no-pid-file'], ['status', 'a', 'b'], ['install', 'x', '--restart', 'sometimes', '--', 'p.js'], ['start'], ['stop', 'x', '--', 'y'],
       ['install', 'x'], ['logs', 'x', '--lines', 'many']]) {
       const r = await cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
