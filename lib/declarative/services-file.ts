@@ -1,101 +1,129 @@
-// The services file: JSON declaring existing services by name with their expected state. JSON
-// only: no YAML or TOML parser is a dependency. Every error names the file, the entry and the field.
+// The services file: existing services by name with their expected state, and hosted programs
+// (an entry with `program`) with the service host's settings. JSON, YAML or TOML by extension
+// (document.ts). Every error names the file, the entry and the field.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { checkServiceName } from '../validation';
-import type { ExpectedState } from './service';
-import type { ServiceDeclaration } from './service';
+import { formatOf, parseDocument } from './document';
+import type { ServicesFileFormat } from './document';
+import { EntryReader, isPlainObject, show } from './entry-reader';
+import { HOSTED_FIELDS, readHosted } from './hosted-entry';
+import type { HostedDeclaration } from './hosted-entry';
+import type { ExpectedState, ServiceDeclaration } from './service';
+import { ServicesFileError } from './services-file-error';
 
-/** An invalid services file: the message names the file, the entry (index and name) and the field. */
-export class ServicesFileError extends Error {
-  readonly code = 'ERR_SCM_SERVICES_FILE';
-  constructor(message: string, readonly file: string, readonly entry?: number, readonly field?: string) {
-    super(message);
-    Object.defineProperty(this, 'name', { value: 'ServicesFileError', enumerable: false, configurable: true });
-  }
+export { ServicesFileError };
+export type { HostedDeclaration, ServicesFileFormat };
+
+/** One service of a services file. */
+export interface DeclaredService extends ServiceDeclaration {
+  expected: ExpectedState;
+  /** Present for a program run by the scm-native host (the entry has `program`). */
+  hosted?: HostedDeclaration;
 }
 
 /** A loaded services file. */
 export interface ServicesFile {
   file: string;
-  services: (ServiceDeclaration & { expected: ExpectedState })[];
+  format: ServicesFileFormat;
+  services: DeclaredService[];
 }
 
-const ENTRY_FIELDS = new Set(['name', 'expected', 'timeout', 'system']);
+const COMMON_FIELDS = ['name', 'expected', 'timeout', 'system'] as const;
+const ENTRY_FIELDS: readonly string[] = [...COMMON_FIELDS, ...HOSTED_FIELDS];
 const TOP_FIELDS = new Set(['services', '$schema']);
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 };
 
-/** `timeout`: a number of seconds (as simplevisor) or a duration string `500ms`, `30s`, `2m`, `1h`. */
-function timeoutMs(value: unknown): number | string {
-  let ms: number;
-  if (typeof value === 'number') ms = value * 1000;
-  else if (typeof value === 'string' && DURATION.test(value.trim())) {
-    const m = DURATION.exec(value.trim()) as RegExpExecArray;
-    ms = Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-  } else return 'must be a number of seconds or a duration such as "30s" or "2m"';
-  if (!Number.isFinite(ms) || ms <= 0 || Math.round(ms) > 0x7fffffff) return 'must be a positive duration of at most 24 days';
-  return Math.round(ms);
+function readEntry(entry: unknown, index: number, file: string, baseDir: string): DeclaredService {
+  const label = isPlainObject(entry) && typeof entry.name === 'string' ? ` ("${entry.name}")` : '';
+  if (!isPlainObject(entry)) {
+    throw new ServicesFileError(`${file}: services[${index}] must be a table (object), got ${show(entry)}`, file, index);
+  }
+  const r = new EntryReader(file, index, entry, label);
+  const hosted = r.has('program');
+  if (!hosted) {
+    // Name the fields that only make sense with a program, rather than calling them unknown.
+    const orphan = Object.keys(entry).find((key) => (HOSTED_FIELDS as readonly string[]).includes(key));
+    if (orphan !== undefined) r.fail(orphan, 'needs "program" (only hosted programs have host settings)');
+  }
+  r.onlyKnown(ENTRY_FIELDS);
+  if (!r.has('name')) r.fail('name', 'is required');
+  const name = r.string('name') as string;
+  try {
+    checkServiceName(name, 'name');
+  } catch (error) {
+    r.fail('name', `is not a service name: ${(error as Error).message.replace(/^name /, '')}`);
+  }
+  const declared: DeclaredService = { name, expected: r.oneOf('expected', ['running', 'stopped'] as const) ?? 'running' };
+  const timeout = r.duration('timeout');
+  if (timeout !== undefined) declared.timeout = timeout;
+  const system = r.string('system');
+  if (system !== undefined) {
+    if (hosted) r.fail('system', 'cannot be used with "program" (hosted programs are installed on this machine)');
+    declared.system = system;
+  }
+  if (hosted) declared.hosted = readHosted(r, baseDir);
+  return declared;
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v));
+/** Fails on a cycle among the declared dependencies, and on a running service that needs a stopped one. */
+function checkDependencies(services: readonly DeclaredService[], file: string): void {
+  const byName = new Map(services.map((s, i) => [s.name.toLowerCase(), i]));
+  const fail = (i: number, message: string): never => {
+    throw new ServicesFileError(`${file}: services[${i}] ("${services[i]?.name}"): field "dependencies" ${message}`, file, i, 'dependencies');
+  };
+  services.forEach((s, i) => {
+    for (const dep of s.hosted?.options.dependencies ?? []) {
+      const j = byName.get(dep.toLowerCase());
+      if (j === undefined) continue;
+      if (j === i) fail(i, 'names the service itself');
+      if (s.expected === 'running' && services[j]?.expected === 'stopped') {
+        fail(i, `names "${services[j]?.name}", which is expected stopped: Windows starts a service's dependencies first`);
+      }
+    }
+  });
+  // Depth-first search for a cycle (the SCM would refuse it with ERROR_CIRCULAR_DEPENDENCY).
+  const state = new Array<number>(services.length).fill(0);
+  const visit = (i: number, trail: number[]): void => {
+    if (state[i] === 2) return;
+    if (state[i] === 1) fail(i, `make a cycle: ${[...trail.slice(trail.indexOf(i)), i].map((k) => services[k]?.name).join(' -> ')}`);
+    state[i] = 1;
+    for (const dep of services[i]?.hosted?.options.dependencies ?? []) {
+      const j = byName.get(dep.toLowerCase());
+      if (j !== undefined) visit(j, [...trail, i]);
+    }
+    state[i] = 2;
+  };
+  services.forEach((_s, i) => visit(i, []));
+}
 
-/** Parses the text of a services file (named `file` in errors). */
-export function parseServicesFile(text: string, file: string): ServicesFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ServicesFileError(`${file}: not valid JSON: ${(error as Error).message}`, file);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ServicesFileError(`${file}: must be a JSON object with a "services" array, got ${show(data)}`, file);
-  }
+/**
+ * Parses the text of a services file (named `file` in errors; relative paths of hosted programs
+ * are resolved against its folder). The format comes from the extension unless given.
+ */
+export function parseServicesFile(text: string, file: string, format: ServicesFileFormat = formatOf(file)): ServicesFile {
+  const data = parseDocument(text, file, format);
+  if (!isPlainObject(data)) throw new ServicesFileError(`${file}: must be a table with a "services" list, got ${show(data)}`, file);
   for (const key of Object.keys(data)) {
     if (!TOP_FIELDS.has(key)) throw new ServicesFileError(`${file}: unknown field "${key}" (expected "services")`, file, undefined, key);
   }
-  const list = (data as { services?: unknown }).services;
-  if (!Array.isArray(list)) throw new ServicesFileError(`${file}: field "services" must be an array, got ${list === undefined ? 'nothing' : show(list)}`, file, undefined, 'services');
+  const list = data.services;
+  if (!Array.isArray(list)) throw new ServicesFileError(`${file}: field "services" must be a list, got ${list === undefined ? 'nothing' : show(list)}`, file, undefined, 'services');
+  const baseDir = path.dirname(path.resolve(file));
   const seen = new Map<string, number>();
   const services = list.map((entry: unknown, index) => {
-    const where = (field?: string) => {
-      const name = typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string' ? ` ("${(entry as { name: string }).name}")` : '';
-      return `${file}: services[${index}]${name}${field ? `: field "${field}"` : ''}`;
-    };
-    const fail = (field: string | undefined, message: string): never => {
-      throw new ServicesFileError(`${where(field)} ${message}`, file, index, field);
-    };
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(undefined, `must be an object, got ${show(entry)}`);
-    const e = entry as Record<string, unknown>;
-    for (const key of Object.keys(e)) if (!ENTRY_FIELDS.has(key)) fail(key, `is unknown (allowed: ${[...ENTRY_FIELDS].join(', ')})`);
-    if (e.name === undefined) fail('name', 'is required');
-    if (typeof e.name !== 'string') fail('name', `must be a string, got ${show(e.name)}`);
-    try {
-      checkServiceName(e.name, 'name');
-    } catch (error) {
-      fail('name', `is not a service name: ${(error as Error).message.replace(/^name /, '')}`);
+    const declared = readEntry(entry, index, file, baseDir);
+    const key = declared.name.toLowerCase();
+    if (seen.has(key)) {
+      throw new ServicesFileError(`${file}: services[${index}] ("${declared.name}"): field "name" repeats services[${seen.get(key)}] (service names are case-insensitive)`, file, index, 'name');
     }
-    const name = e.name as string;
-    const key = name.toLowerCase();
-    if (seen.has(key)) fail('name', `repeats services[${seen.get(key)}] (service names are case-insensitive)`);
     seen.set(key, index);
-    const expected = e.expected ?? 'running';
-    if (expected !== 'running' && expected !== 'stopped') fail('expected', `must be "running" or "stopped", got ${show(expected)}`);
-    const declaration: ServiceDeclaration & { expected: ExpectedState } = { name, expected: expected as ExpectedState };
-    if (e.timeout !== undefined) {
-      const ms = timeoutMs(e.timeout);
-      if (typeof ms === 'string') fail('timeout', `${ms}, got ${show(e.timeout)}`);
-      declaration.timeout = ms as number;
-    }
-    if (e.system !== undefined) {
-      if (typeof e.system !== 'string' || e.system === '') fail('system', `must be a non-empty string, got ${show(e.system)}`);
-      declaration.system = e.system as string;
-    }
-    return declaration;
+    return declared;
   });
-  return { file, services };
+  checkDependencies(services, file);
+  return { file, format, services };
 }
 
-/** Reads and checks a services file. */
+/** Reads and checks a services file (JSON, or YAML/TOML by its extension). */
 export function loadServicesFile(file: string): ServicesFile {
   let text: string;
   try {
@@ -103,5 +131,5 @@ export function loadServicesFile(file: string): ServicesFile {
   } catch (error) {
     throw new ServicesFileError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, file);
   }
-  return parseServicesFile(text.replace(/^\uFEFF/, ''), file);
+  return parseServicesFile(text, file);
 }

@@ -1,0 +1,74 @@
+// A hosted program in the services file: the service host's settings, as `scm-native install`
+// takes them on the command line, written as fields of the entry. Relative paths are relative to
+// the services file's folder, so a file and its programs can move together.
+import * as path from 'node:path';
+import type { ProgramServiceOptions } from '../host/manage';
+import type { EntryReader } from './entry-reader';
+
+/** A program the services file wants run as a service by the scm-native host. */
+export interface HostedDeclaration {
+  /** Absolute path of the program (resolved against the file's folder). */
+  program: string;
+  args: string[];
+  /** What `installProgramService`/`updateProgramService` take (never a password). */
+  options: ProgramServiceOptions;
+  /** Name of the environment variable that holds the account's password when `apply` runs. */
+  passwordEnv?: string;
+}
+
+/** The fields only a hosted entry has (an entry with `program` is hosted). */
+export const HOSTED_FIELDS = [
+  'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
+  'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'log',
+] as const;
+
+const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'] as const;
+const PRIORITIES = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'] as const;
+
+/** Reads the hosted fields of an entry that has `program`. */
+export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
+  const here = (p: string) => path.resolve(baseDir, p);
+  const program = r.string('program') as string;
+  const o: ProgramServiceOptions = {};
+  const set = <K extends keyof ProgramServiceOptions>(key: K, value: ProgramServiceOptions[K] | undefined) => {
+    if (value !== undefined) o[key] = value;
+  };
+  const cwd = r.string('cwd');
+  set('cwd', cwd === undefined ? undefined : here(cwd));
+  set('env', r.environment('env'));
+  set('displayName', r.string('displayName'));
+  set('description', r.string('description', { allowEmpty: true }));
+  set('startup', r.oneOf('startup', ['manual', 'auto', 'delayed', 'disabled'] as const));
+  set('username', r.string('username'));
+  set('virtualAccount', r.boolean('virtualAccount'));
+  const passwordEnv = r.string('passwordEnv');
+  if (passwordEnv !== undefined && o.username === undefined) r.fail('passwordEnv', 'needs "username" (the account whose password it holds)');
+  if (o.virtualAccount && (o.username !== undefined || passwordEnv !== undefined)) r.fail('virtualAccount', 'excludes "username" and "passwordEnv" (a virtual account has no password)');
+  set('dependencies', r.strings('dependencies'));
+  set('interpreter', r.string('interpreter'));
+  set('interpreterArgs', r.strings('interpreterArgs'));
+  set('restart', r.oneOf('restart', ['always', 'on-failure', 'never'] as const));
+  set('backoffInitial', r.duration('backoff'));
+  set('backoffLimit', r.duration('backoffLimit'));
+  set('backoffReset', r.duration('backoffReset'));
+  set('giveUpExitCode', r.integer('giveUpCode', 1, 0xffffffff));
+  set('stopMethod', r.oneOf('stopMethod', ['ipc', 'ctrl-c', 'ctrl-break', 'kill'] as const));
+  set('stopTimeout', r.duration('stopTimeout', { allowZero: true }));
+  set('killTree', r.boolean('killTree'));
+  set('earlyExitWindow', r.duration('earlyExit', { allowZero: true }));
+  set('priority', r.oneOf('priority', PRIORITIES));
+  const pidFile = r.string('pidFile');
+  set('pidFile', pidFile === undefined ? undefined : here(pidFile));
+  const log = r.table('log');
+  if (log) {
+    log.onlyKnown(LOG_FIELDS);
+    const dir = log.string('dir');
+    set('logDir', dir === undefined ? undefined : here(dir));
+    set('logTimestamps', log.boolean('timestamps'));
+    set('logMaxSize', log.size('maxSize'));
+    set('logDaily', log.boolean('daily'));
+    set('logKeep', log.integer('keep', 0, 100000));
+  }
+  return { program: here(program), args: r.strings('args') ?? [], options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };
+}
