@@ -49,7 +49,7 @@ export { reportEvent, installEventSource, removeEventSource } from './as-service
 export type { EventType, ReportEventOptions, EventSourceOptions } from './as-service/event-log';
 export {
   getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
-  removeProgramService, updateProgramService,
+  plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
 export type {
   InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
@@ -65,4 +65,6 @@ export type {
 export { LSB, LSB_MEANINGS } from './declarative/lsb';
 export type { LsbCode } from './declarative/lsb';
 export { loadServicesFile, parseServicesFile, ServicesFileError } from './declarative/services-file';
-export type { ServicesFile } from './declarative/services-file';
+export type { DeclaredService, HostedDeclaration, ServicesFile, ServicesFileFormat } from './declarative/services-file';
+export { applyServices, checkServices } from './declarative/apply';
+export type { ApplyEvent, ApplyOutcome, ApplyServicesOptions, ApplyStep, CheckServicesOptions, ServiceReport } from './declarative/apply';

@@ -256,15 +256,8 @@ function displayNameOf(opts: ProgramServiceOptions): string | undefined {
   return opts.displayName === undefined ? undefined : checkServiceName(opts.displayName, 'options.displayName', { acceptDisplayName: true });
 }
 
-/**
- * Installs `program` (with `args`) as the service `name`, run by the scm-native host. Everything
- * is checked first (a missing program, interpreter or working directory is an error before
- * anything is created); if a step fails after the service was created, it is deleted again.
- * Needs administrator rights.
- */
-export async function installProgramService(name: string, program: string, args: string[] = [], options: ProgramServiceOptions = {}): Promise<InstallResult> {
-  const service = checkServiceName(name, 'name');
-  const opts = checkOptions<ProgramServiceOptions>(options);
+/** The settings install writes: the defaults, the program's, then the options. */
+function settingsFor(program: string, args: readonly string[], opts: ProgramServiceOptions): HostSettings {
   const prog = programSettings(program, args, opts);
   const base: HostSettings = {
     version: SETTINGS_VERSION,
@@ -284,7 +277,39 @@ export async function installProgramService(name: string, program: string, args:
     priority: DEFAULTS.priority,
     pidFile: null,
   };
-  const settings = applyOptions(base, opts);
+  return applyOptions(base, opts);
+}
+
+/**
+ * The host settings {@link installProgramService} would write for these arguments, without
+ * installing anything (what `scm-native apply` compares an installed service with). Throws as
+ * install does for a missing program, interpreter or working directory.
+ */
+export function plannedProgramSettings(name: string, program: string, args: string[] = [], options: ProgramServiceOptions = {}): HostSettings {
+  checkServiceName(name, 'name');
+  return settingsFor(program, args, checkOptions<ProgramServiceOptions>(options));
+}
+
+/** The service's command line: this package's host, run by this node, for service `name`. */
+export function hostServiceCommand(name: string): string {
+  const command = hostCommand(name);
+  return quoteCommandLine([command.path, ...command.args]);
+}
+
+function hostCommand(name: string): { path: string; args: string[] } {
+  return { path: process.execPath, args: [hostMainPath(), '--service', name] };
+}
+
+/**
+ * Installs `program` (with `args`) as the service `name`, run by the scm-native host. Everything
+ * is checked first (a missing program, interpreter or working directory is an error before
+ * anything is created); if a step fails after the service was created, it is deleted again.
+ * Needs administrator rights.
+ */
+export async function installProgramService(name: string, program: string, args: string[] = [], options: ProgramServiceOptions = {}): Promise<InstallResult> {
+  const service = checkServiceName(name, 'name');
+  const opts = checkOptions<ProgramServiceOptions>(options);
+  const settings = settingsFor(program, args, opts);
   const startup = opts.startup === undefined ? 'manual' : oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
   const displayName = displayNameOf(opts);
   const description = opts.description === undefined ? undefined : checkString(opts.description, 'options.description', { allowEmpty: true });
@@ -302,7 +327,7 @@ export async function installProgramService(name: string, program: string, args:
     ...account,
     ...recoveryActions(opts),
   };
-  const command = { path: process.execPath, args: [hostMain, '--service', service] };
+  const command = hostCommand(service);
   await createService(service, command, createOptions);
   let eventSource = false;
   try {
@@ -377,7 +402,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
   Object.assign(changes, accountOf(service, opts, true), recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
-  changes.command = { path: process.execPath, args: [hostMainPath(), '--service', service] };
+  changes.command = hostCommand(service);
   await setServiceConfiguration(service, changes);
   await writeSettings(service, settings);
   return settings;

@@ -1,0 +1,260 @@
+// check and apply over a services file: what each declared service is, what it should be, and the
+// steps between (install or update a hosted program, then start, stop or restart), run in
+// dependency order with bounded parallelism. Used by `scm-native check` and `scm-native apply`.
+
+import { installProgramService, updateProgramService } from '../host/manage';
+import { getServiceConfiguration } from '../services/configuration';
+import type { ServiceState } from '../services/tokens';
+import { declaredPassword, hostedDrift, repairOptions } from './hosted-drift';
+import type { HostedDrift } from './hosted-drift';
+import { defaultLockDir, lockKey, serialized } from './lock';
+import { LSB_MEANINGS } from './lsb';
+import type { LsbCode } from './lsb';
+import { runScheduled } from './schedule';
+import type { ScheduledJob } from './schedule';
+import { Service } from './service';
+import type { ExpectedState } from './service';
+import type { DeclaredService, ServicesFile } from './services-file';
+
+/** A step of apply: install/update change a hosted program's configuration, the others its state. */
+export type ApplyStep = 'install' | 'update' | 'start' | 'stop' | 'restart';
+
+/** One declared service compared with what is installed and running. */
+export interface ServiceReport {
+  name: string;
+  expected: ExpectedState;
+  /** A program run by the scm-native host (the entry has `program`). */
+  hosted: boolean;
+  /** Whether the service exists. */
+  installed: boolean;
+  state: ServiceState | number | null;
+  /** LSB code: 0 running, 1 dead, 3 not running, 4 unknown (not installed, no access...). */
+  code: LsbCode;
+  meaning: string;
+  pid: number | null;
+  detail: string;
+  /** Fields of the entry whose installed value differs (hosted programs only). */
+  drift: string[];
+  /** Installed, configured and in the expected state. */
+  ok: boolean;
+  /** What apply does (did, in an apply result's `before`) to make it so. */
+  steps: ApplyStep[];
+  /** Why nothing can be done although ok is false. */
+  reason?: string;
+  /** Services of the file this one depends on (started first, stopped after). */
+  dependsOn: string[];
+}
+
+/** Options of {@link checkServices}. */
+export interface CheckServicesOptions {
+  /** Services compared at once (default 4). */
+  parallel?: number;
+  /** Folder of the cross-process lock files (as {@link Service}). */
+  lockDir?: string;
+}
+
+/** A step beginning, done or failed, for progress output. */
+export interface ApplyEvent {
+  name: string;
+  step: ApplyStep;
+  phase: 'begin' | 'done' | 'failed' | 'skipped';
+  /** Milliseconds the step took (done and failed). */
+  ms?: number;
+  /** Why it failed or was skipped. */
+  error?: string;
+}
+
+/** Options of {@link applyServices}. */
+export interface ApplyServicesOptions extends CheckServicesOptions {
+  /** Only plan: nothing is changed. */
+  dryRun?: boolean;
+  /** Called as each step begins and ends. */
+  onProgress?: (event: ApplyEvent) => void;
+}
+
+/** What apply did to one service. */
+export interface ApplyOutcome extends ServiceReport {
+  /** The report before apply (its `steps` are what apply set out to do). */
+  before: ServiceReport;
+  /** The steps that ran to completion. */
+  done: ApplyStep[];
+  /** The first step that failed or was skipped, and why. */
+  error?: string;
+}
+
+const DEFAULT_PARALLEL = 4;
+
+function checkParallel(value: unknown): number {
+  if (value === undefined) return DEFAULT_PARALLEL;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
+    throw new RangeError(`options.parallel must be a whole number from 1 to 64, got ${String(value)}`);
+  }
+  return value;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s*\r?\n\s*/g, ' ');
+
+async function dependenciesOf(d: DeclaredService): Promise<string[]> {
+  if (d.hosted) return d.hosted.options.dependencies ?? [];
+  const config = await getServiceConfiguration(d.name, { fields: ['dependencies'], ...(d.system ? { system: d.system } : {}) }).catch(() => null);
+  return config?.dependencies ?? [];
+}
+
+function unknownReport(d: DeclaredService, detail: string, extra: Partial<ServiceReport> = {}): ServiceReport {
+  return {
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: false, state: null, code: 4, meaning: LSB_MEANINGS[4],
+    pid: null, detail, drift: [], ok: false, steps: [], dependsOn: [], ...extra,
+  };
+}
+
+/** Compares one declared service with what is there; never rejects. */
+async function report(d: DeclaredService, names: Map<string, string>, lockDir: string | undefined): Promise<ServiceReport> {
+  let drift: HostedDrift | null = null;
+  if (d.hosted) {
+    try {
+      drift = await hostedDrift(d.name, d.hosted);
+    } catch (error) {
+      return unknownReport(d, message(error), { reason: `cannot apply: ${message(error)}` });
+    }
+  }
+  const inFile = (list: string[]) => list.map((n) => names.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== d.name);
+  if (drift && !drift.installed) {
+    return unknownReport(d, 'not installed', { steps: d.expected === 'running' ? ['install', 'start'] : ['install'], dependsOn: inFile(d.hosted?.options.dependencies ?? []) });
+  }
+  const service = new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
+  const [check, deps] = await Promise.all([service.check(), dependenciesOf(d)]);
+  const changed = drift !== null && drift.fields.length > 0;
+  const steps: ApplyStep[] = changed ? ['update'] : [];
+  if (check.action !== 'none') steps.push(check.action);
+  // A running program keeps its old settings until the host starts again.
+  else if (changed && check.ok && d.expected === 'running') steps.push('restart');
+  return {
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: check.state !== null,
+    state: check.state, code: check.code, meaning: check.meaning, pid: check.pid, detail: check.detail, drift: drift?.fields ?? [],
+    ok: check.ok && !changed, steps, ...(check.reason && !check.ok ? { reason: check.reason } : {}), dependsOn: inFile(deps),
+  };
+}
+
+async function mapBounded<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Compares every service of a services file with its declaration: state (LSB code), whether a
+ * hosted program is installed and configured as declared, and the steps apply would take.
+ */
+export async function checkServices(file: ServicesFile, options: CheckServicesOptions = {}): Promise<ServiceReport[]> {
+  const parallel = checkParallel(options.parallel);
+  const names = new Map(file.services.map((s) => [s.name.toLowerCase(), s.name]));
+  return mapBounded(file.services, parallel, (d) => report(d, names, options.lockDir));
+}
+
+/**
+ * Brings the services of a file to their declared configuration and state: installs missing
+ * hosted programs and updates drifted ones (restarting a running one so the host reads its new
+ * settings), then starts and stops services, a service's dependencies (within the file) started
+ * before it and its dependents stopped before it, at most `parallel` at a time. Every step runs
+ * under the service's lock and timeout; a failed step skips what depends on it. Never rejects for
+ * a service: each outcome says what was done and what failed.
+ */
+export async function applyServices(file: ServicesFile, options: ApplyServicesOptions = {}): Promise<ApplyOutcome[]> {
+  const parallel = checkParallel(options.parallel);
+  const lockDir = options.lockDir ?? defaultLockDir();
+  const before = await checkServices(file, { parallel, lockDir });
+  if (options.dryRun) return before.map((r) => ({ ...r, before: r, done: [] }));
+  const emit = (event: ApplyEvent) => options.onProgress?.(event);
+  const done = new Map<string, ApplyStep[]>(before.map((r) => [r.name, []]));
+  const errors = new Map<string, string>();
+  const declared = new Map(file.services.map((d) => [d.name, d]));
+
+  const step = (name: string, kind: ApplyStep, work: () => Promise<unknown>) => async () => {
+    emit({ name, step: kind, phase: 'begin' });
+    const started = Date.now();
+    try {
+      await work();
+    } catch (error) {
+      errors.set(name, `${kind} failed: ${message(error)}`);
+      emit({ name, step: kind, phase: 'failed', ms: Date.now() - started, error: message(error) });
+      throw error;
+    }
+    (done.get(name) as ApplyStep[]).push(kind);
+    emit({ name, step: kind, phase: 'done', ms: Date.now() - started });
+  };
+  const serviceOf = (d: DeclaredService) => new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), lockDir });
+  const locked = (d: DeclaredService, work: () => Promise<unknown>) => {
+    const service = serviceOf(d);
+    return serialized(lockKey(d.name, null), lockDir, AbortSignal.timeout(service.timeout), work);
+  };
+
+  // Configuration first: installs and updates do not depend on each other.
+  const configJobs: ScheduledJob[] = [];
+  for (const r of before) {
+    const d = declared.get(r.name) as DeclaredService;
+    const h = d.hosted;
+    if (!h) continue;
+    if (r.steps.includes('install')) {
+      configJobs.push({ id: r.name, after: [], run: step(r.name, 'install', () => locked(d, async () => {
+        const password = declaredPassword(d.name, h);
+        await installProgramService(d.name, h.program, h.args, { ...h.options, ...(password !== undefined ? { password } : {}) });
+      })) });
+    } else if (r.steps.includes('update')) {
+      configJobs.push({ id: r.name, after: [], run: step(r.name, 'update', () => locked(d, async () => {
+        const drift = await hostedDrift(d.name, h);
+        await updateProgramService(d.name, { program: h.program, args: h.args }, repairOptions(d.name, h, drift));
+      })) });
+    }
+  }
+  const configured = await runScheduled(configJobs, parallel);
+
+  // Then states: up (start, restart) after the dependencies' up, down (stop) after the dependents' down.
+  const stateJobs: ScheduledJob[] = [];
+  for (const r of before) {
+    const d = declared.get(r.name) as DeclaredService;
+    const kind = r.steps.find((s): s is 'start' | 'stop' | 'restart' => s === 'start' || s === 'stop' || s === 'restart');
+    if (!kind) continue;
+    if (configured.has(r.name) && configured.get(r.name)?.status !== 'done') continue;
+    const service = serviceOf(d);
+    if (kind === 'stop') {
+      const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
+      stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'stop', () => service.adjust()) });
+    } else {
+      // A restart after an update must restart; one of a dead service is what adjust() decides.
+      const run = kind === 'restart' && r.steps.includes('update') ? () => service.restart({ mode: 'native' }) : () => service.adjust();
+      stateJobs.push({ id: `up:${r.name}`, after: r.dependsOn.map((n) => `up:${n}`), run: step(r.name, kind, run) });
+    }
+  }
+  const states = await runScheduled(stateJobs, parallel);
+  for (const [id, outcome] of states) {
+    if (outcome.status !== 'skipped') continue;
+    const name = id.slice(id.indexOf(':') + 1);
+    const because = outcome.because.slice(outcome.because.indexOf(':') + 1);
+    const kind = before.find((r) => r.name === name)?.steps.find((s) => s !== 'install' && s !== 'update') as ApplyStep;
+    errors.set(name, `${kind} skipped: ${because} failed`);
+    emit({ name, step: kind, phase: 'skipped', error: `${because} failed` });
+  }
+
+  const after = await checkServices(file, { parallel, lockDir });
+  return after.map((r, i) => {
+    const error = errors.get(r.name);
+    return { ...r, before: before[i] as ServiceReport, done: done.get(r.name) as ApplyStep[], ...(error ? { error } : {}) };
+  });
+}
+
+/**
+ * The exit code of check/apply: 0 when every service is as declared, otherwise the worst (highest)
+ * LSB code among those that are not, a running service that should not be (or is drifted)
+ * counting as 1.
+ */
+export function worstCode(results: readonly Pick<ServiceReport, 'ok' | 'code'>[]): number {
+  return results.filter((r) => !r.ok).reduce((worst, r) => Math.max(worst, r.code === 0 ? 1 : r.code), 0);
+}
+

@@ -1,0 +1,145 @@
+// How an installed hosted service differs from its declaration in the services file, and the
+// update that repairs it. The file is the whole truth: a setting the entry leaves out is expected
+// at its default (so deleting a line from the file resets that setting on the next apply).
+import { ScmError } from '../errors/scm-error';
+import { hostServiceCommand, plannedProgramSettings } from '../host/manage';
+import type { ProgramServiceOptions } from '../host/manage';
+import { readSettings } from '../host/settings';
+import type { HostSettings } from '../host/settings';
+import { getServiceConfiguration } from '../services/configuration';
+import type { ServiceConfiguration } from '../services/configuration';
+import type { HostedDeclaration } from './hosted-entry';
+
+/** What {@link hostedDrift} found. */
+export interface HostedDrift {
+  /** False: the service does not exist (apply installs it). */
+  installed: boolean;
+  /** The file's fields whose installed value differs (empty when in line, or not installed). */
+  fields: string[];
+  /** The host settings the declaration asks for. */
+  desired: HostSettings;
+}
+
+/** Host settings fields, by the name the services file gives them. */
+const SETTINGS_FIELDS: [string, (s: HostSettings) => unknown][] = [
+  ['program', (s) => s.program.toLowerCase()],
+  ['args', (s) => s.args],
+  ['interpreter', (s) => [s.kind, s.interpreter?.toLowerCase() ?? null]],
+  ['interpreterArgs', (s) => s.interpreterArgs],
+  ['cwd', (s) => s.cwd.toLowerCase()],
+  ['env', (s) => Object.entries(s.env).sort(([a], [b]) => a.localeCompare(b))],
+  ['restart', (s) => s.restart],
+  ['backoff', (s) => s.backoffInitial],
+  ['backoffLimit', (s) => s.backoffLimit],
+  ['backoffReset', (s) => s.backoffReset],
+  ['giveUpCode', (s) => s.giveUpExitCode],
+  ['stopMethod', (s) => s.stopMethod],
+  ['stopTimeout', (s) => s.stopTimeout],
+  ['killTree', (s) => s.killTree],
+  ['earlyExit', (s) => s.earlyExitWindow],
+  ['priority', (s) => s.priority],
+  ['pidFile', (s) => s.pidFile?.toLowerCase() ?? null],
+  ['log.dir', (s) => s.log.dir.toLowerCase()],
+  ['log.timestamps', (s) => s.log.timestamps],
+  ['log.maxSize', (s) => s.log.maxSize],
+  ['log.daily', (s) => s.log.daily],
+  ['log.keep', (s) => s.log.keep],
+];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const lower = (list: readonly string[] | undefined) => (list ?? []).map((d) => d.toLowerCase()).sort();
+
+function desiredAccount(name: string, o: ProgramServiceOptions): string {
+  if (o.virtualAccount) return `NT SERVICE\\${name}`;
+  return o.username ?? 'LocalSystem';
+}
+
+/** Account names as the SCM may spell them (`.\\user`, `LocalSystem`), compared case-insensitively. */
+function sameAccount(a: string, b: string): boolean {
+  const norm = (s: string) => {
+    const v = s.toLowerCase();
+    return v === 'localsystem' || v === '.\\localsystem' || v === 'nt authority\\system' ? 'localsystem' : v;
+  };
+  return norm(a) === norm(b);
+}
+
+/** The SCM-side fields (service configuration) that differ. */
+async function configDrift(name: string, h: HostedDeclaration): Promise<string[] | null> {
+  let config: Partial<ServiceConfiguration>;
+  try {
+    config = await getServiceConfiguration(name, { fields: ['command', 'displayName', 'startType', 'account', 'dependencies', 'description'] });
+  } catch (error) {
+    if (error instanceof ScmError && error.errno === 1060) return null;
+    throw error;
+  }
+  const o = h.options;
+  const drift: string[] = [];
+  if (!same(config.command?.toLowerCase(), hostServiceCommand(name).toLowerCase())) drift.push('command');
+  if ((config.displayName || name) !== (o.displayName ?? name)) drift.push('displayName');
+  if ((config.description ?? '') !== (o.description ?? '')) drift.push('description');
+  const startup = o.startup ?? 'manual';
+  const startType = startup === 'manual' ? 'demand_start' : startup === 'disabled' ? 'disabled' : 'auto_start';
+  let startupDrift = config.startType !== startType;
+  if (!startupDrift && startType === 'auto_start') {
+    // Wine has no delayed auto-start level (docs/wine.md): compared only where it can be read.
+    const delayed = await getServiceConfiguration(name, { fields: ['delayedAutoStart'] }).then((c) => c.delayedAutoStart, () => undefined);
+    if (delayed !== undefined && delayed !== (startup === 'delayed')) startupDrift = true;
+  }
+  if (startupDrift) drift.push('startup');
+  if (!sameAccount(config.account ?? 'LocalSystem', desiredAccount(name, o))) drift.push(o.virtualAccount ? 'virtualAccount' : 'username');
+  if (!same(lower(config.dependencies), lower(o.dependencies))) drift.push('dependencies');
+  return drift;
+}
+
+/** Compares an installed hosted service with its declaration. */
+export async function hostedDrift(name: string, h: HostedDeclaration): Promise<HostedDrift> {
+  const desired = plannedProgramSettings(name, h.program, h.args, h.options);
+  const scm = await configDrift(name, h);
+  if (scm === null) return { installed: false, fields: [], desired };
+  const current = await readSettings(name);
+  if (!current) {
+    throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service: name, detail: `service '${name}' exists but was not installed by scm-native: remove it or rename the entry` });
+  }
+  const fields = SETTINGS_FIELDS.filter(([, get]) => !same(get(current), get(desired))).map(([field]) => field);
+  return { installed: true, fields: [...fields, ...scm], desired };
+}
+
+/** The password of a declared account, from the environment variable the entry names. */
+export function declaredPassword(name: string, h: HostedDeclaration): string | undefined {
+  if (h.passwordEnv === undefined) return undefined;
+  const value = process.env[h.passwordEnv];
+  if (value === undefined) {
+    throw new ScmError({ code: 'ERR_SCM_SERVICES_FILE', service: name, detail: `the environment variable ${h.passwordEnv} (passwordEnv) holding the password of ${h.options.username} is not set` });
+  }
+  return value;
+}
+
+/**
+ * The options that make an installed service match the declaration in full: every host setting
+ * explicit (defaults included), the SCM fields the file owns, and the account only when it
+ * drifted (a password cannot be compared, and re-setting it needs the secret).
+ */
+export function repairOptions(name: string, h: HostedDeclaration, drift: HostedDrift): ProgramServiceOptions {
+  const s = drift.desired;
+  const o = h.options;
+  const options: ProgramServiceOptions = {
+    cwd: s.cwd, env: s.env, interpreterArgs: s.interpreterArgs, restart: s.restart, backoffInitial: s.backoffInitial,
+    backoffLimit: s.backoffLimit, backoffReset: s.backoffReset, giveUpExitCode: s.giveUpExitCode, stopMethod: s.stopMethod,
+    stopTimeout: s.stopTimeout, killTree: s.killTree, earlyExitWindow: s.earlyExitWindow, priority: s.priority, pidFile: s.pidFile,
+    logDir: s.log.dir, logTimestamps: s.log.timestamps, logMaxSize: s.log.maxSize, logDaily: s.log.daily, logKeep: s.log.keep,
+    displayName: o.displayName ?? name, description: o.description ?? '', startup: o.startup ?? 'manual', dependencies: o.dependencies ?? [],
+    ...(o.interpreter !== undefined ? { interpreter: o.interpreter } : {}),
+  };
+  if (drift.fields.includes('username') || drift.fields.includes('virtualAccount')) {
+    if (o.virtualAccount) options.virtualAccount = true;
+    else if (o.username !== undefined) {
+      options.username = o.username;
+      const password = declaredPassword(name, h);
+      if (password !== undefined) options.password = password;
+    } else {
+      options.username = 'LocalSystem';
+      options.password = '';
+    }
+  }
+  return options;
+}
