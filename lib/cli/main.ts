@@ -8,10 +8,6 @@ import { startService, stopService } from '../services/control';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
-import { Service } from '../declarative/service';
-import type { AdjustResult, CheckResult } from '../declarative/service';
-import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
-import type { ServicesFile } from '../declarative/services-file';
 import {
   getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
   removeProgramService, updateProgramService,
@@ -22,6 +18,7 @@ import type { HostSettings, PriorityClass } from '../host/settings';
 import { parseArgs, parseCount, parseDuration, parseSize, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
 import { humanDuration, paint, stateColour, table, withProgress } from './output';
+import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import type { Io } from './output';
 
 const COMMON: Record<string, OptionSpec> = {
@@ -129,21 +126,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: cmdLogs,
   },
-  check: {
-    summary: 'compare services with their expected state in a services file (exit: 0 or the worst LSB code)',
-    usage: 'check [file] [--json]   (file default: services.json)',
-    options: { json: { type: 'boolean', help: 'machine-readable output' } },
-    run: cmdCheck,
-  },
-  apply: {
-    summary: 'start or stop the services of a services file to their expected state',
-    usage: 'apply [file] [--dry-run] [--json]   (file default: services.json)',
-    options: {
-      'dry-run': { type: 'boolean', help: 'only say what would be done' },
-      json: { type: 'boolean', help: 'machine-readable output' },
-    },
-    run: cmdApply,
-  },
+  ...SERVICES_COMMANDS,
   debug: {
     summary: 'run the service in the foreground: output here, Ctrl+C stops',
     usage: 'debug <name>',
@@ -151,6 +134,8 @@ const COMMANDS: Record<string, Command> = {
     run: cmdDebug,
   },
 };
+
+export { worstCode };
 
 function one(args: ParsedArgs, command: string, what = 'name'): string {
   if (args.positionals.length === 0) throw new UsageError(`missing <${what}>`, command);
@@ -486,86 +471,6 @@ async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   io.stderr.write(`running ${name} in the foreground; Ctrl+C stops it\n`);
   const outcome = await runHost(name, { debug: true });
   return outcome && outcome.serviceCode !== 0 ? 1 : 0;
-}
-
-/** The services file of check/apply; an invalid one is exit code 4 (nothing could be checked). */
-function servicesFile(args: ParsedArgs, command: string, io: Io): ServicesFile | number {
-  if (args.positionals.length > 1) throw new UsageError('too many arguments', command);
-  try {
-    return loadServicesFile(args.positionals[0] ?? 'services.json');
-  } catch (error) {
-    if (!(error instanceof ServicesFileError)) throw error;
-    io.stderr.write(`scm-native: error: ${oneLine(error.message)}\n`);
-    return 4;
-  }
-}
-
-/**
- * The exit code of check/apply: 0 when every service is as expected, otherwise the worst (highest)
- * LSB code among those that are not, a running service expected stopped counting as 1.
- */
-export function worstCode(results: readonly Pick<CheckResult, 'ok' | 'code'>[]): number {
-  return results.filter((r) => !r.ok).reduce((worst, r) => Math.max(worst, r.code === 0 ? 1 : r.code), 0);
-}
-
-function checkJson(r: CheckResult) {
-  return { name: r.name, expected: r.expected, state: r.state, code: r.code, meaning: r.meaning, ok: r.ok, action: r.action, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}) };
-}
-
-function summaryLine(results: readonly CheckResult[], io: Io): string {
-  const bad = results.filter((r) => !r.ok).length;
-  return bad === 0 ? paint(io, 'green', `all ${results.length} services as expected`) : paint(io, 'red', `${bad} of ${results.length} services not as expected`);
-}
-
-async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
-  const loaded = servicesFile(args, 'check', io);
-  if (typeof loaded === 'number') return loaded;
-  const results = await Promise.all(loaded.services.map((d) => new Service(d).check()));
-  const code = worstCode(results);
-  if (bool(args, 'json')) {
-    io.stdout.write(`${JSON.stringify({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(checkJson) }, null, 2)}\n`);
-    return code;
-  }
-  io.stdout.write(`${table(['NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], results.map((r) => [
-    r.name, r.expected, paint(io, stateColour(String(r.state ?? 'unknown')), String(r.state ?? 'unknown')), `${r.code} ${r.meaning}`,
-    r.ok ? paint(io, 'green', 'ok') : paint(io, 'red', r.action === 'none' ? `FAIL (${r.reason ?? r.detail})` : `FAIL (${r.detail}; apply would ${r.action})`),
-  ]))}\n${summaryLine(results, io)}\n`);
-  return code;
-}
-
-async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
-  const loaded = servicesFile(args, 'apply', io);
-  if (typeof loaded === 'number') return loaded;
-  const dry = bool(args, 'dry-run') === true;
-  type Outcome = { result: CheckResult; done: boolean; after: CheckResult; error?: string };
-  const outcomes: Outcome[] = await Promise.all(loaded.services.map(async (d): Promise<Outcome> => {
-    const svc = new Service(d);
-    if (dry) {
-      const result = await svc.check();
-      return { result, done: false, after: result };
-    }
-    try {
-      const adjusted: AdjustResult = await svc.adjust();
-      return { result: adjusted, done: adjusted.done, after: await svc.check() };
-    } catch (error) {
-      const after = await svc.check();
-      return { result: after, done: false, after, error: oneLine(error instanceof Error ? error.message : String(error)) };
-    }
-  }));
-  const code = worstCode(outcomes.map((o) => o.after));
-  if (bool(args, 'json')) {
-    io.stdout.write(`${JSON.stringify({
-      file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code,
-      services: outcomes.map((o) => ({ ...checkJson(o.after), action: o.result.action, done: o.done, before: o.result.state, ...(o.error ? { error: o.error } : {}) })),
-    }, null, 2)}\n`);
-    return code;
-  }
-  io.stdout.write(`${table(['NAME', 'EXPECTED', 'BEFORE', 'ACTION', 'NOW', 'LSB'], outcomes.map((o) => [
-    o.after.name, o.after.expected, String(o.result.state ?? 'unknown'),
-    o.error ? paint(io, 'red', `${o.result.action} failed: ${o.error}`) : o.result.action === 'none' ? (o.result.reason ?? '-') : `${o.result.action}${dry ? ' (dry run)' : ''}`,
-    String(o.after.state ?? 'unknown'), `${o.after.code} ${o.after.meaning}`,
-  ]))}\n${summaryLine(outcomes.map((o) => o.after), io)}\n`);
-  return code;
 }
 
 function optionHelp(options: Record<string, OptionSpec>): string {

@@ -223,14 +223,14 @@ describe('scm-native check / apply', function () {
     assert.match(lines[0], /^NAME\s+EXPECTED\s+ACTUAL\s+LSB\s+RESULT$/);
     assert.match(lines[1], new RegExp(`^${running}\\s+running\\s+running\\s+0 running\\s+ok$`));
     assert.match(lines[2], new RegExp(`^${stopped}\\s+stopped\\s+stopped\\s+3 not running\\s+ok$`));
-    assert.equal(lines[3], 'all 2 services as expected');
+    assert.equal(lines[3], 'all 2 services as declared');
   });
 
   it('exit code 3 for a stopped service expected running, 1 for a running one expected stopped, 4 for a missing one', async () => {
     const three = await cli(['check', servicesFile([{ name: running }, { name: stopped }])]);
     assert.equal(three.code, 3);
     assert.match(three.stdout, /FAIL \(stopped; apply would start\)/);
-    assert.match(three.stdout, /1 of 2 services not as expected/);
+    assert.match(three.stdout, /1 of 2 services not as declared/);
     assert.equal((await cli(['check', servicesFile([{ name: running, expected: 'stopped' }])])).code, 1);
     const four = await cli(['check', servicesFile([{ name: MISSING }, { name: stopped }])]);
     assert.equal(four.code, 4);
@@ -243,7 +243,7 @@ describe('scm-native check / apply', function () {
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout);
     assert.deepEqual([out.ok, out.exitCode], [false, 1]);
-    assert.deepEqual(out.services.map((s) => [s.code, s.ok, s.action]), [[1, false, 'restart'], [0, true, 'none']]);
+    assert.deepEqual(out.services.map((s) => [s.code, s.ok, s.steps]), [[1, false, ['restart']], [0, true, []]]);
   });
 
   it('apply starts and stops services to their expected state; --dry-run changes nothing; a second apply does nothing', async () => {
@@ -255,8 +255,12 @@ describe('scm-native check / apply', function () {
     const applied = await cli(['apply', file, '--json']);
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
     const out = JSON.parse(applied.stdout);
-    assert.deepEqual(out.services.map((s) => [s.name, s.action, s.done, s.state]), [[stopped, 'start', true, 'running'], [running, 'stop', true, 'stopped']]);
+    assert.deepEqual(out.services.map((s) => [s.name, s.before.steps, s.done, s.state]), [[stopped, ['start'], ['start'], 'running'], [running, ['stop'], ['stop'], 'stopped']]);
     const again = JSON.parse((await cli(['apply', file, '--json'])).stdout);
-    assert.deepEqual(again.services.map((s) => [s.action, s.done]), [['none', false], ['none', false]]);
+    assert.deepEqual(again.services.map((s) => [s.before.steps, s.done]), [[[], []], [[], []]]);
+    assert.equal(again.changed, false);
+    const text = await cli(['apply', file]);
+    assert.equal(text.code, 0);
+    assert.equal(text.stdout, 'nothing to do: all 2 services as declared\n');
   });
 });

@@ -9,7 +9,7 @@ const path = require('node:path');
 const { Writable, Readable } = require('node:stream');
 const { lsbFromStatus, lsbFromError } = require('../../dist/declarative/lsb');
 const { acquireLockFile, serialized, lockFileName, lockKey } = require('../../dist/declarative/lock');
-const { worstCode } = require('../../dist/cli/main');
+const { worstCode } = require('../../dist/declarative/apply');
 const scm = require('../..');
 
 const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-locks-'));
@@ -219,13 +219,13 @@ describe('services file', () => {
 
   it('names the entry and the field of every mistake', () => {
     fails('{"services": [', /^svc.json: not valid JSON/, undefined, undefined);
-    fails([], /must be a JSON object with a "services" array/, undefined, undefined);
+    fails([], /must be a table with a "services" list/, undefined, undefined);
     fails({ servics: [] }, /unknown field "servics"/, undefined, 'servics');
-    fails({ services: {} }, /field "services" must be an array/, undefined, 'services');
-    fails({ services: [{ name: 'a' }, 'b'] }, /^svc.json: services\[1\] must be an object, got "b"/, 1, undefined);
+    fails({ services: {} }, /field "services" must be a list/, undefined, 'services');
+    fails({ services: [{ name: 'a' }, 'b'] }, /^svc.json: services\[1\] must be a table \(object\), got "b"/, 1, undefined);
     fails({ services: [{ expected: 'running' }] }, /services\[0\]: field "name" is required/, 0, 'name');
     fails({ services: [{ name: 'a/b' }] }, /services\[0\] \("a\/b"\): field "name" is not a service name/, 0, 'name');
-    fails({ services: [{ name: 'web', expected: 'runing' }] }, /services\[0\] \("web"\): field "expected" must be "running" or "stopped", got "runing"/, 0, 'expected');
+    fails({ services: [{ name: 'web', expected: 'runing' }] }, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", got "runing"/, 0, 'expected');
     fails({ services: [{ name: 'web', timeout: 'soon' }] }, /field "timeout" must be a number of seconds or a duration/, 0, 'timeout');
     fails({ services: [{ name: 'web', timeout: 0 }] }, /field "timeout" must be a positive duration/, 0, 'timeout');
     fails({ services: [{ name: 'web', start: 'x' }] }, /services\[0\] \("web"\): field "start" is unknown/, 0, 'start');
@@ -259,7 +259,7 @@ describe('scm-native check / apply (no SCM)', () => {
     for (const command of ['check', 'apply']) {
       const r = await cli([command, file]);
       assert.equal(r.code, 4);
-      assert.match(r.stderr, /services\[0\] \("web"\): field "expected" must be "running" or "stopped", got "up"/);
+      assert.match(r.stderr, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", got "up"/);
     }
     assert.equal((await cli(['check', 'a', 'b'])).code, 2);
   });
@@ -271,7 +271,7 @@ describe('scm-native check / apply (no SCM)', () => {
       const r = await cli(['check', file, '--json']);
       assert.equal(r.code, 4);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual([out.ok, out.services[0].code, out.services[0].action], [false, 4, 'none']);
+      assert.deepEqual([out.ok, out.services[0].code, out.services[0].steps], [false, 4, []]);
     });
   }
 });

@@ -1,0 +1,140 @@
+// `scm-native check` and `scm-native apply`: a services file compared with the machine, and
+// brought in line with it. Exit codes: 0 all as declared, else the worst LSB code (a service in
+// the wrong state or drifted counts at least 1); 4 also for an invalid file; 2 for a usage mistake.
+import { applyServices, checkServices, worstCode } from '../declarative/apply';
+import type { ApplyEvent, ApplyOutcome, ServiceReport } from '../declarative/apply';
+import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
+import type { ServicesFile } from '../declarative/services-file';
+import { parseCount, UsageError } from './args';
+import type { OptionSpec, ParsedArgs } from './args';
+import { humanDuration, paint, stateColour, table } from './output';
+import type { Io } from './output';
+
+export { worstCode };
+
+/** The default services file of check, apply and watch. */
+export const DEFAULT_SERVICES_FILE = 'services.json';
+
+const PARALLEL: OptionSpec = { type: 'string', value: 'n', help: 'services handled at once (default 4)' };
+
+/** The services file named on the command line; an invalid one is exit code 4 (nothing could be checked). */
+export function servicesFileArg(args: ParsedArgs, command: string, io: Io): ServicesFile | number {
+  if (args.positionals.length > 1) throw new UsageError('too many arguments', command);
+  try {
+    return loadServicesFile(args.positionals[0] ?? DEFAULT_SERVICES_FILE);
+  } catch (error) {
+    if (!(error instanceof ServicesFileError)) throw error;
+    io.stderr.write(`scm-native: error: ${error.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
+    return 4;
+  }
+}
+
+function parallelArg(args: ParsedArgs, command: string): number {
+  const text = args.options.parallel as string | undefined;
+  if (text === undefined) return 4;
+  const n = parseCount(text, '--parallel', 64);
+  if (n < 1) throw new UsageError('--parallel must be at least 1', command);
+  return n;
+}
+
+function reportJson(r: ServiceReport) {
+  return {
+    name: r.name, expected: r.expected, hosted: r.hosted, installed: r.installed, state: r.state, code: r.code, meaning: r.meaning,
+    pid: r.pid, ok: r.ok, drift: r.drift, steps: r.steps, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}),
+  };
+}
+
+function summaryLine(results: readonly ServiceReport[], io: Io): string {
+  const bad = results.filter((r) => !r.ok).length;
+  return bad === 0 ? paint(io, 'green', `all ${results.length} services as declared`) : paint(io, 'red', `${bad} of ${results.length} services not as declared`);
+}
+
+const stateText = (io: Io, state: ServiceReport['state']) => paint(io, stateColour(String(state ?? 'unknown')), String(state ?? 'unknown'));
+
+function verdict(io: Io, r: ServiceReport): string {
+  if (r.ok) return paint(io, 'green', 'ok');
+  const why = [r.detail, ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
+  return paint(io, 'red', r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`);
+}
+
+async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
+  const loaded = servicesFileArg(args, 'check', io);
+  if (typeof loaded === 'number') return loaded;
+  const results = await checkServices(loaded, { parallel: parallelArg(args, 'check') });
+  const code = worstCode(results);
+  if (args.options.json) {
+    io.stdout.write(`${JSON.stringify({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(reportJson) }, null, 2)}\n`);
+    return code;
+  }
+  io.stdout.write(`${table(['NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], results.map((r) => [
+    r.name, r.expected, stateText(io, r.state), `${r.code} ${r.meaning}`, verdict(io, r),
+  ]))}\n${summaryLine(results, io)}\n`);
+  return code;
+}
+
+const PAST: Record<ApplyEvent['step'], string> = { install: 'installed', update: 'updated', start: 'started', stop: 'stopped', restart: 'restarted' };
+const PRESENT: Record<ApplyEvent['step'], string> = { install: 'installing', update: 'updating', start: 'starting', stop: 'stopping', restart: 'restarting' };
+
+/** One progress line per step as it begins and ends (on stderr, so --json output stays clean). */
+function progressLine(io: Io, e: ApplyEvent): string {
+  if (e.phase === 'begin') return `  ${PRESENT[e.step]} ${e.name}...`;
+  if (e.phase === 'done') return `  ${paint(io, 'green', PAST[e.step])} ${e.name} (${humanDuration(e.ms ?? 0)})`;
+  if (e.phase === 'skipped') return `  ${paint(io, 'yellow', `${e.step} skipped`)} ${e.name}: ${e.error}`;
+  return `  ${paint(io, 'red', `${e.step} failed`)} ${e.name}: ${e.error}`;
+}
+
+function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
+  if (o.error) return paint(io, 'red', o.error);
+  if (dry) return o.steps.length ? `${o.steps.join(' + ')} (dry run)` : o.reason ?? '-';
+  if (o.done.length) return o.done.map((s) => PAST[s]).join(' + ');
+  return o.before.steps.length === 0 && !o.before.ok ? (o.before.reason ?? '-') : '-';
+}
+
+async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
+  const loaded = servicesFileArg(args, 'apply', io);
+  if (typeof loaded === 'number') return loaded;
+  const dry = args.options['dry-run'] === true;
+  const json = args.options.json === true;
+  const outcomes = await applyServices(loaded, {
+    dryRun: dry, parallel: parallelArg(args, 'apply'),
+    onProgress: (e) => io.stderr.write(`${progressLine(io, e)}\n`),
+  });
+  const failed = outcomes.some((o) => o.error !== undefined);
+  const code = Math.max(worstCode(outcomes), failed ? 1 : 0);
+  const nothing = outcomes.every((o) => o.before.steps.length === 0);
+  if (json) {
+    io.stdout.write(`${JSON.stringify({
+      file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code, changed: !dry && outcomes.some((o) => o.done.length > 0),
+      services: outcomes.map((o) => ({ ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}) })),
+    }, null, 2)}\n`);
+    return code;
+  }
+  if (nothing) {
+    io.stdout.write(`nothing to do: ${summaryLine(outcomes, io)}\n`);
+    return code;
+  }
+  io.stdout.write(`${table(['NAME', 'EXPECTED', 'BEFORE', dry ? 'WOULD DO' : 'DONE', 'NOW', 'LSB'], outcomes.map((o) => [
+    o.name, o.expected, stateText(io, o.before.state), outcomeAction(io, o, dry), stateText(io, o.state), `${o.code} ${o.meaning}`,
+  ]))}\n${dry ? `dry run: ${outcomes.filter((o) => o.steps.length).length} services would change` : summaryLine(outcomes, io)}\n`);
+  return code;
+}
+
+/** The check and apply commands, as the CLI's command table takes them. */
+export const SERVICES_COMMANDS = {
+  check: {
+    summary: 'compare the services of a services file with their declaration (exit: 0 or the worst LSB code)',
+    usage: `check [file] [--json] [--parallel <n>]   (file: JSON, YAML or TOML; default ${DEFAULT_SERVICES_FILE})`,
+    options: { json: { type: 'boolean', help: 'machine-readable output' }, parallel: PARALLEL } as Record<string, OptionSpec>,
+    run: cmdCheck,
+  },
+  apply: {
+    summary: 'install, update, start and stop the services of a services file as declared',
+    usage: `apply [file] [--dry-run] [--json] [--parallel <n>]   (file default: ${DEFAULT_SERVICES_FILE})`,
+    options: {
+      'dry-run': { type: 'boolean', help: 'only say what would be done' },
+      json: { type: 'boolean', help: 'machine-readable output (progress still goes to stderr)' },
+      parallel: PARALLEL,
+    } as Record<string, OptionSpec>,
+    run: cmdApply,
+  },
+};

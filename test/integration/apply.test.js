@@ -1,0 +1,150 @@
+'use strict';
+// `scm-native apply` / `check` over a services file that mixes an existing service with hosted
+// programs (issue 6): install, dependency order, priority and pid file, drift found and repaired
+// (a restart so the host reads the new settings), idempotence, and a YAML file.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const scm = require('../..');
+const { assert, deleteQuietly } = require('../support/scm');
+const { installFixture } = require('../support/fixture-service');
+const { PROGRAM, cleanup, cli, newCase, readEvents, waitFor, waitForEvent } = require('../support/host-service');
+
+const fixtures = [];
+const hosted = [];
+
+function writeFile(dir, name, text) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('scm-native apply: hosted programs and existing services', function () {
+  this.timeout(150000);
+  let existing;
+  let db;
+  let web;
+  let idle;
+  let dir;
+  let services;
+
+  before(async () => {
+    existing = (await installFixture(fixtures, 'basic')).name;
+    assert.equal(await scm.startService(existing, { wait: 10000 }), true);
+    db = newCase('db');
+    web = newCase('web');
+    idle = newCase('idle');
+    hosted.push(db.name, web.name, idle.name);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-apply-'));
+    // web depends on db and is listed first: apply must still start db first.
+    services = [
+      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, log: { dir: web.logDir } },
+      { name: db.name, program: PROGRAM, args: [db.events, 'serve'], priority: 'below_normal', pidFile: 'run/db.pid', log: { dir: db.logDir }, timeout: '40s' },
+      { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir } },
+      { name: existing, expected: 'stopped' },
+    ];
+  });
+
+  after(async () => {
+    await cleanup(hosted);
+    await deleteQuietly(scm, fixtures).catch(() => {});
+  });
+
+  it('check before apply: hosted programs are 4 (not installed) with install steps; exit code 4', async () => {
+    const file = writeFile(dir, 'before.json', JSON.stringify({ services }));
+    const r = await cli(['check', file, '--json']);
+    assert.equal(r.code, 4, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.services.map((s) => [s.name, s.installed, s.code, s.steps]), [
+      [web.name, false, 4, ['install', 'start']], [db.name, false, 4, ['install', 'start']], [idle.name, false, 4, ['install']],
+      [existing, true, 0, ['stop']],
+    ]);
+  });
+
+  it('apply installs, starts in dependency order, stops the existing service; progress on stderr; exit 0', async () => {
+    const file = writeFile(dir, 'services.json', JSON.stringify({ services }));
+    const r = await cli(['apply', file, '--parallel', '2']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const name of [web.name, db.name, idle.name]) assert.match(r.stderr, new RegExp(`installed ${name} \\(`));
+    assert.match(r.stderr, new RegExp(`started ${db.name} \\(`));
+    assert.match(r.stderr, new RegExp(`stopped ${existing} \\(`));
+    assert.ok(r.stderr.indexOf(`started ${db.name}`) < r.stderr.indexOf(`starting ${web.name}`), `db is running before web starts:\n${r.stderr}`);
+    assert.match(r.stdout, /all 4 services as declared/);
+    assert.deepEqual(await Promise.all([web.name, db.name, idle.name, existing].map((n) => scm.getServiceState(n))), ['running', 'running', 'stopped', 'stopped']);
+
+    const dbStart = await waitForEvent(db.events, (e) => e.event === 'start');
+    const webStart = await waitForEvent(web.events, (e) => e.event === 'start');
+    assert.ok(dbStart.t <= webStart.t, 'the dependency started first');
+    assert.equal(webStart.fixtureEnv, 'web');
+    const pidFile = path.join(dir, 'run', 'db.pid');
+    await waitFor('the pid file', () => fs.existsSync(pidFile));
+    assert.equal(fs.readFileSync(pidFile, 'utf8'), `${dbStart.pid}\n`);
+    assert.equal(os.getPriority(dbStart.pid), os.constants.priority.PRIORITY_BELOW_NORMAL);
+    const config = await scm.getServiceConfiguration(web.name, { fields: ['dependencies'] });
+    assert.deepEqual(config.dependencies, [db.name]);
+  });
+
+  it('a second apply finds nothing to do and says so; check exits 0', async () => {
+    const file = path.join(dir, 'services.json');
+    const again = await cli(['apply', file]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, 'nothing to do: all 4 services as declared\n');
+    assert.equal(again.stderr, '');
+    assert.equal((await cli(['check', file])).code, 0);
+  });
+
+  it('drift (settings changed behind its back) is reported by check and repaired by apply, with a restart', async () => {
+    const file = path.join(dir, 'services.json');
+    await scm.updateProgramService(db.name, { args: [db.events, 'serve', 'extra'] }, { priority: 'high', env: { X: '1' } });
+    await scm.setServiceConfiguration(db.name, { displayName: 'Renamed by hand' });
+    const before = readEvents(db.events).filter((e) => e.event === 'start').length;
+    const checked = await cli(['check', file, '--json']);
+    assert.equal(checked.code, 1, checked.stdout);
+    const entry = JSON.parse(checked.stdout).services.find((s) => s.name === db.name);
+    assert.deepEqual([entry.ok, entry.code, entry.drift.sort(), entry.steps], [false, 0, ['args', 'displayName', 'env', 'priority'], ['update', 'restart']]);
+
+    const applied = await cli(['apply', file, '--json']);
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    const out = JSON.parse(applied.stdout).services.find((s) => s.name === db.name);
+    assert.deepEqual([out.done, out.ok, out.drift], [['update', 'restart'], true, []]);
+    const settings = await scm.getProgramServiceStatus(db.name);
+    assert.deepEqual([settings.args, settings.priority, settings.displayName], [[db.events, 'serve'], 'below_normal', db.name]);
+    await waitFor('a new run of the program', () => readEvents(db.events).filter((e) => e.event === 'start').length > before);
+    assert.equal((await cli(['check', file])).code, 0);
+  });
+
+  it('the same services declared in YAML are already in line; editing the YAML changes the service', async () => {
+    const yaml = (stopTimeout) => `services:\n${services.map((s) => {
+      const lines = [`  - name: ${s.name}`];
+      for (const [k, v] of Object.entries(s)) if (k !== 'name') lines.push(`    ${k}: ${JSON.stringify(v)}`);
+      if (stopTimeout && s.name === idle.name) lines.push(`    stopTimeout: ${stopTimeout}`);
+      return lines.join('\n');
+    }).join('\n')}\n`;
+    // The pid file is relative to the services file's folder: the YAML sits in the same folder.
+    const file = writeFile(dir, 'services.yaml', yaml());
+    const r = await cli(['check', file]);
+    assert.equal(r.code, 0, r.stdout);
+    fs.writeFileSync(file, yaml('3s'));
+    const dry = await cli(['apply', file, '--dry-run', '--json']);
+    assert.deepEqual(JSON.parse(dry.stdout).services.find((s) => s.name === idle.name).steps, ['update']);
+    const applied = await cli(['apply', file]);
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    assert.match(applied.stderr, new RegExp(`updated ${idle.name}`));
+    assert.equal(await scm.getServiceState(idle.name), 'stopped', 'an update of a stopped service does not start it');
+    assert.equal((await scm.getProgramServiceStatus(idle.name)).program, PROGRAM);
+  });
+
+  it('a hosted entry whose program is missing, or that names a service not installed by scm-native, fails that entry only', async () => {
+    const file = writeFile(dir, 'broken.json', JSON.stringify({ services: [
+      { name: `${db.name}-x`, program: path.join(dir, 'no-such.js') },
+      { name: existing, program: PROGRAM, expected: 'stopped' },
+      { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir }, stopTimeout: 3 },
+    ] }));
+    const r = await cli(['check', file, '--json']);
+    assert.equal(r.code, 4);
+    const out = JSON.parse(r.stdout).services;
+    assert.match(out[0].reason, /cannot apply: program not found: .*no-such\.js/);
+    assert.match(out[1].reason, /exists but was not installed by scm-native/);
+    assert.deepEqual([out[2].ok, out[2].steps], [true, []]);
+  });
+});
