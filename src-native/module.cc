@@ -4,6 +4,7 @@
 #include <napi.h>
 #include "notify_thread.h"
 #include "operations.h"
+#include "scm_access.h"
 
 namespace {
 
@@ -21,6 +22,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterConfigOps(env, exports);
   RegisterSecurityOps(env, exports);
   RegisterHostOps(env, exports);
+  // Lets the TypeScript layer skip comparisons Wine's SCM cannot answer (docs/wine.md).
+  exports.Set("underWine", Napi::Boolean::New(env, UnderWine()));
   return exports;
 }
 

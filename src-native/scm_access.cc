@@ -15,13 +15,21 @@ namespace {
 void AnchorWineScmAssociation() {
   static std::once_flag once;
   std::call_once(once, [] {
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    if (ntdll == nullptr || GetProcAddress(ntdll, "wine_get_version") == nullptr) return;
+    if (!UnderWine()) return;
     OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);  // deliberately kept open
   });
 }
 
 }  // namespace
+
+bool UnderWine() {
+  // Wine's ntdll exports wine_get_version; Windows' never does.
+  static const bool wine = [] {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+  }();
+  return wine;
+}
 
 ManagerTarget ReadManagerTarget(const Napi::CallbackInfo& info, const char* usage) {
   Args args(info, usage);

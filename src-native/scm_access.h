@@ -18,6 +18,9 @@ struct ManagerTarget {
   OptionalWide database;
 };
 
+// Whether this process runs under Wine, whose SCM lacks some Windows behaviour (docs/wine.md).
+bool UnderWine();
+
 ManagerTarget ReadManagerTarget(const Napi::CallbackInfo& info, const char* usage);
 ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usage);
 

@@ -93,6 +93,8 @@ type Sys = string | null;
 
 /** The addon's exports (src-native/module.cc). @internal */
 export interface NativeBinding {
+  /** Whether the process runs under Wine (ntdll exports wine_get_version). */
+  readonly underWine: boolean;
   queryStatus(system: Sys, database: Db, name: string): Promise<RawStatus>;
   queryStatusSync(system: Sys, database: Db, name: string): RawStatus;
   enumStatus(system: Sys, database: Db, typeMask: number, stateMask: number, group: string | null): Promise<RawEnumEntry[]>;
