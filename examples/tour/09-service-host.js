@@ -4,40 +4,16 @@
 // whose process is the scm-native host, which runs the server, supervises it, and keeps its log.
 // The tour starts it, reads `status` and `logs`, crashes the server (GET /crash), watches the host
 // restart it after the backoff, and removes the service.
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { formatMs, processGone } = require('./support');
+const { ROOT, cli, readText, run, waitFor } = require('./cli-support');
 
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'scm-native.js');
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 const BACKOFF = '2s';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** `node bin/scm-native.js args...` in a child: { code, stdout, stderr } (pipes between Windows processes work). */
-function cli(args, timeoutMs = 60000) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`scm-native ${args.join(' ')} timed out after ${formatMs(timeoutMs)}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A GET to 127.0.0.1:<port><urlPath>: resolves { status, body }. */
 function httpGet(port, urlPath) {
@@ -51,38 +27,6 @@ function httpGet(port, urlPath) {
     req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port} within 5 s`)));
     req.on('error', reject);
   });
-}
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
-    await sleep(100);
-  }
-}
-
-function readText(file) {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-/** Prints `$ scm-native args`, runs it, shows its output indented (stderr, where progress goes, first), fails the section on a non-zero exit. */
-async function run(t, args, { shown = args, expectCode = 0, quiet = false } = {}) {
-  t.write(`  $ scm-native ${shown.join(' ')}\n`);
-  const start = performance.now();
-  const result = await cli(args);
-  const ms = performance.now() - start;
-  if (!quiet) {
-    for (const line of `${result.stderr}${result.stdout}`.split(/\r?\n/).filter(Boolean)) t.write(`    | ${line}\n`);
-  }
-  t.write(`    = exit code ${result.code}   (${formatMs(ms)})\n`);
-  t.check(result.code === expectCode, `scm-native ${args[0]} exited with ${result.code}: ${result.stderr.trim()}`);
-  return result;
 }
 
 module.exports = {
