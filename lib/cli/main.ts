@@ -20,6 +20,7 @@ import type { OptionSpec, ParsedArgs } from './args';
 import { humanDuration, paint, stateColour, table, withProgress } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import type { Io } from './output';
+import { watchCommand } from './watch';
 
 const COMMON: Record<string, OptionSpec> = {
   verbose: { type: 'boolean', help: 'print the stack of an error' },
@@ -127,6 +128,7 @@ const COMMANDS: Record<string, Command> = {
     run: cmdLogs,
   },
   ...SERVICES_COMMANDS,
+  watch: watchCommand,
   debug: {
     summary: 'run the service in the foreground: output here, Ctrl+C stops',
     usage: 'debug <name>',
