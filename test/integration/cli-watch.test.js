@@ -1,0 +1,125 @@
+'use strict';
+// `scm-native watch` as a child process (bin/scm-native.js) against a real SCM: the Node fixture
+// service started and stopped while watched (JSON lines and the text format), a services file,
+// several services at once (registered one after another, docs/wine.md), and a missing service.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const scm = require('../..');
+const { assert, deleteQuietly } = require('../support/scm');
+const { installFixture } = require('../support/fixture-service');
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'scm-native.js');
+const MISSING = 'scmn-test-no-such-service';
+const created = [];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-cli-watch-'));
+const TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z';
+
+/**
+ * Starts `scm-native watch args...`; `lines` grows as the child prints. `exited` resolves with
+ * { code, stdout, stderr } once it has exited by itself (a kill after `timeoutMs` fails the test).
+ */
+function watch(args, timeoutMs = 60000) {
+  const child = spawn(process.execPath, [BIN, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { stdout: '', stderr: '', get lines() { return run.stdout.split('\n').filter(Boolean); } };
+  child.stdout.on('data', (d) => { run.stdout += d; });
+  child.stderr.on('data', (d) => { run.stderr += d; });
+  run.exited = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`watch ${args.join(' ')} still running after ${timeoutMs} ms:\n${run.stdout}\n${run.stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: run.stdout, stderr: run.stderr });
+    });
+  });
+  return run;
+}
+
+/** Resolves once `run` has printed `n` lines (output is written as it happens). */
+async function linesPrinted(run, n, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (run.lines.length < n) {
+    if (Date.now() > deadline) throw new Error(`expected ${n} lines, got:\n${run.stdout}\n${run.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('scm-native watch', function () {
+  this.timeout(90000);
+
+  after(async () => {
+    await deleteQuietly(scm, created).catch(() => {});
+  });
+
+  it('--json: the initial state, then start and stop as they happen, in order; --count ends it with 0', async () => {
+    const { name } = await installFixture(created, 'basic');
+    // Four changes when every state is delivered; --timeout ends the run should the SCM coalesce
+    // the pending states (the assertions below hold either way).
+    const run = watch([name, '--json', '--count', '4', '--timeout', '30s']);
+    await linesPrinted(run, 1);
+    assert.equal(await scm.startService(name, { wait: 15000 }), true);
+    assert.equal(await scm.stopService(name, { wait: 15000 }), true);
+    const { code, stdout, stderr } = await run.exited;
+    assert.equal(code, 0, stderr);
+    const events = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [initial, ...changes] = events;
+    assert.deepEqual([initial.name, initial.initial, initial.previous, initial.state, initial.pid], [name, true, null, 'stopped', null]);
+    assert.match(initial.time, new RegExp(`^${TIME}$`));
+    const states = changes.map((e) => e.state);
+    const expected = ['start_pending', 'running', 'stop_pending', 'stopped'];
+    assert.deepEqual(states, expected.filter((s) => states.includes(s)), `in order, at most pending states skipped: ${states}`);
+    assert.ok(states.includes('running') && states[states.length - 1] === 'stopped', `running then stopped: ${states}`);
+    changes.forEach((e, i) => {
+      assert.equal(e.initial, false);
+      assert.equal(e.previous, i === 0 ? 'stopped' : states[i - 1], 'previous is the state before');
+      assert.equal(typeof e.checkpoint, 'number');
+    });
+    const running = changes.find((e) => e.state === 'running');
+    assert.ok(running.pid > 0);
+    assert.deepEqual([changes[changes.length - 1].pid, changes[changes.length - 1].exitCode], [null, 0]);
+  });
+
+  it('text: one line per change with time, name, previous -> state and pid', async () => {
+    const { name } = await installFixture(created, 'basic');
+    const run = watch([name, '--count', '1']);
+    await linesPrinted(run, 1);
+    assert.equal(await scm.startService(name, { wait: 15000 }), true);
+    const { code, stdout, stderr } = await run.exited;
+    assert.equal(code, 0, stderr);
+    const [initial, change, ...more] = stdout.split('\n').filter(Boolean);
+    assert.match(initial, new RegExp(`^${TIME}  ${name}  stopped  \\(initial, never started\\)$`));
+    assert.match(change, new RegExp(`^${TIME}  ${name}  stopped -> (start_pending|running)  \\(pid \\d+\\)$`));
+    assert.deepEqual(more, []);
+    await scm.stopService(name, { wait: 15000 });
+  });
+
+  it('without names watches the services of --file, several at once', async () => {
+    const names = [];
+    for (let i = 0; i < 3; i++) names.push((await installFixture(created, 'basic')).name);
+    const file = path.join(work, 'services.json');
+    fs.writeFileSync(file, JSON.stringify({ services: [...names.map((name) => ({ name })), { name: 'Spooler', expected: 'stopped' }] }));
+    const run = watch(['--file', file, '--json', '--count', '4', '--timeout', '30s']);
+    await linesPrinted(run, 4);
+    assert.deepEqual(run.lines.map((l) => JSON.parse(l)).map((e) => [e.name, e.initial]), [...names, 'Spooler'].map((n) => [n, true]));
+    assert.equal(await scm.startService(names[2], { wait: 15000 }), true);
+    await linesPrinted(run, 5);
+    await scm.stopService(names[2], { wait: 15000 });
+    const { code, stdout } = await run.exited;
+    assert.equal(code, 0);
+    const changes = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => !e.initial);
+    assert.ok(changes.length >= 2 && changes.every((e) => e.name === names[2]), stdout);
+    assert.ok(changes.some((e) => e.state === 'running'), stdout);
+    assert.equal(changes[changes.length - 1].state, 'stopped');
+  });
+
+  it('a missing service: exit 1, one line naming it, nothing printed', async () => {
+    const { name } = await installFixture(created, 'basic');
+    const { code, stdout, stderr } = await watch([name, MISSING]).exited;
+    assert.equal(code, 1);
+    assert.equal(stdout, '');
+    assert.equal(stderr.trim(), `scm-native: error: no such service: ${MISSING}`);
+  });
+});
