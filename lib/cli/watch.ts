@@ -11,6 +11,7 @@ import { parseCount, parseDuration, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
 import { paint, stateColour } from './output';
 import type { Io } from './output';
+import { DEFAULT_SERVICES_FILE } from './services-commands';
 
 /** A service to watch: its name, and the remote machine a services file may give. */
 export interface WatchTarget {
@@ -65,7 +66,7 @@ export function targetLabel(t: WatchTarget): string {
 
 /**
  * The plan from the parsed command line. Names come from the command line, else from the
- * services file (--file, default services.json). A services file that cannot be used is exit
+ * services file (--file, default services.json; JSON, YAML or TOML). A services file that cannot be used is exit
  * code 4 (as for check/apply), returned as a number after its one-line error on stderr.
  */
 export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (file: string) => boolean = fs.existsSync): WatchPlan | number {
@@ -85,10 +86,10 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
       }
     });
   } else {
-    const file = opt('file') ?? 'services.json';
+    const file = opt('file') ?? DEFAULT_SERVICES_FILE;
     // No names and no services.json here: a usage mistake. A named file that is missing is a
     // bad services file (4), as `check <file>` says.
-    if (opt('file') === undefined && !exists(file)) throw new UsageError('give service names, or a services file (--file; there is no services.json here)', 'watch');
+    if (opt('file') === undefined && !exists(file)) throw new UsageError(`give service names, or a services file (--file; there is no ${file} here)`, 'watch');
     try {
       targets = loadServicesFile(file).services.map((d) => (d.system ? { name: d.name, system: d.system } : { name: d.name }));
     } catch (error) {
@@ -255,7 +256,7 @@ export const watchCommand = {
   summary: 'print state changes of services as they happen, after their current state (Ctrl+C ends)',
   usage: USAGE,
   options: {
-    file: { type: 'string', value: 'services file', help: 'without names: watch the services it declares (default services.json)' },
+    file: { type: 'string', value: 'services file', help: 'without names: watch the services it declares (default services.json; JSON, YAML or TOML)' },
     json: { type: 'boolean', help: 'one JSON object per line: time, name, initial, previous, state, pid, exitCode, serviceCode, checkpoint, waitHint' },
     count: { type: 'string', value: 'n', help: 'end after this many changes (the initial lines do not count)' },
     timeout: { type: 'string', value: 'duration', help: 'end after this long (counted from the initial lines)' },
