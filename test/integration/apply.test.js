@@ -148,4 +148,34 @@ describe('scm-native apply: hosted programs and existing services', function () 
     assert.match(out[1].reason, /exists but was not installed by scm-native/);
     assert.deepEqual([out[2].ok, out[2].steps], [true, []]);
   });
+
+  it('a failed start skips the services that depend on it; the rest is applied; exit code 3', async () => {
+    const broken = `scmn-apply-broken-${process.pid}`;
+    const after = newCase('after');
+    hosted.push(after.name);
+    await scm.createService(broken, { path: path.join(dir, 'no-such-program.exe') }, { startType: 'demand_start' });
+    fixtures.push(broken);
+    const file = writeFile(dir, 'failing.json', JSON.stringify({ services: [
+      { name: after.name, program: PROGRAM, args: [after.events, 'serve'], dependencies: [broken], log: { dir: after.logDir } },
+      { name: broken, timeout: 20 },
+    ] }));
+    const r = await cli(['apply', file, '--json']);
+    const out = JSON.parse(r.stdout).services;
+    assert.match(out[1].error, /^start failed: /);
+    assert.equal(out[0].error, `start skipped: ${broken} failed`);
+    assert.deepEqual([out[0].done, out[0].installed, out[0].state], [['install'], true, 'stopped']);
+    assert.match(r.stderr, new RegExp(`start skipped ${after.name}: ${broken} failed`));
+    assert.equal(r.code, 3, 'the worst LSB code: both are not running');
+  });
+
+  it('a bad services file is exit code 4, naming the entry and the field (YAML line numbers for syntax)', async () => {
+    const bad = writeFile(dir, 'bad.yaml', 'services:\n  - name: web\n    program: a.js\n    priority: low\n');
+    const r = await cli(['apply', bad]);
+    assert.equal(r.code, 4);
+    assert.match(r.stderr, /bad\.yaml: services\[0\] \("web"\): field "priority" must be one of "idle", /);
+    const syntax = writeFile(dir, 'syntax.yaml', 'services:\n  - name: [web\n');
+    const s2 = await cli(['check', syntax]);
+    assert.equal(s2.code, 4);
+    assert.match(s2.stderr, /syntax\.yaml: not valid YAML: .* at line \d+, column \d+/);
+  });
 });
