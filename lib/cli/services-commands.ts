@@ -40,7 +40,7 @@ function parallelArg(args: ParsedArgs, command: string): number {
 function reportJson(r: ServiceReport) {
   return {
     name: r.name, expected: r.expected, hosted: r.hosted, installed: r.installed, state: r.state, code: r.code, meaning: r.meaning,
-    pid: r.pid, ok: r.ok, drift: r.drift, steps: r.steps, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}),
+    pid: r.pid, inState: r.inState, ok: r.ok, drift: r.drift, steps: r.steps, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}),
   };
 }
 
@@ -53,7 +53,7 @@ const stateText = (io: Io, state: ServiceReport['state']) => paint(io, stateColo
 
 function verdict(io: Io, r: ServiceReport): string {
   if (r.ok) return paint(io, 'green', 'ok');
-  const why = [r.detail, ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
+  const why = [...(r.inState ? [] : [r.detail]), ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
   return paint(io, 'red', r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`);
 }
 

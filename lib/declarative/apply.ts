@@ -35,6 +35,8 @@ export interface ServiceReport {
   detail: string;
   /** Fields of the entry whose installed value differs (hosted programs only). */
   drift: string[];
+  /** In the expected state (whatever its configuration). */
+  inState: boolean;
   /** Installed, configured and in the expected state. */
   ok: boolean;
   /** What apply does (did, in an apply result's `before`) to make it so. */
@@ -103,7 +105,7 @@ async function dependenciesOf(d: DeclaredService): Promise<string[]> {
 function unknownReport(d: DeclaredService, detail: string, extra: Partial<ServiceReport> = {}): ServiceReport {
   return {
     name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: false, state: null, code: 4, meaning: LSB_MEANINGS[4],
-    pid: null, detail, drift: [], ok: false, steps: [], dependsOn: [], ...extra,
+    pid: null, detail, drift: [], inState: false, ok: false, steps: [], dependsOn: [], ...extra,
   };
 }
 
@@ -131,7 +133,7 @@ async function report(d: DeclaredService, names: Map<string, string>, lockDir: s
   return {
     name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: check.state !== null,
     state: check.state, code: check.code, meaning: check.meaning, pid: check.pid, detail: check.detail, drift: drift?.fields ?? [],
-    ok: check.ok && !changed, steps, ...(check.reason && !check.ok ? { reason: check.reason } : {}), dependsOn: inFile(deps),
+    inState: check.ok, ok: check.ok && !changed, steps, ...(check.reason && !check.ok ? { reason: check.reason } : {}), dependsOn: inFile(deps),
   };
 }
 
