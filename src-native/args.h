@@ -32,6 +32,13 @@ class Args {
     return static_cast<DWORD>(number);
   }
 
+  // null or undefined -> nullopt.
+  std::optional<DWORD> OptUint32(size_t index) const {
+    Napi::Value value = mInfo[index];
+    if (value.IsNull() || value.IsUndefined()) return std::nullopt;
+    return Uint32(index);
+  }
+
   double Number(size_t index) const {
     Napi::Value value = mInfo[index];
     if (!value.IsNumber()) Fail(index, "a number");

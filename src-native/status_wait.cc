@@ -1,8 +1,10 @@
 // waitForStatus: resolves when a service reaches one of the wanted states, is marked for
-// deletion, or the timeout passes; cancellable. One NotifyThread per wait.
+// deletion, or the timeout passes; cancellable. One NotifyThread per wait. A wait may act first
+// (start the service, or send it a control) on its own handle, so that watching starts at once.
 #include <optional>
 #include <vector>
 #include "args.h"
+#include "control_request.h"
 #include "notify_thread.h"
 #include "operations.h"
 #include "scm_access.h"
@@ -29,11 +31,24 @@ class StatusWaiter : public NotifyThread {
  protected:
   void Body() override {
     DWORD started = GetTickCount();
-    mService.emplace(OpenTargetService(mTarget, SERVICE_QUERY_STATUS | (mStartArgs ? SERVICE_START : 0)));
+    DWORD access = SERVICE_QUERY_STATUS | (mStartArgs ? SERVICE_START : 0) | (mControl ? AccessForControl(*mControl) : 0);
+    mService.emplace(OpenTargetService(mTarget, access));
     NotifyHandle& service = *mService;
-    if (mStartArgs) StartOnSameHandle(service.Get());
-    mStatus = QueryStatus(service.Get());
-    mHasStatus = true;
+    if (mControl) {
+      // The SCM's answer is the service's status right after the control (Wine: once the handler
+      // has returned), so no query is needed before deciding whether to watch.
+      ControlAnswer answer = SendControl(service.Get(), *mControl);
+      mStatus = answer.status;
+      mHasStatus = answer.hasStatus;
+      if (answer.failure.Failed()) {
+        mControlRefused = true;
+        throw Win32Exception{answer.failure};
+      }
+    } else {
+      if (mStartArgs) StartOnSameHandle(service.Get());
+      mStatus = QueryStatus(service.Get());
+      mHasStatus = true;
+    }
     for (;;) {
       if (NotifyBitForState(mStatus.dwCurrentState) & mStateMask) {
         mOutcome = Outcome::Reached;
@@ -91,6 +106,9 @@ class StatusWaiter : public NotifyThread {
 
   ServiceTarget mTarget;
   std::optional<std::vector<std::wstring>> mStartArgs;
+  std::optional<DWORD> mControl;
+  // The failure is the control's own refusal: the rejection carries `lastStatus`, as controlService's does.
+  bool mControlRefused = false;
   DWORD mStateMask;
   DWORD mTimeoutMs;
   Napi::Promise::Deferred mDeferred;
@@ -114,7 +132,9 @@ const char* OutcomeName(StatusWaiter::Outcome outcome) {
 
 void StatusWaiter::Settle(Napi::Env env) {
   if (failed) {
-    mDeferred.Reject(MakeWin32Error(env, failure).Value());
+    Napi::Error error = MakeWin32Error(env, failure);
+    if (mControlRefused && mHasStatus) error.Set("lastStatus", StatusToJs(env, mStatus));
+    mDeferred.Reject(error.Value());
     return;
   }
   Napi::Object result = Napi::Object::New(env);
@@ -127,11 +147,13 @@ void SettleWait(Napi::Env env, Napi::Function, StatusWaiter* waiter, void*) {
   if (env != nullptr) waiter->Settle(env);
 }
 
-// waitForStatus(system, database, name, stateMask, timeoutMs, startArgs) -> { promise, cancel }
-// startArgs (an array) starts the service first, on the same handle; null only waits.
+// waitForStatus(system, database, name, stateMask, timeoutMs, startArgs, control) -> { promise, cancel }
+// startArgs (an array) starts the service first, on the same handle; control (a number) sends that
+// control first instead, and a refusal rejects with `lastStatus`; null for both only waits.
+// A status taken from ControlService's answer has processId and serviceFlags 0.
 // stateMask uses SERVICE_NOTIFY_* bits; timeoutMs < 0 waits without limit.
 Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
-  const char* usage = "waitForStatus(system, database, name, stateMask, timeoutMs, startArgs)";
+  const char* usage = "waitForStatus(system, database, name, stateMask, timeoutMs, startArgs, control)";
   Napi::Env env = info.Env();
   Args args(info, usage);
   ServiceTarget target = ReadServiceTarget(info, usage);
@@ -140,6 +162,10 @@ Napi::Value StatusWaiter::Start(const Napi::CallbackInfo& info) {
 
   auto waiter = std::make_shared<StatusWaiter>(std::move(target), mask, timeout, env);
   waiter->mStartArgs = args.OptStringArray(5);
+  waiter->mControl = args.OptUint32(6);
+  if (waiter->mStartArgs && waiter->mControl) {
+    throw Napi::TypeError::New(env, std::string("startArgs and control exclude each other. Usage: ") + usage);
+  }
   // Ref'd: a pending wait keeps the process alive, like a timer.
   waiter->mTsfn = WaitTsfn::New(env, "scm-native:waitForStatus", 0, 1, waiter.get(),
                                 [](Napi::Env, void*, StatusWaiter* w) { NotifyThread::Finalize(w); });

@@ -111,7 +111,10 @@ export interface NativeBinding {
   controlService(system: Sys, database: Db, name: string, control: number): Promise<RawStatus>;
   controlServiceSync(system: Sys, database: Db, name: string, control: number): RawStatus;
   hasControlServiceEx(): boolean;
-  waitForStatus(system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number, startArgs?: string[] | null): {
+  /** startArgs starts the service first, control sends that control first (a refusal rejects with lastStatus); at most one. */
+  waitForStatus(
+    system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number, startArgs?: string[] | null, control?: number | null,
+  ): {
     promise: Promise<RawWaitResult>;
     cancel(): void;
   };

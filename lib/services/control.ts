@@ -45,20 +45,25 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
+/** What a wait does first, on its own thread and handle, before it watches. @internal */
+type WaitAction = { start: string[] } | { control: number } | null;
+
 /**
  * The wait itself: NotifyServiceStatusChangeW on a dedicated native thread, so the event loop
  * never blocks and no thread-pool slot is held. @internal
  */
 async function waitNative(
   name: string, system: string | null, database: string | null, states: ServiceState[], timeoutMs: number,
-  signal: AbortSignal | undefined, startArgs: string[] | null = null,
+  signal: AbortSignal | undefined, action: WaitAction = null,
 ): Promise<WaitResult> {
   if (signal?.aborted) throw abortReason(signal);
   const mask = states.reduce((bits, state) => bits | notifyBit(state), 0);
   const context = { service: name, system };
+  const startArgs = action && 'start' in action ? action.start : null;
+  const control = action && 'control' in action ? action.control : null;
   let handle: ReturnType<ReturnType<typeof native>['waitForStatus']>;
   try {
-    handle = native().waitForStatus(system, database, name, mask, timeoutMs, startArgs);
+    handle = native().waitForStatus(system, database, name, mask, timeoutMs, startArgs, control);
   } catch (error) {
     throw toScmError(error, context);
   }
@@ -129,8 +134,24 @@ export async function startService(name: string, options?: StartServiceOptions):
   // StartServiceW runs on the wait's own thread and handle (ERROR_SERVICE_ALREADY_RUNNING is not
   // an error there), so the wait starts watching at once. A start that fails leaves the service
   // STOPPED: that ends the wait early, with false.
-  const result = await waitNative(q.name, q.system, q.database, ['running', 'stopped'], q.wait, q.signal, args);
+  const result = await waitNative(q.name, q.system, q.database, ['running', 'stopped'], q.wait, q.signal, { start: args });
   return result.outcome === 'reached' && result.status?.state === 'running';
+}
+
+/**
+ * A stop the SCM refused: `true` when the service is already stopping (nothing to send, just
+ * wait), `false` when it is not active (already stopped); any other error is rethrown.
+ */
+function refusedStopIsPending(error: unknown): boolean {
+  if (!(error instanceof ScmError)) throw error;
+  if (error.code === 'ERROR_SERVICE_NOT_ACTIVE') return false;
+  if (error.code === 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL' && error.lastStatus?.state === 'stop_pending') return true;
+  throw error;
+}
+
+/** Whether an error is the SCM's refusal of the control itself (not of opening the service, nor of the wait). */
+function isControlRefusal(error: unknown): boolean {
+  return error instanceof ScmError && (error.syscall === 'ControlService' || error.syscall === 'ControlServiceExW');
 }
 
 /**
@@ -140,27 +161,41 @@ export async function startService(name: string, options?: StartServiceOptions):
  */
 export async function stopService(name: string, options?: WaitOptions): Promise<boolean> {
   const q = prepareWait(name, options);
-  try {
-    const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
-    // The control's own answer may already say stopped, and without a wait it is the answer.
-    if (after.currentState === SERVICE_STATES.stopped || q.wait === 0) return after.currentState === SERVICE_STATES.stopped;
-  } catch (error) {
-    if (!(error instanceof ScmError)) throw error;
-    if (error.code === 'ERROR_SERVICE_NOT_ACTIVE') return true;
-    // Already stopping: nothing to send, just wait.
-    if (!(error.code === 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL' && error.lastStatus?.state === 'stop_pending')) throw error;
+  const stopped = async () => (await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal)).status?.state === 'stopped';
+  if (q.wait === 0 || q.signal?.aborted) {
+    // No wait (or one cancelled before it began): the plain control, whose answer is the result.
+    try {
+      const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
+      if (after.currentState === SERVICE_STATES.stopped || q.wait === 0) return after.currentState === SERVICE_STATES.stopped;
+    } catch (error) {
+      if (!refusedStopIsPending(error)) return true;
+    }
+    return stopped();
   }
-  const result = await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal);
-  return result.status?.state === 'stopped';
+  // The wait sends the control itself, on its own thread and handle, and watches from the
+  // control's answer on: no separate call that opens and closes handles first.
+  try {
+    const result = await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal, { control: SERVICE_CONTROL.stop });
+    return result.status?.state === 'stopped';
+  } catch (error) {
+    if (!isControlRefusal(error)) throw error;
+    if (!refusedStopIsPending(error)) return true;
+  }
+  return stopped();
 }
 
 async function controlAndWait(name: unknown, options: unknown, control: number, target: ServiceState): Promise<boolean> {
   const q = prepareWait(name, options);
-  const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
-  // The control's own answer may already be the target, and without a wait it is the answer.
-  if (after.currentState === SERVICE_STATES[target] || q.wait === 0) return after.currentState === SERVICE_STATES[target];
   // Stopping while a pause or continue is pending also ends the wait (with false).
-  const result = await waitNative(q.name, q.system, q.database, [target, 'stopped'], q.wait, q.signal);
+  const states: ServiceState[] = [target, 'stopped'];
+  if (q.wait === 0 || q.signal?.aborted) {
+    const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
+    // The control's own answer may already be the target, and without a wait it is the answer.
+    if (after.currentState === SERVICE_STATES[target] || q.wait === 0) return after.currentState === SERVICE_STATES[target];
+    return (await waitNative(q.name, q.system, q.database, states, q.wait, q.signal)).status?.state === target;
+  }
+  // The wait sends the control on its own handle first; a refusal rejects as controlService's does.
+  const result = await waitNative(q.name, q.system, q.database, states, q.wait, q.signal, { control });
   return result.status?.state === target;
 }
 

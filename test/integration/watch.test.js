@@ -196,6 +196,17 @@ describe('pause, continue, interrogate and user-defined controls', function () {
       assert.equal(error.lastStatus.state, 'stopped');
       return true;
     });
+    // With a wait the control is sent by the wait's own thread: the same error, same shape.
+    await assert.rejects(scm.pauseService(name, { wait: 5000 }), (error) => {
+      assert.ok(error instanceof scm.ScmError, String(error));
+      assert.equal(error.code, 'ERROR_SERVICE_NOT_ACTIVE');
+      assert.match(error.syscall, /^ControlService/);
+      assert.equal(error.service, name);
+      assert.equal(error.lastStatus.state, 'stopped');
+      assert.equal(error.lastStatus.name, name);
+      return true;
+    });
+    assert.equal(await scm.stopService(name, { wait: 5000 }), true, 'stopping a stopped service with a wait is not an error');
   });
 
   it('a control the service does not accept gives ERROR_INVALID_SERVICE_CONTROL with the status', async () => {
@@ -204,6 +215,12 @@ describe('pause, continue, interrogate and user-defined controls', function () {
       await assert.rejects(scm.pauseService('Spooler'), (error) => {
         assert.equal(error.code, 'ERROR_INVALID_SERVICE_CONTROL');
         assert.equal(error.lastStatus.state, 'running');
+        return true;
+      });
+      await assert.rejects(scm.pauseService('Spooler', { wait: 5000 }), (error) => {
+        assert.equal(error.code, 'ERROR_INVALID_SERVICE_CONTROL');
+        assert.equal(error.lastStatus.state, 'running');
+        assert.ok(error.lastStatus.pid > 0, 'the re-read status, pid included');
         return true;
       });
     } finally {
