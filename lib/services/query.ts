@@ -1,5 +1,6 @@
 // Read-only queries: existence, names, state and status of one or many services.
-import { callAsync, callSync } from '../native/binding';
+import { callSync } from '../native/binding';
+import { queryAsync } from '../native/query-queue';
 import type { RawEnumEntry } from '../native/binding';
 import { checkOptions, checkOptionalString, checkServiceName, checkStandardOptions, checkStringArray, checkToken } from '../validation';
 import type { StandardOptions } from '../validation';
@@ -29,7 +30,7 @@ type ResolvedName = { name: string; displayName: string };
 
 async function resolve(name: unknown, options: unknown): Promise<ResolvedName | null> {
   const q = prepareNameQuery(name, options);
-  return callAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name));
+  return queryAsync(q.context, (b) => b.resolveName(q.system, q.database, q.name));
 }
 
 function resolveSync(name: unknown, options: unknown): ResolvedName | null {
@@ -95,7 +96,7 @@ function prepareServiceQuery(name: unknown, options: unknown) {
  */
 export async function getServiceStatus(name: string, options?: StandardOptions): Promise<ServiceStatus> {
   const q = prepareServiceQuery(name, options);
-  return statusFromRaw(q.name, await callAsync(q.context, (b) => b.queryStatus(q.system, q.database, q.name)));
+  return statusFromRaw(q.name, await queryAsync(q.context, (b) => b.queryStatus(q.system, q.database, q.name)));
 }
 
 /** Synchronous {@link getServiceStatus}. Wraps QueryServiceStatusEx. */
@@ -150,7 +151,7 @@ function enumRecord(entry: RawEnumEntry): ServiceStatusWithDisplayName {
  */
 export async function getMultipleServiceStatus(options?: MultipleStatusOptions): Promise<ServiceStatusWithDisplayName[]> {
   const q = prepareEnum(options);
-  return (await callAsync(q.context, (b) => b.enumStatus(q.system, q.database, q.typeMask, q.stateMask, q.group))).map(enumRecord);
+  return (await queryAsync(q.context, (b) => b.enumStatus(q.system, q.database, q.typeMask, q.stateMask, q.group))).map(enumRecord);
 }
 
 /** Synchronous {@link getMultipleServiceStatus}. Wraps EnumServicesStatusExW. */
@@ -179,7 +180,7 @@ function prepareDependents(name: unknown, options: unknown) {
  */
 export async function getDependentServiceStatus(name: string, options?: DependentStatusOptions): Promise<ServiceStatusWithDisplayName[]> {
   const q = prepareDependents(name, options);
-  return (await callAsync(q.context, (b) => b.enumDependents(q.system, q.database, q.name, q.stateMask))).map(enumRecord);
+  return (await queryAsync(q.context, (b) => b.enumDependents(q.system, q.database, q.name, q.stateMask))).map(enumRecord);
 }
 
 /** Synchronous {@link getDependentServiceStatus}. Wraps EnumDependentServicesW. */

@@ -26,6 +26,25 @@ describe('status queries', () => {
     assert.equal(await scm.getServiceState('Spooler'), a.state);
   });
 
+  it('many queries started in one tick all settle, each with its own result or ScmError', async () => {
+    // More than the queries handed to the addon at once (2x the pool size): the rest wait in the
+    // library's queue and start as earlier ones complete.
+    const names = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? `scmn-no-such-service-${i}` : i % 2 ? 'Spooler' : 'RpcSs'));
+    const settled = await Promise.allSettled(names.map((name) => scm.getServiceStatus(name)));
+    settled.forEach((result, i) => {
+      if (names[i].startsWith('scmn-no-such-service')) {
+        assert.equal(result.status, 'rejected', names[i]);
+        assert.ok(result.reason instanceof scm.ScmError);
+        assert.equal(result.reason.code, 'ERROR_SERVICE_DOES_NOT_EXIST');
+        assert.equal(result.reason.service, names[i]);
+      } else {
+        assert.equal(result.status, 'fulfilled', `${names[i]}: ${result.reason}`);
+        assert.equal(result.value.name, names[i]);
+      }
+    });
+    assert.equal((await Promise.all([scm.serviceExists('Spooler'), scm.getMultipleServiceStatus()]))[1].length > 0, true);
+  });
+
   it('a missing service is an ScmError with code, errno, syscall and service', async () => {
     await assert.rejects(scm.getServiceStatus('scmn-no-such-service'), (error) => {
       assert.ok(error instanceof scm.ScmError);
