@@ -13,7 +13,10 @@ import type { ServiceState } from './tokens';
 export interface WaitOptions extends StandardOptions {
   /** Milliseconds to wait for the target state (0, the default, does not wait). */
   wait?: number;
-  /** Cancels the wait: the promise rejects with the signal's reason (an AbortError). */
+  /**
+   * Cancels the wait: the promise rejects with the signal's reason (an AbortError). A signal
+   * already aborted when the function is called rejects at once and sends nothing.
+   */
   signal?: AbortSignal;
 }
 
@@ -161,9 +164,11 @@ function isControlRefusal(error: unknown): boolean {
  */
 export async function stopService(name: string, options?: WaitOptions): Promise<boolean> {
   const q = prepareWait(name, options);
+  // A signal aborted before the call sends nothing (as startService, and as fetch does).
+  if (q.signal?.aborted) throw abortReason(q.signal);
   const stopped = async () => (await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal)).status?.state === 'stopped';
-  if (q.wait === 0 || q.signal?.aborted) {
-    // No wait (or one cancelled before it began): the plain control, whose answer is the result.
+  if (q.wait === 0) {
+    // No wait: the plain control, whose answer is the result.
     try {
       const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
       if (after.currentState === SERVICE_STATES.stopped || q.wait === 0) return after.currentState === SERVICE_STATES.stopped;
@@ -188,7 +193,8 @@ async function controlAndWait(name: unknown, options: unknown, control: number, 
   const q = prepareWait(name, options);
   // Stopping while a pause or continue is pending also ends the wait (with false).
   const states: ServiceState[] = [target, 'stopped'];
-  if (q.wait === 0 || q.signal?.aborted) {
+  if (q.signal?.aborted) throw abortReason(q.signal);
+  if (q.wait === 0) {
     const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
     // The control's own answer may already be the target, and without a wait it is the answer.
     if (after.currentState === SERVICE_STATES[target] || q.wait === 0) return after.currentState === SERVICE_STATES[target];

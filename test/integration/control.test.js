@@ -154,8 +154,16 @@ describe('startService / stopService / waitForServiceState', function () {
 
     await assert.rejects(scm.waitForServiceState('Spooler', 'running', { signal: AbortSignal.abort() }), { name: 'AbortError' });
     await assert.rejects(scm.waitForServiceState('Spooler', 'running', { signal: AbortSignal.timeout(300), timeout: 20000 }), { name: 'TimeoutError' });
+    // An already aborted signal sends nothing: start, stop, pause and continue alike.
+    await ensureStopped('Spooler');
     await assert.rejects(scm.startService('Spooler', { wait: 10000, signal: AbortSignal.abort() }), { name: 'AbortError' });
-    // startService sent its request before the wait was cancelled.
+    assert.equal(await scm.getServiceState('Spooler'), 'stopped');
+    assert.equal(await scm.startService('Spooler', { wait: 10000 }), true);
+    for (const call of [scm.stopService, scm.pauseService]) {
+      await assert.rejects(call('Spooler', { wait: 10000, signal: AbortSignal.abort() }), { name: 'AbortError' });
+      await assert.rejects(call('Spooler', { signal: AbortSignal.abort() }), { name: 'AbortError' });
+      assert.equal(await scm.getServiceState('Spooler'), 'running');
+    }
     await ensureStopped('Spooler');
   });
 });
