@@ -449,8 +449,12 @@ describe('service host: run any program as a service', function () {
   it('stops a console program with Ctrl+C (attached to its console)', async () => {
     const c = newCase('ctrlc');
     await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-c', '--stop-timeout', '5s']);
-    await cli(['start', c.name]);
-    const start = await waitForEvent(c.events, (e) => e.event === 'start');
+    const started = await cli(['start', c.name]);
+    assert.equal(started.code, 0, started.stderr);
+    // A loaded machine (CI beside other Wine runs) can take a while to bring node up in a console.
+    const start = await waitForEvent(c.events, (e) => e.event === 'start', 30000).catch((error) => {
+      throw new Error(`${error.message}\nhost log:\n${readLog(c.logDir, c.name)}`);
+    });
     assert.equal(start.connected, false, 'no IPC channel');
     const before = Date.now();
     assert.equal((await cli(['stop', c.name])).code, 0);
