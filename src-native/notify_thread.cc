@@ -7,11 +7,12 @@ void CALLBACK OnNotify(PVOID context) {
 }
 }  // namespace
 
-NotifyThread::NotifyThread() : mCancelEvent(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
+NotifyThread::NotifyThread()
+    : mCancelEvent(CreateEventW(nullptr, TRUE, FALSE, nullptr)), mDoneEvent(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
 
 NotifyThread::~NotifyThread() {
-  if (mThread.joinable()) mThread.detach();  // not reached: Join() runs on every path first
   if (mCancelEvent) CloseHandle(mCancelEvent);
+  if (mDoneEvent) CloseHandle(mDoneEvent);
 }
 
 void NotifyThread::Cancel() {
@@ -19,13 +20,17 @@ void NotifyThread::Cancel() {
 }
 
 void NotifyThread::Join() {
-  if (mThread.joinable() && mThread.get_id() != std::this_thread::get_id()) mThread.join();
+  // From the work's own thread (a finalizer run there) there is nothing to wait for.
+  if (mWorker.load() == std::this_thread::get_id()) return;
+  if (mDoneEvent) WaitForSingleObject(mDoneEvent, INFINITE);
 }
 
 void NotifyThread::StartThread(std::shared_ptr<NotifyThread> keepAlive) {
-  mThread = std::thread([self = std::move(keepAlive)] {
+  NotifyThread* self = keepAlive.get();
+  auto job = [self = std::move(keepAlive)] {
+    self->mWorker.store(std::this_thread::get_id());
     try {
-      if (!self->mCancelEvent) ThrowLastError("CreateEventW");
+      if (!self->mCancelEvent || !self->mDoneEvent) ThrowLastError("CreateEventW");
       self->Body();
     } catch (const Win32Exception& e) {
       self->failed = true;
@@ -35,7 +40,15 @@ void NotifyThread::StartThread(std::shared_ptr<NotifyThread> keepAlive) {
       self->failure = Win32Failure{ERROR_INTERNAL_ERROR, "scm-native"};
     }
     self->Finish();
-  });
+    if (self->mDoneEvent) SetEvent(self->mDoneEvent);
+  };
+  try {
+    mRegistry->pool.Run(std::move(job));
+  } catch (...) {
+    // No thread could be made: nothing will run, so nothing is to be waited for.
+    if (self->mDoneEvent) SetEvent(self->mDoneEvent);
+    throw;
+  }
 }
 
 NotifyThread::Wake NotifyThread::NotifyOnce(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify, DWORD timeoutMs) {
@@ -102,6 +115,7 @@ void NotifyRegistry::CancelAndJoinAll() {
   }
   for (const auto& t : threads) t->Cancel();
   for (const auto& t : threads) t->Join();
+  pool.Shutdown();
 }
 
 std::shared_ptr<NotifyRegistry> NotifiersOf(Napi::Env env) { return env.GetInstanceData<AddonData>()->notifiers; }

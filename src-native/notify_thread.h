@@ -1,15 +1,18 @@
 // The dedicated threads behind waits and watchers. NotifyServiceStatusChangeW delivers its
 // notification as an APC to the thread that registered it, so that thread must sit in an
 // alertable wait: never the event loop, and not a libuv pool thread either (a wait may last
-// forever). Each such thread is cancellable through an event and joined at environment teardown.
+// forever). Each runs on a thread of the environment's WaitThreadPool, is cancellable through an
+// event, and is waited for at environment teardown.
 #pragma once
 #include <napi.h>
 #include <windows.h>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 #include "sc_handle.h"
+#include "wait_thread_pool.h"
 #include "win32_error.h"
 
 // Every SERVICE_NOTIFY_* state bit.
@@ -28,9 +31,9 @@ class NotifyThread {
   NotifyThread& operator=(const NotifyThread&) = delete;
   virtual ~NotifyThread();
 
-  // Any thread: wakes the thread, which then ends.
+  // Any thread: wakes the work, which then ends.
   void Cancel();
-  // Main thread: waits for the thread to end (promptly after Cancel()).
+  // Main thread: waits until Body() and Finish() have returned (promptly after Cancel()).
   void Join();
 
   // Main thread: registers `self` with the environment's registry (so teardown cancels and joins
@@ -45,7 +48,7 @@ class NotifyThread {
 
  protected:
   NotifyThread();
-  // Runs Body() then Finish() on a new thread; `keepAlive` holds the object while it runs.
+  // Runs Body() then Finish() on a pool thread; `keepAlive` holds the object while it runs.
   void StartThread(std::shared_ptr<NotifyThread> keepAlive);
   // On the thread: the work. Throws Win32Exception on failure (recorded in `failure`).
   virtual void Body() = 0;
@@ -65,7 +68,9 @@ class NotifyThread {
   // Cancel() can still fire while the handle is being closed, and must find it alive.
   bool mFired = false;
   HANDLE mCancelEvent;
-  std::thread mThread;
+  // Set once Body() and Finish() have returned: what Join() waits for (the thread itself goes on).
+  HANDLE mDoneEvent;
+  std::atomic<std::thread::id> mWorker{};
   std::shared_ptr<NotifyThread> mSelf;
   std::shared_ptr<NotifyRegistry> mRegistry;
 };
@@ -92,7 +97,10 @@ class NotifyRegistry {
  public:
   void Add(const std::shared_ptr<NotifyThread>& thread);
   void Remove(const std::shared_ptr<NotifyThread>& thread);
+  // Teardown: cancels and waits for every running wait and watcher, then ends the pool's threads.
   void CancelAndJoinAll();
+
+  WaitThreadPool pool;
 
  private:
   std::mutex mMutex;
