@@ -5,6 +5,12 @@ void WaitThreadPool::Run(std::function<void()> job) {
   std::list<Worker> finished;
   {
     std::lock_guard<std::mutex> lock(mMutex);
+    if (mStopping) {
+      // Teardown has begun: a thread that never parks, and never touches the pool again (the
+      // job holds what it needs; the pool may be gone by the time it ends).
+      std::thread(std::move(job)).detach();
+      return;
+    }
     ReapLocked(finished);
     Worker* idle = nullptr;
     for (Worker& w : mWorkers) {
