@@ -449,7 +449,12 @@ describe('service host: run any program as a service', function () {
   it('stops a console program with Ctrl+C (attached to its console)', async () => {
     const c = newCase('ctrlc');
     await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-c', '--stop-timeout', '5s']);
-    const started = await cli(['start', c.name]);
+    let started = await cli(['start', c.name]);
+    if (underWine && started.code !== 0 && /ERROR_INTERNAL_ERROR, 1359/.test(started.stderr)) {
+      // Wine 8's StartServiceW now and then fails with 1359 (docs/wine.md): once more.
+      await sleep(500);
+      started = await cli(['start', c.name]);
+    }
     assert.equal(started.code, 0, started.stderr);
     // A loaded machine (CI beside other Wine runs) can take a while to bring node up in a console.
     const start = await waitForEvent(c.events, (e) => e.event === 'start', 30000).catch((error) => {
