@@ -38,7 +38,7 @@ describe('scm-native apply: hosted programs and existing services', function () 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-apply-'));
     // web depends on db and is listed first: apply must still start db first.
     services = [
-      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, log: { dir: web.logDir } },
+      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, startup: 'auto', restart: 'always', log: { dir: web.logDir } },
       { name: db.name, program: PROGRAM, args: [db.events, 'serve'], priority: 'below_normal', pidFile: 'run/db.pid', log: { dir: db.logDir }, timeout: '40s' },
       { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir } },
       { name: existing, expected: 'stopped' },
@@ -80,7 +80,8 @@ describe('scm-native apply: hosted programs and existing services', function () 
     await waitFor('the pid file', () => fs.existsSync(pidFile));
     assert.equal(fs.readFileSync(pidFile, 'utf8'), `${dbStart.pid}\n`);
     assert.equal(os.getPriority(dbStart.pid), os.constants.priority.PRIORITY_BELOW_NORMAL);
-    const config = await scm.getServiceConfiguration(web.name, { fields: ['dependencies'] });
+    const config = await scm.getServiceConfiguration(web.name, { fields: ['dependencies', 'startType'] });
+    assert.equal(config.startType, 'auto_start', 'startup: auto');
     // Wine stores the dependency but QueryServiceConfigW returns none (docs/wine.md).
     assert.deepEqual(config.dependencies, underWine ? [] : [db.name]);
   });
@@ -177,5 +178,16 @@ describe('scm-native apply: hosted programs and existing services', function () 
     const s2 = await cli(['check', syntax]);
     assert.equal(s2.code, 4);
     assert.match(s2.stderr, /syntax\.yaml: not valid YAML: .* at line \d+, column \d+/);
+  });
+
+  it('stops dependents before what they depend on: web (depends on db) stops before db', async () => {
+    const stopping = services.map((s) => (s.name === web.name || s.name === db.name ? { ...s, expected: 'stopped' } : s));
+    await scm.startService(db.name, { wait: 10000 });
+    await scm.startService(web.name, { wait: 10000 });
+    const file = writeFile(dir, 'stopping.json', JSON.stringify({ services: stopping }));
+    const r = await cli(['apply', file, '--parallel', '4']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stderr.indexOf(`stopped ${web.name} (`) >= 0 && r.stderr.indexOf(`stopped ${web.name} (`) < r.stderr.indexOf(`stopping ${db.name}...`), `web stops first:\n${r.stderr}`);
+    assert.deepEqual(await Promise.all([web.name, db.name].map((n) => scm.getServiceState(n))), ['stopped', 'stopped']);
   });
 });
