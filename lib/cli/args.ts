@@ -1,6 +1,7 @@
 // A small command-line parser: `command [positionals] [--options] [-- rest...]`, with options
 // declared per command. `--name value` and `--name=value`; booleans take no value and have a
 // `--no-name` form; list options repeat. Values are never echoed in errors (one may be a password).
+import { durationMs, MAX_DURATION_MS, sizeBytes } from '../units';
 
 export type OptionType = 'string' | 'boolean' | 'list';
 
@@ -82,27 +83,20 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
   return out;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/i;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 };
-
 /** `500ms`, `5s`, `2m`, `1h`, or a bare number of seconds -> milliseconds. */
 export function parseDuration(text: string, what: string): number {
-  const m = DURATION.exec(text.trim());
-  if (!m) throw new UsageError(`${what} must be a duration such as 500ms, 5s, 2m or 1h`);
-  const ms = Math.round(Number(m[1]) * (UNIT_MS[(m[2] ?? 's').toLowerCase()] as number));
-  if (ms > 0x7fffffff) throw new UsageError(`${what} is too long`);
+  const exact = durationMs(text, { bareSeconds: true });
+  if (exact === null) throw new UsageError(`${what} must be a duration such as 500ms, 5s, 2m or 1h`);
+  const ms = Math.round(exact);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${what} is too long`);
   return ms;
 }
 
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
-
 /** `512k`, `10M`, `1G` (binary multiples), or bytes -> bytes. */
 export function parseSize(text: string, what: string): number {
-  const m = SIZE.exec(text.trim());
-  if (!m) throw new UsageError(`${what} must be a size such as 512K, 10M or 1G`);
-  const unit = (m[2] ?? 'b').toLowerCase()[0] as string;
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Math.round(Number(m[1]) * factor);
+  const bytes = sizeBytes(text);
+  if (bytes === null) throw new UsageError(`${what} must be a size such as 512K, 10M or 1G`);
+  return bytes;
 }
 
 /** A non-negative integer option. */

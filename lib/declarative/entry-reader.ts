@@ -1,12 +1,8 @@
 // Reads the fields of one services-file entry with the checks and the words an operator needs:
 // every failure is a ServicesFileError naming the file, the entry (index and name) and the field
 // (dotted for nested tables, e.g. `log.maxSize`).
+import { durationMs, MAX_DURATION_MS, sizeBytes } from '../units';
 import { ServicesFileError } from './services-file-error';
-
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/i;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000 };
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
-const MAX_MS = 0x7fffffff;
 
 /** A value as an error message shows it. */
 export function show(v: unknown): string {
@@ -97,13 +93,9 @@ export class EntryReader {
   duration(field: string, options: { allowZero?: boolean } = {}): number | undefined {
     const v = this.values[field];
     if (v === undefined) return undefined;
-    let ms: number;
-    if (typeof v === 'number') ms = v * 1000;
-    else if (typeof v === 'string' && DURATION.test(v.trim())) {
-      const m = DURATION.exec(v.trim()) as RegExpExecArray;
-      ms = Number(m[1]) * (UNIT_MS[(m[2] as string).toLowerCase()] as number);
-    } else return this.fail(field, `must be a number of seconds or a duration such as "30s" or "2m", got ${show(v)}`);
-    if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !options.allowZero) || Math.round(ms) > MAX_MS) {
+    const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? durationMs(v, { spaced: true }) : null;
+    if (ms === null) return this.fail(field, `must be a number of seconds or a duration such as "30s" or "2m", got ${show(v)}`);
+    if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !options.allowZero) || Math.round(ms) > MAX_DURATION_MS) {
       return this.fail(field, `must be a ${options.allowZero ? 'non-negative' : 'positive'} duration of at most 24 days, got ${show(v)}`);
     }
     return Math.round(ms);
@@ -113,11 +105,9 @@ export class EntryReader {
   size(field: string): number | undefined {
     const v = this.values[field];
     if (v === undefined) return undefined;
-    const m = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 ? [String(v), String(v), 'b'] : null) : typeof v === 'string' ? SIZE.exec(v.trim()) : null;
-    if (!m) return this.fail(field, `must be a number of bytes or a size such as "512K" or "10M", got ${show(v)}`);
-    const unit = (m[2] ?? 'b').toLowerCase()[0] as string;
-    const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-    return Math.round(Number(m[1]) * factor);
+    const bytes = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 ? v : null) : typeof v === 'string' ? sizeBytes(v) : null;
+    if (bytes === null) return this.fail(field, `must be a number of bytes or a size such as "512K" or "10M", got ${show(v)}`);
+    return bytes;
   }
 
   /**
