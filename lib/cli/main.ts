@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { quoteCommandLine } from '../command-line';
+import { errorMessage, oneLine } from '../text';
 import { startService, stopService } from '../services/control';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState } from '../services/tokens';
@@ -495,10 +496,6 @@ function defaultIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, color: false };
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
-}
-
 /**
  * Runs the CLI with `argv` (without node and the script) and resolves with the exit code.
  * Output goes to `io` (process streams by default).
@@ -537,8 +534,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       io.stderr.write(`scm-native: ${oneLine(error.message)} (${hint})\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`scm-native: error: ${oneLine(message)}\n`);
+    io.stderr.write(`scm-native: error: ${oneLine(errorMessage(error))}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -4,6 +4,7 @@
 import { applyServices, checkServices, worstCode } from '../declarative/apply';
 import type { ApplyEvent, ApplyOutcome, ServiceReport } from '../declarative/apply';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
+import { joinLines } from '../text';
 import type { ServicesFile } from '../declarative/services-file';
 import { parseCount, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
@@ -24,7 +25,7 @@ export function servicesFileArg(args: ParsedArgs, command: string, io: Io): Serv
     return loadServicesFile(args.positionals[0] ?? DEFAULT_SERVICES_FILE);
   } catch (error) {
     if (!(error instanceof ServicesFileError)) throw error;
-    io.stderr.write(`scm-native: error: ${error.message.replace(/\s*\r?\n\s*/g, ' ')}\n`);
+    io.stderr.write(`scm-native: error: ${joinLines(error.message)}\n`);
     return 4;
   }
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
 import { watchService } from '../services/watch';
+import { oneLine } from '../text';
 import type { ServiceStatus } from '../services/status-record';
 import { checkServiceName } from '../validation';
 import { parseCount, parseDuration, UsageError } from './args';
@@ -56,8 +57,6 @@ const DEFAULT_DEPS: WatchDeps = {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
 const USAGE = 'watch [names...] [--file <services file>] [--json] [--count <n>] [--timeout <duration>]';
-
-const oneLine = (text: string) => text.replace(/\s*\r?\n\s*/g, ' ').trim();
 
 /** How a target is shown: its name, `\\system\name` for a remote one. */
 export function targetLabel(t: WatchTarget): string {

@@ -4,6 +4,7 @@
 
 import { installProgramService, updateProgramService } from '../host/manage';
 import { getServiceConfiguration } from '../services/configuration';
+import { errorMessage, joinLines } from '../text';
 import type { ServiceState } from '../services/tokens';
 import { declaredPassword, hostedDrift, repairOptions } from './hosted-drift';
 import type { HostedDrift } from './hosted-drift';
@@ -94,7 +95,7 @@ function checkParallel(value: unknown): number {
   return value;
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s*\r?\n\s*/g, ' ');
+const message = (error: unknown) => joinLines(errorMessage(error));
 
 async function dependenciesOf(d: DeclaredService): Promise<string[]> {
   if (d.hosted) return d.hosted.options.dependencies ?? [];

@@ -2,6 +2,7 @@
 // up when the waits add up past a limit, stop it gracefully with a deadline. Pure logic: the
 // clock and the program are injected, so the policy is unit-tested with a fake clock on any
 // platform; lib/host/program.ts supplies the real child process.
+import { errorMessage } from '../text';
 import type { RestartPolicy } from './settings';
 
 /** Time and timers (the real one is {@link systemClock}). */
@@ -239,7 +240,7 @@ function exitCodeOf(exit: ProgramExit): number {
 function failedProgram(error: unknown): RunningProgram {
   return {
     pid: undefined,
-    exited: Promise.resolve({ code: null, error: error instanceof Error ? error.message : String(error) }),
+    exited: Promise.resolve({ code: null, error: errorMessage(error) }),
     requestStop() {},
     kill() {},
   };
