@@ -84,6 +84,15 @@ export function checkBoolean(value: unknown, what: string, fallback: boolean): b
   return value;
 }
 
+/** `options.signal`: an AbortSignal (anything with a boolean `aborted`), or undefined. @internal */
+export function checkSignal(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
+    throw new TypeError('options.signal must be an AbortSignal');
+  }
+  return value as AbortSignal;
+}
+
 /** An array of strings. @internal */
 export function checkStringArray(value: unknown, what: string, itemCheck = (item: unknown, label: string) => checkString(item, label)): string[] {
   if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of strings, got ${describe(value)}`);

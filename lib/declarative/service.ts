@@ -6,7 +6,7 @@ import { startService, stopService } from '../services/control';
 import { getServiceStatus } from '../services/query';
 import type { ServiceStatus } from '../services/status-record';
 import type { ServiceState } from '../services/tokens';
-import { checkOptions, checkOptionalString, checkServiceName, checkTimeout } from '../validation';
+import { checkOptions, checkOptionalString, checkServiceName, checkSignal, checkTimeout } from '../validation';
 import { defaultLockDir, lockKey, serialized } from './lock';
 import { LSB_MEANINGS, lsbFromError, lsbFromStatus, pidAlive } from './lsb';
 import type { LsbCode } from './lsb';
@@ -118,14 +118,6 @@ class Deadline {
 
 function timeoutError(name: string, command: string, ms: number, system: string | null): ScmError {
   return new ScmError({ code: 'ERR_SCM_TIMEOUT', service: name, ...sys(system), detail: `${command} did not finish within ${ms} ms` });
-}
-
-function checkSignal(value: unknown): AbortSignal | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
-    throw new TypeError('options.signal must be an AbortSignal');
-  }
-  return value as AbortSignal;
 }
 
 /** Runs `work` until it settles or the signal aborts (then rejects with the reason). */

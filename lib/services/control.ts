@@ -2,7 +2,7 @@
 import { ScmError } from '../errors/scm-error';
 import { callAsync, native, toScmError } from '../native/binding';
 import type { RawWaitResult } from '../native/binding';
-import { checkInteger, checkOptions, checkServiceName, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
+import { checkInteger, checkOptions, checkServiceName, checkSignal, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
 import type { StandardOptions } from '../validation';
 import { statusFromRaw } from './status-record';
 import type { ServiceStatus } from './status-record';
@@ -34,14 +34,6 @@ export interface WaitResult {
   outcome: 'reached' | 'timeout' | 'deleted';
   /** The last status seen (null when the service disappeared before the first query). */
   status: ServiceStatus | null;
-}
-
-function checkSignal(value: unknown): AbortSignal | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
-    throw new TypeError('options.signal must be an AbortSignal');
-  }
-  return value as AbortSignal;
 }
 
 function abortReason(signal: AbortSignal): unknown {
