@@ -103,6 +103,11 @@ async function dependenciesOf(d: DeclaredService): Promise<string[]> {
   return config?.dependencies ?? [];
 }
 
+/** The {@link Service} that runs a declared service's commands (its timeout, machine and lock folder). */
+function serviceOf(d: DeclaredService, lockDir: string | undefined): Service {
+  return new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
+}
+
 function unknownReport(d: DeclaredService, detail: string, extra: Partial<ServiceReport> = {}): ServiceReport {
   return {
     name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: false, state: null, code: 4, meaning: LSB_MEANINGS[4],
@@ -124,8 +129,7 @@ async function report(d: DeclaredService, names: Map<string, string>, lockDir: s
   if (drift && !drift.installed) {
     return unknownReport(d, 'not installed', { steps: d.expected === 'running' ? ['install', 'start'] : ['install'], dependsOn: inFile(d.hosted?.options.dependencies ?? []) });
   }
-  const service = new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
-  const [check, deps] = await Promise.all([service.check(), dependenciesOf(d)]);
+  const [check, deps] = await Promise.all([serviceOf(d, lockDir).check(), dependenciesOf(d)]);
   const changed = drift !== null && drift.fields.length > 0;
   const steps: ApplyStep[] = changed ? ['update'] : [];
   if (check.action !== 'none') steps.push(check.action);
@@ -192,11 +196,9 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
     (done.get(name) as ApplyStep[]).push(kind);
     emit({ name, step: kind, phase: 'done', ms: Date.now() - started });
   };
-  const serviceOf = (d: DeclaredService) => new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), lockDir });
-  const locked = (d: DeclaredService, work: () => Promise<unknown>) => {
-    const service = serviceOf(d);
-    return serialized(lockKey(d.name, null), lockDir, AbortSignal.timeout(service.timeout), work);
-  };
+  // A hosted program's configuration changes under its service's lock, bounded by its timeout.
+  const locked = (d: DeclaredService, work: () => Promise<unknown>) =>
+    serialized(lockKey(d.name, null), lockDir, AbortSignal.timeout(serviceOf(d, lockDir).timeout), work);
 
   // Configuration first: installs and updates do not depend on each other.
   const configJobs: ScheduledJob[] = [];
@@ -211,6 +213,7 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
       })) });
     } else if (r.steps.includes('update')) {
       configJobs.push({ id: r.name, after: [], run: step(r.name, 'update', () => locked(d, async () => {
+        // Read again under the lock: the report's drift may be stale by now (another apply).
         const drift = await hostedDrift(d.name, h);
         await updateProgramService(d.name, { program: h.program, args: h.args }, repairOptions(d.name, h, drift));
       })) });
@@ -225,7 +228,7 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
     const kind = r.steps.find((s): s is 'start' | 'stop' | 'restart' => s === 'start' || s === 'stop' || s === 'restart');
     if (!kind) continue;
     if (configured.has(r.name) && configured.get(r.name)?.status !== 'done') continue;
-    const service = serviceOf(d);
+    const service = serviceOf(d, lockDir);
     if (kind === 'stop') {
       const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
       stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'stop', () => service.adjust()) });
