@@ -79,31 +79,37 @@ export const SERVICE_CONTROL = {
   interrogate: 4,
 } as const;
 
-function reverse<T extends string>(table: Readonly<Record<T, number>>): Map<number, T> {
-  return new Map(Object.entries(table).map(([token, value]) => [value as number, token as T]));
-}
+/** Each table's inverse (value -> token), built the first time the table is read backwards. */
+const inverses = new WeakMap<object, Map<number, string>>();
 
-const STATE_BY_VALUE = reverse(SERVICE_STATES);
-const TYPE_BY_VALUE = reverse(SERVICE_TYPES);
-const START_TYPE_BY_VALUE = reverse(START_TYPES);
-const ERROR_CONTROL_BY_VALUE = reverse(ERROR_CONTROLS);
+/** The token a table gives `value`, or `value` itself when the table has none. @internal */
+export function tokenOrNumber<T extends string>(table: Readonly<Record<T, number>>, value: number): T | number {
+  let inverse = inverses.get(table);
+  if (!inverse) {
+    // The first token wins should two share a value (none of the tables has such).
+    inverse = new Map([...Object.entries<number>(table)].reverse().map(([token, number]) => [number, token]));
+    inverses.set(table, inverse);
+  }
+  return (inverse.get(value) as T | undefined) ?? value;
+}
 
 /** twapi: a token, or the integer when Windows reports a value the table does not know. */
 export function stateToken(value: number): ServiceState | number {
-  return STATE_BY_VALUE.get(value) ?? value;
+  return tokenOrNumber(SERVICE_STATES, value);
 }
 
 /** The type token without the interactive flag, or the raw number for other combinations. */
 export function serviceTypeToken(value: number): ServiceType | number {
-  return TYPE_BY_VALUE.get(value & ~SERVICE_INTERACTIVE_PROCESS) ?? value;
+  const token = tokenOrNumber(SERVICE_TYPES, value & ~SERVICE_INTERACTIVE_PROCESS);
+  return typeof token === 'string' ? token : value;
 }
 
 export function startTypeToken(value: number): StartType | number {
-  return START_TYPE_BY_VALUE.get(value) ?? value;
+  return tokenOrNumber(START_TYPES, value);
 }
 
 export function errorControlToken(value: number): ErrorControl | number {
-  return ERROR_CONTROL_BY_VALUE.get(value) ?? value;
+  return tokenOrNumber(ERROR_CONTROLS, value);
 }
 
 /** The SERVICE_ACCEPT_* names of a controls-accepted mask. */
@@ -114,12 +120,4 @@ export function acceptedControlTokens(mask: number): string[] {
 /** SERVICE_NOTIFY_* bit of a state (SERVICE_NOTIFY_STOPPED = 1 << (SERVICE_STOPPED - 1)). */
 export function notifyBit(state: ServiceState): number {
   return 1 << (SERVICE_STATES[state] - 1);
-}
-
-/** The token a table gives `value`, or `value` itself when the table has none. @internal */
-export function tokenOrNumber<T extends string>(table: Readonly<Record<T, number>>, value: number): T | number {
-  for (const [token, number] of Object.entries(table) as [T, number][]) {
-    if (number === value) return token;
-  }
-  return value;
 }
