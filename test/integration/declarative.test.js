@@ -7,25 +7,17 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { Writable, Readable } = require('node:stream');
 const scm = require('../..');
 const { assert, deleteQuietly, underWine } = require('../support/scm');
 const { installFixture, processGone, readLog } = require('../support/fixture-service');
+const { cli } = require('../support/cli');
+const { sleep } = require('../support/wait');
 
 const created = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-decl-'));
 const lockDir = path.join(work, 'locks');
 const MISSING = 'scmn-test-no-such-service';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const controls = (logFile) => readLog(logFile).filter((e) => e.event === 'control' && e.control !== 'all_stopped').map((e) => e.control);
-
-async function cli(args) {
-  let out = '';
-  let err = '';
-  const w = (fn) => new Writable({ write(c, _e, cb) { fn(c.toString()); cb(); } });
-  const code = await scm.runCli(args, { stdout: w((t) => { out += t; }), stderr: w((t) => { err += t; }), stdin: Readable.from(['']), color: false });
-  return { code, stdout: out, stderr: err };
-}
 
 let fileCounter = 0;
 function servicesFile(services) {

@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { assert } = require('../support/scm');
-const { PROGRAM, cleanup, cli, gone, newCase, readEvents, readLog, waitFor, waitForEvent } = require('../support/host-service');
+const { PROGRAM, cleanup, cli, newCase, processGone, readEvents, readLog, waitFor, waitForEvent } = require('../support/host-service');
 
 const created = [];
 
@@ -54,7 +54,7 @@ describe('service host: priority class and pid file of the program', function ()
     assert.equal((await statusJson(c.name)).programPid, second.pid);
 
     assert.equal((await cli(['stop', c.name])).code, 0);
-    assert.equal(await gone(second.pid), true);
+    assert.equal(await processGone(second.pid), true);
     assert.equal(fs.existsSync(pidFile), false, 'deleted once the program exited');
 
     // A stale pid file (a killed host's) is replaced.

@@ -10,7 +10,7 @@ const { binding } = require('../../binding');
 const { assert, itWindowsOnly, underWine } = require('../support/scm');
 const { spawn } = require('node:child_process');
 const {
-  BIN, PROGRAM, alive, cleanup, cli, cliChild, gone, newCase, readEvents, readLog, sleep, waitFor, waitForEvent,
+  BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, sleep, waitFor, waitForEvent,
 } = require('../support/host-service');
 
 const created = [];
@@ -83,8 +83,8 @@ describe('service host: run any program as a service', function () {
     assert.equal(stopped.code, 0, stopped.stderr);
     await waitForEvent(c.events, (e) => e.event === 'message' && e.message.type === 'scm-native:stop');
     assert.ok(readEvents(c.events).some((e) => e.event === 'graceful-exit'));
-    assert.equal(await gone(first.pid), true, 'the program exited');
-    assert.equal(await gone(hostPid), true, 'the host exited');
+    assert.equal(await processGone(first.pid), true, 'the program exited');
+    assert.equal(await processGone(hostPid), true, 'the host exited');
     const after = await scm.getServiceStatus(c.name);
     assert.equal(after.state, 'stopped');
     assert.equal(after.exitCode, 0);
@@ -197,7 +197,7 @@ describe('service host: run any program as a service', function () {
     const took = Date.now() - before;
     assert.ok(took >= 1400, `stop took ${took} ms`);
     assert.ok(readEvents(c.events).some((e) => e.event === 'message'), 'the stop message was delivered');
-    assert.equal(await gone(first.pid), true);
+    assert.equal(await processGone(first.pid), true);
     assert.match(readLog(c.logDir, c.name), /did not exit within 1\.5 s: terminating its process tree/);
   });
 
@@ -209,9 +209,9 @@ describe('service host: run any program as a service', function () {
     const program = readEvents(c.events).find((e) => e.event === 'start').pid;
     assert.ok(alive(grandchildPid) && alive(detachedPid));
     assert.equal((await cli(['stop', c.name])).code, 0);
-    assert.equal(await gone(program), true, 'program gone');
-    assert.equal(await gone(grandchildPid), true, 'grandchild gone after stop');
-    assert.equal(await gone(detachedPid), true, 'detached grandchild gone after stop');
+    assert.equal(await processGone(program), true, 'program gone');
+    assert.equal(await processGone(grandchildPid), true, 'grandchild gone after stop');
+    assert.equal(await processGone(detachedPid), true, 'detached grandchild gone after stop');
 
     // Killing the host (TerminateProcess) closes its job handle: the job kills everything in it.
     fs.rmSync(c.events, { force: true });
@@ -220,10 +220,10 @@ describe('service host: run any program as a service', function () {
     const program2 = readEvents(c.events).find((e) => e.event === 'start').pid;
     const hostPid = (await scm.getServiceStatus(c.name)).pid;
     process.kill(hostPid);
-    assert.equal(await gone(hostPid), true, 'host gone');
-    assert.equal(await gone(program2), true, 'program gone with the host');
-    assert.equal(await gone(again.grandchildPid), true, 'grandchild gone with the host');
-    assert.equal(await gone(again.detachedPid), true, 'detached grandchild gone with the host');
+    assert.equal(await processGone(hostPid), true, 'host gone');
+    assert.equal(await processGone(program2), true, 'program gone with the host');
+    assert.equal(await processGone(again.grandchildPid), true, 'grandchild gone with the host');
+    assert.equal(await processGone(again.detachedPid), true, 'detached grandchild gone with the host');
   });
 
   it('--no-kill-tree lets a detached child of the program outlive it', async () => {
@@ -328,7 +328,7 @@ describe('service host: run any program as a service', function () {
     const { pid } = await waitForEvent(c.events, (e) => e.event === 'start');
     const removed = await cliChild(['remove', c.name]);
     assert.equal(removed.code, 0, removed.stderr);
-    assert.equal(await gone(pid), true);
+    assert.equal(await processGone(pid), true);
     assert.equal(binding.readServiceParameterSync(c.name, 'scm-native'), null, 'settings deleted');
     // Wine removes a deleted service once every handle to it is closed.
     await waitFor('the service to disappear', async () => !(await scm.serviceExists(c.name)), 15000, 250);

@@ -6,6 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 const scm = require('../..');
 const { uniqueServiceName } = require('./scm');
+const { processGone, sleep } = require('./wait');
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'node-service.js');
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-svc-'));
@@ -22,21 +23,8 @@ async function waitForLog(file, predicate, timeoutMs = 10000) {
     const found = entries.find(predicate);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`log ${file} has no matching entry after ${timeoutMs} ms:\n${JSON.stringify(entries, null, 1)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
-}
-
-async function processGone(pid, timeoutMs = 8000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }
 
 /** Creates a demand-start service running the fixture with `scenario`; pushes its name to `created`. */

@@ -7,30 +7,18 @@ const { EventEmitter } = require('node:events');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Writable, Readable } = require('node:stream');
+const { Readable } = require('node:stream');
 const { parseArgs, UsageError } = require('../../dist/cli/args');
 const { watchCommand, watchPlan, eventLine, eventJson, runWatch, targetLabel } = require('../../dist/cli/watch');
 const scm = require('../..');
+const { cli, collector } = require('../support/cli');
+const { sleep } = require('../support/wait');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-cli-watch-'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T = new Date('2025-01-02T03:04:05.678Z');
 const status = (state, extra = {}) => ({
   name: 'svc', state, pid: state === 'stopped' ? -1 : 1234, exitCode: 0, serviceCode: 0, checkpoint: 0, waitHint: 0, ...extra,
 });
-
-function collector() {
-  let text = '';
-  const stream = new Writable({ write(c, _e, cb) { text += c.toString(); cb(); } });
-  return { stream, get text() { return text; }, get lines() { return text.split('\n').filter(Boolean); } };
-}
-
-async function cli(args) {
-  const out = collector();
-  const err = collector();
-  const code = await scm.runCli(args, { stdout: out.stream, stderr: err.stream, stdin: Readable.from(['']), color: false });
-  return { code, stdout: out.text, stderr: err.text };
-}
 
 const plan = (argv, exists = () => false, stderr = collector().stream) => watchPlan(parseArgs(argv, watchCommand.options, 'watch'), { stderr }, exists);
 

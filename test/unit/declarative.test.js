@@ -6,16 +6,16 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Writable, Readable } = require('node:stream');
 const { lsbFromStatus, lsbFromError } = require('../../dist/declarative/lsb');
 const { acquireLockFile, serialized, lockFileName, lockKey } = require('../../dist/declarative/lock');
 const { worstCode } = require('../../dist/declarative/apply');
 const scm = require('../..');
+const { cli } = require('../support/cli');
+const { sleep } = require('../support/wait');
 
 const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-locks-'));
 const alive = () => true;
 const status = (state, extra = {}) => ({ name: 'svc', state, pid: state === 'stopped' ? -1 : 1234, exitCode: 0, serviceCode: 0, ...extra });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A fake SCM for one service: state changes after `delay` ms; records the calls. */
 function fakeBackend({ state = 'stopped', delay = 20, missing = false, isAlive = alive, hang = false } = {}) {
@@ -238,14 +238,6 @@ describe('services file', () => {
 });
 
 describe('scm-native check / apply (no SCM)', () => {
-  async function cli(args) {
-    let out = '';
-    let err = '';
-    const w = (fn) => new Writable({ write(c, _e, cb) { fn(c.toString()); cb(); } });
-    const code = await scm.runCli(args, { stdout: w((t) => { out += t; }), stderr: w((t) => { err += t; }), stdin: Readable.from(['']), color: false });
-    return { code, stdout: out, stderr: err };
-  }
-
   it('the exit code is 0 when all are as expected, else the worst LSB code (a wrong 0 counts as 1)', () => {
     assert.equal(worstCode([{ ok: true, code: 0 }, { ok: true, code: 3 }]), 0);
     assert.equal(worstCode([{ ok: false, code: 0 }]), 1);

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Writable, Readable } = require('node:stream');
+const { Readable } = require('node:stream');
 const { parseArgs, parseDuration, parseSize, parseCount, UsageError } = require('../../dist/cli/args');
 const { checkSettings, cmdLine, programCommand, parseSettings } = require('../../dist/host/settings');
 const { programKind } = require('../../dist/host/manage');
@@ -14,6 +14,7 @@ const { writePidFile, removePidFile } = require('../../dist/host/pid-file');
 const { PRIORITY_VALUES, applyPriority } = require('../../dist/host/program');
 const { table, humanDuration } = require('../../dist/cli/output');
 const scm = require('../..');
+const { cli } = require('../support/cli');
 
 const SPECS = {
   name: { type: 'string', help: '' },
@@ -21,14 +22,6 @@ const SPECS = {
   env: { type: 'list', help: '' },
   follow: { type: 'boolean', alias: 'f', help: '' },
 };
-
-async function cli(args) {
-  let out = '';
-  let err = '';
-  const w = (fn) => new Writable({ write(c, _e, cb) { fn(c.toString()); cb(); } });
-  const code = await scm.runCli(args, { stdout: w((t) => { out += t; }), stderr: w((t) => { err += t; }), stdin: Readable.from(['']), color: false });
-  return { code, stdout: out, stderr: err };
-}
 
 function validSettings(extra = {}) {
   return {

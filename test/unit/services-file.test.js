@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const scm = require('../..');
 const { runScheduled } = require('../../dist/declarative/schedule');
+const { sleep } = require('../support/wait');
 
 const parse = (text, file = 'svc.json') => scm.parseServicesFile(typeof text === 'string' ? text : JSON.stringify(text), file);
 const fails = (value, re, entry, field, file) => assert.throws(() => parse(value, file), (e) => {
@@ -106,7 +107,6 @@ describe('services file: YAML and TOML', () => {
 });
 
 describe('apply scheduling (dependency order, bounded parallelism)', () => {
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   function jobs(spec, log, { fail = [] } = {}) {
     let active = 0;
     const stats = { max: 0 };
