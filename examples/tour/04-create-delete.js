@@ -25,10 +25,7 @@ module.exports = {
 
     t.say();
     t.say('Create it (demand start, so Windows never starts it on its own):');
-    t.defer(async () => {
-      // Only if a step below failed before the deletion.
-      if (await scm.serviceExists(name)) await scm.deleteService(name);
-    });
+    t.deferDelete(name); // only if a step below fails before the deletion
     const description = 'Created by the scm-native tour; deleted a moment later.';
     await t.call([
       `await scm.createService('${name}',`,

@@ -5,28 +5,12 @@
 // reads its log and deletes it. Then the same program outside the SCM, and in debug mode.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { processGone } = require('./support');
+const { processGone, request, waitFor } = require('./support');
 
 const SCRIPT = path.join(__dirname, '..', 'services', 'hello-service.js');
 const WAIT_MS = 20000;
-
-/** An HTTP request to 127.0.0.1:<port><urlPath> (only ever this machine): resolves { status, body }. */
-function request(method, port, urlPath) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port} within 5 s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const httpGet = (port, urlPath = '/') => request('GET', port, urlPath);
 const httpPost = (port, urlPath) => request('POST', port, urlPath);
@@ -36,14 +20,8 @@ function readLog(file) {
 }
 
 /** The first log line matching `pattern`, waiting up to `timeoutMs` for it. */
-async function waitForLog(file, pattern, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = readLog(file).find((l) => pattern.test(l));
-    if (line) return line;
-    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} in ${file} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitForLog(file, pattern, timeoutMs = 10000) {
+  return waitFor(`a line matching ${pattern} in ${file}`, () => readLog(file).find((l) => pattern.test(l)), timeoutMs);
 }
 
 function portFrom(line) {
@@ -87,15 +65,7 @@ module.exports = {
     t.say('an HTTP server on 127.0.0.1 that answers with its state; pause makes it answer 503, user');
     t.say('control 200 bumps a counter; it writes a log file and never touches stdout.');
     t.say('The service program is node.exe itself, with the script and its options as arguments:');
-    t.defer(async () => {
-      // Only if a step below failed before the deletion: stop it, then delete it.
-      if (!(await scm.serviceExists(name))) return;
-      try {
-        await scm.stopService(name, { wait: 10000 });
-      } finally {
-        await scm.deleteService(name);
-      }
-    });
+    t.deferDelete(name, { stop: true }); // only if a step below fails before the deletion
     const command = { path: process.execPath, args: [SCRIPT, '--log', logFile, '--name', name] };
     await t.call([
       `await scm.createService('${name}',`,

@@ -147,10 +147,7 @@ module.exports = {
   async run(t) {
     const { scm } = t;
     const name = t.serviceName('config');
-    t.defer(async () => {
-      // Only if a step below failed before the deletion.
-      if (await scm.serviceExists(name)) await scm.deleteService(name);
-    });
+    t.deferDelete(name); // only if a step below fails before the deletion
     await configuration(t, name);
     t.say();
     await security(t, name);

@@ -9,19 +9,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { win32ErrorName } = require('../..');
-const { errorFields, formatMs, processGone } = require('./support');
+const { errorFields, formatMs, processGone, waitFor } = require('./support');
 
 const SCRIPT = path.join(__dirname, '..', 'services', 'hello-service.js');
 const WAIT_MS = 20000;
 
-/** Resolves once `predicate()` is true; rejects after `timeoutMs`. */
-async function until(predicate, what, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Resolves once `predicate()` is true (checked every 50 ms); rejects after 10 s. */
+const until = (predicate, what) => waitFor(what, predicate, 10000, 50);
 
 /** One line per status, as a watcher reports it. */
 function describeStatus(status) {
@@ -202,15 +196,7 @@ module.exports = {
     t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
     const name = t.serviceName('watched');
     const logFile = path.join(dir, 'hello-service.log');
-    t.defer(async () => {
-      // Only if a step below failed before the deletion: stop it, then delete it.
-      if (!(await scm.serviceExists(name))) return;
-      try {
-        await scm.stopService(name, { wait: 10000 });
-      } finally {
-        await scm.deleteService(name);
-      }
-    });
+    t.deferDelete(name, { stop: true }); // only if a step below fails before the deletion
 
     const db = await watchDatabase(t);
 

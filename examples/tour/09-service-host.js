@@ -5,29 +5,16 @@
 // The tour starts it, reads `status` and `logs`, crashes the server (GET /crash), watches the host
 // restart it after the backoff, and removes the service.
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { formatMs, processGone } = require('./support');
-const { ROOT, cli, readText, run, waitFor } = require('./cli-support');
+const { formatMs, processGone, request, waitFor } = require('./support');
+const { ROOT, cli, readText, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 const BACKOFF = '2s';
 
-/** A GET to 127.0.0.1:<port><urlPath>: resolves { status, body }. */
-function httpGet(port, urlPath) {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port} within 5 s`)));
-    req.on('error', reject);
-  });
-}
+const httpGet = (port, urlPath) => request('GET', port, urlPath);
 
 module.exports = {
   title: 'Any program as a service: the scm-native CLI and its host',

@@ -8,7 +8,8 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { BIN, readText, run, waitFor } = require('./cli-support');
+const { waitFor } = require('./support');
+const { BIN, readText, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 

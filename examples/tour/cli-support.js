@@ -1,6 +1,6 @@
 'use strict';
 // Running the scm-native CLI from the tour (sections 9 and 10): as bin/scm-native.js in a child
-// node, its output shown indented under the command line, and small polling helpers.
+// node, its output shown indented under the command line, and reading a file that may not exist yet.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,8 +9,6 @@ const { formatMs } = require('./support');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'scm-native.js');
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `node bin/scm-native.js args...` in a child: { code, stdout, stderr } (pipes between Windows processes work). */
 function cli(args, timeoutMs = 60000) {
@@ -30,16 +28,6 @@ function cli(args, timeoutMs = 60000) {
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function waitFor(what, fn, timeoutMs = 20000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
-    await sleep(100);
-  }
 }
 
 function readText(file) {
@@ -64,4 +52,4 @@ async function run(t, args, { shown = args, expectCode = 0, quiet = false } = {}
   return result;
 }
 
-module.exports = { BIN, ROOT, cli, readText, run, sleep, waitFor };
+module.exports = { BIN, ROOT, cli, readText, run };

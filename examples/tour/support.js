@@ -1,7 +1,9 @@
 'use strict';
 // Helpers shared by the tour's sections: printing steps, tables and timings, checking results,
-// running clean-ups, and finding out whether this process may change services.
+// running clean-ups, finding out whether this process may change services, polling, and HTTP
+// requests to the sample servers.
 const { spawnSync } = require('node:child_process');
+const http = require('node:http');
 const { performance } = require('node:perf_hooks');
 const util = require('node:util');
 
@@ -154,6 +156,21 @@ class Tour {
     this.cleanups.push(fn);
   }
 
+  /**
+   * Registers a clean-up that deletes service `name` if it still exists (a step failed before the
+   * section deleted it), stopping it first when `stop` is true.
+   */
+  deferDelete(name, { stop = false } = {}) {
+    this.defer(async () => {
+      if (!(await this.scm.serviceExists(name))) return;
+      try {
+        if (stop) await this.scm.stopService(name, { wait: 10000 });
+      } finally {
+        await this.scm.deleteService(name);
+      }
+    });
+  }
+
   async runCleanups() {
     const failures = [];
     while (this.cleanups.length > 0) {
@@ -166,6 +183,34 @@ class Tour {
     }
     return failures;
   }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` every `intervalMs` until it returns a truthy value (returned); throws after `timeoutMs`. */
+async function waitFor(what, fn, timeoutMs = 20000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${formatMs(timeoutMs)}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** An HTTP request to 127.0.0.1:<port><urlPath> (only ever this machine): resolves { status, body }. */
+function request(method, port, urlPath) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent: false, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, body: body.trim() }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from 127.0.0.1:${port} within 5 s`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /**
@@ -181,8 +226,10 @@ async function processGone(pid, timeoutMs = 10000) {
       if (error.code !== 'EPERM') return true;
     }
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
-module.exports = { Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated, processGone };
+module.exports = {
+  Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated, processGone, request, sleep, waitFor,
+};
