@@ -32,12 +32,6 @@ const APP = path.join(h.ROOT, 'examples', 'apps', 'http-server.js');
 const { PROC, linuxMemory, unixPidOf } = require('./lib/linux-proc');
 const CLK_TCK = 100; // USER_HZ on Linux x86-64
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// (harness.machineLoad and scm-loop.exe's mem mode are newer than some harness versions.)
-const machineLoad = () => (h.machineLoad ? h.machineLoad() : { loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100), cpus: os.cpus().length });
-
-
-
 /** CPU time (ms) used so far by a Linux process: utime + stime. */
 function cpuMs(unixPid) {
   const stat = fs.readFileSync(path.join(PROC, String(unixPid), 'stat'), 'latin1');
@@ -66,26 +60,18 @@ async function waitForFile(file, timeoutMs = 30000) {
       // not there (or half-written) yet
     }
     if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
-    await sleep(5);
+    await h.sleep(5);
   }
 }
 
+/** Waits (untimed, polling every 20 ms) for process `pid` to exit; throws after `timeoutMs`. */
 async function waitGone(pid, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`process ${pid} still there after ${timeoutMs} ms`);
-    await sleep(20);
-  }
+  if (!(await h.waitProcessGone(pid, timeoutMs, 20))) throw new Error(`process ${pid} still there after ${timeoutMs} ms`);
 }
 
 async function main() {
   const env = h.environment();
-  const loadBefore = machineLoad();
+  const loadBefore = h.machineLoad();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-bench-host-'));
   const name = `scmn-bhost-svc-${process.pid}`;
   const svcReady = path.join(dir, 'svc-ready.json');
@@ -132,7 +118,7 @@ async function main() {
           }
         }
         if (round === 0) continue; // warm-up: cold caches
-        await sleep(SETTLE_MS);
+        await h.sleep(SETTLE_MS);
         const who = [
           ['host', hostPid, name],
           ['program under host', svc.pid, 'svc-ready.json'],
@@ -149,7 +135,7 @@ async function main() {
           add(`${label} | Private (KiB)`, mem[i].private);
         });
         const t0 = Date.now();
-        await sleep(IDLE_MS);
+        await h.sleep(IDLE_MS);
         const cpu1 = unix.map(cpuMs);
         const seconds = (Date.now() - t0) / 1000;
         who.forEach(([label], i) => {
@@ -181,7 +167,7 @@ async function main() {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const loadAfter = machineLoad();
+  const loadAfter = h.machineLoad();
 
   const stats = {};
   for (const [key, list] of series) stats[key] = { ...h.summarize(list), roundMedians: list.map((v) => Math.round(v * 10) / 10) };

@@ -42,8 +42,6 @@ const PRIVATE_WIN = 'private bytes, GetProcessMemoryInfo (KiB)';
 const { PROC, linuxMemory, unixPidOf } = require('./lib/linux-proc');
 const METRICS = PROC ? [WS, PRIVATE_WIN, ANON, FILE, PSS, PRIVATE] : [WS, PRIVATE_WIN];
 
-
-
 function serviceContender(kind, name, command) {
   return {
     name: `${kind} service (idle)`,
