@@ -1,4 +1,5 @@
 #include "control_request.h"
+#include "scm_access.h"
 
 namespace {
 
@@ -13,17 +14,6 @@ ControlServiceExFn ResolveControlServiceEx() {
     return reinterpret_cast<ControlServiceExFn>(GetProcAddress(advapi, "ControlServiceExW"));
   }();
   return fn;
-}
-
-bool QueryInto(SC_HANDLE service, SERVICE_STATUS_PROCESS& out) {
-  SERVICE_STATUS_PROCESS status{};
-  DWORD needed = 0;
-  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof(status),
-                            &needed)) {
-    return false;
-  }
-  out = status;
-  return true;
 }
 
 }  // namespace
@@ -61,9 +51,7 @@ ControlAnswer SendControl(SC_HANDLE service, DWORD control) {
     SERVICE_STATUS status{};
     syscall = "ControlService";
     ok = ControlService(service, control, &status);
-    answer.status = SERVICE_STATUS_PROCESS{status.dwServiceType, status.dwCurrentState, status.dwControlsAccepted,
-                                           status.dwWin32ExitCode, status.dwServiceSpecificExitCode,
-                                           status.dwCheckPoint, status.dwWaitHint, 0, 0};
+    answer.status = ToStatusProcess(status);
   }
   if (ok) {
     answer.hasStatus = true;
@@ -74,7 +62,7 @@ ControlAnswer SendControl(SC_HANDLE service, DWORD control) {
   answer.fullStatus = false;
   if (error == ERROR_INVALID_SERVICE_CONTROL || error == ERROR_SERVICE_CANNOT_ACCEPT_CTRL ||
       error == ERROR_SERVICE_NOT_ACTIVE) {
-    answer.hasStatus = QueryInto(service, answer.status);
+    answer.hasStatus = TryQueryStatus(service, answer.status);
     answer.fullStatus = answer.hasStatus;
   }
   return answer;
@@ -82,7 +70,7 @@ ControlAnswer SendControl(SC_HANDLE service, DWORD control) {
 
 void CompleteStatus(SC_HANDLE service, ControlAnswer& answer) {
   if (answer.fullStatus) return;
-  if (QueryInto(service, answer.status)) {
+  if (TryQueryStatus(service, answer.status)) {
     answer.hasStatus = true;
     answer.fullStatus = true;
   }

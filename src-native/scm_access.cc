@@ -61,12 +61,25 @@ ScHandle OpenTargetService(const ServiceTarget& target, DWORD access) {
 
 SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service) {
   SERVICE_STATUS_PROCESS status{};
+  if (!TryQueryStatus(service, status)) ThrowLastError("QueryServiceStatusEx");
+  return status;
+}
+
+bool TryQueryStatus(SC_HANDLE service, SERVICE_STATUS_PROCESS& out) {
+  SERVICE_STATUS_PROCESS status{};
   DWORD needed = 0;
   if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof(status),
                             &needed)) {
-    ThrowLastError("QueryServiceStatusEx");
+    return false;
   }
-  return status;
+  out = status;
+  return true;
+}
+
+SERVICE_STATUS_PROCESS ToStatusProcess(const SERVICE_STATUS& status) {
+  return SERVICE_STATUS_PROCESS{status.dwServiceType,   status.dwCurrentState,          status.dwControlsAccepted,
+                                status.dwWin32ExitCode, status.dwServiceSpecificExitCode, status.dwCheckPoint,
+                                status.dwWaitHint,      0,                               0};
 }
 
 Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status) {

@@ -31,4 +31,8 @@ ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD ac
 ScHandle OpenTargetService(const ServiceTarget& target, DWORD access);
 
 SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service);
+// QueryServiceStatusEx without throwing: false (GetLastError() set) leaves `out` as it was.
+bool TryQueryStatus(SC_HANDLE service, SERVICE_STATUS_PROCESS& out);
+// A SERVICE_STATUS (ControlService, EnumDependentServicesW) as the full record: no process id or flags (0).
+SERVICE_STATUS_PROCESS ToStatusProcess(const SERVICE_STATUS& status);
 Napi::Object StatusToJs(Napi::Env env, const SERVICE_STATUS_PROCESS& status);

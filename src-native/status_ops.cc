@@ -162,11 +162,7 @@ class EnumDependentsOp {
       if (ok) {
         auto* entries = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
         for (DWORD i = 0; i < returned; ++i) {
-          const SERVICE_STATUS& st = entries[i].ServiceStatus;
-          mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName,
-                                SERVICE_STATUS_PROCESS{st.dwServiceType, st.dwCurrentState, st.dwControlsAccepted,
-                                                       st.dwWin32ExitCode, st.dwServiceSpecificExitCode,
-                                                       st.dwCheckPoint, st.dwWaitHint, 0, 0});
+          mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName, ToStatusProcess(entries[i].ServiceStatus));
         }
         return;
       }
