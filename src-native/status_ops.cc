@@ -2,6 +2,7 @@
 #include <vector>
 #include "args.h"
 #include "operations.h"
+#include "query_buffer.h"
 #include "scm_access.h"
 
 namespace {
@@ -142,8 +143,9 @@ class ResolveNameOp {
   std::wstring mDisplay;
 };
 
-// EnumDependentServicesW: services that depend on this one, with their status. Same size-probe
-// loop as enumeration.
+// EnumDependentServicesW: services that depend on this one, with their status. It has no
+// resume handle (no paging, unlike EnumServicesStatusExW): the size probe, then one call that
+// returns them all, the common growing-buffer loop with ERROR_MORE_DATA as its "too small".
 class EnumDependentsOp {
  public:
   explicit EnumDependentsOp(const Napi::CallbackInfo& info) {
@@ -153,24 +155,19 @@ class EnumDependentsOp {
   }
   void Execute() {
     ScHandle service = OpenTargetService(mTarget, SERVICE_ENUMERATE_DEPENDENTS);
-    std::vector<BYTE> buffer;
-    for (int attempt = 0; attempt < 8; ++attempt) {
-      DWORD needed = 0, returned = 0;
-      BOOL ok = EnumDependentServicesW(service.Get(), mStateMask,
-                                       reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.empty() ? nullptr : buffer.data()),
-                                       static_cast<DWORD>(buffer.size()), &needed, &returned);
-      if (ok) {
-        auto* entries = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
-        for (DWORD i = 0; i < returned; ++i) {
-          mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName, ToStatusProcess(entries[i].ServiceStatus));
-        }
-        return;
-      }
-      DWORD error = GetLastError();
-      if (error != ERROR_MORE_DATA || needed <= buffer.size()) ThrowWin32(error, "EnumDependentServicesW");
-      buffer.assign(needed, 0);
+    DWORD returned = 0;
+    std::vector<BYTE> buffer = QueryWithGrowingBuffer(
+        "EnumDependentServicesW",
+        [&](BYTE* data, DWORD size, DWORD* needed) {
+          returned = 0;
+          return EnumDependentServicesW(service.Get(), mStateMask, reinterpret_cast<ENUM_SERVICE_STATUSW*>(data), size,
+                                        needed, &returned);
+        },
+        ERROR_MORE_DATA);
+    auto* entries = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
+    for (DWORD i = 0; i < returned; ++i) {
+      mEntries.emplace_back(entries[i].lpServiceName, entries[i].lpDisplayName, ToStatusProcess(entries[i].ServiceStatus));
     }
-    ThrowWin32(ERROR_MORE_DATA, "EnumDependentServicesW");
   }
   Napi::Value Result(Napi::Env env) { return EntriesToJs(env, mEntries); }
 
