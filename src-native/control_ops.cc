@@ -17,11 +17,8 @@ class StartServiceOp {
   }
   void Execute() {
     ScHandle service = OpenTargetService(mTarget, SERVICE_START);
-    std::vector<const wchar_t*> argv;
-    for (const auto& arg : mArgs) argv.push_back(arg.c_str());
-    if (!StartServiceW(service.Get(), static_cast<DWORD>(argv.size()), argv.empty() ? nullptr : argv.data())) {
-      ThrowLastError("StartServiceW");
-    }
+    DWORD error = StartWithArgs(service.Get(), mArgs);
+    if (error != ERROR_SUCCESS) ThrowWin32(error, "StartServiceW");
   }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 

@@ -33,6 +33,15 @@ DWORD AccessForControl(DWORD control) {
   }
 }
 
+DWORD StartWithArgs(SC_HANDLE service, const std::vector<std::wstring>& args) {
+  std::vector<const wchar_t*> argv;
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  // The return value is computed before `argv` is destroyed: GetLastError() is StartServiceW's.
+  return StartServiceW(service, static_cast<DWORD>(argv.size()), argv.empty() ? nullptr : argv.data())
+             ? ERROR_SUCCESS
+             : GetLastError();
+}
+
 bool HasControlServiceEx() { return ResolveControlServiceEx() != nullptr; }
 
 ControlAnswer SendControl(SC_HANDLE service, DWORD control) {

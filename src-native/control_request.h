@@ -1,9 +1,15 @@
-// Sending one control to a service, shared by controlService and by the waits that send their
-// control themselves (stopService/pauseService/continueService with a wait).
+// Starting a service or sending it one control, shared by startService/controlService and by
+// the waits that act themselves (startService/stopService/pauseService/continueService with a wait).
 #pragma once
 #include <windows.h>
 #include <winsvc.h>
+#include <string>
+#include <vector>
 #include "win32_error.h"
+
+// StartServiceW with `args` as its argv (none: a null vector). Returns ERROR_SUCCESS or its error,
+// read before the argv array is freed, for the caller to judge.
+DWORD StartWithArgs(SC_HANDLE service, const std::vector<std::wstring>& args);
 
 // The access right a control needs (ControlService's documented table).
 DWORD AccessForControl(DWORD control);

@@ -96,12 +96,8 @@ class StatusWaiter : public NotifyThread {
   // startService({ wait }): StartServiceW on the handle the wait then watches, in this thread,
   // instead of a separate call that opens and closes its own handles first.
   void StartOnSameHandle(SC_HANDLE service) {
-    std::vector<const wchar_t*> argv;
-    for (const auto& arg : *mStartArgs) argv.push_back(arg.c_str());
-    if (!StartServiceW(service, static_cast<DWORD>(argv.size()), argv.empty() ? nullptr : argv.data())) {
-      DWORD error = GetLastError();
-      if (error != ERROR_SERVICE_ALREADY_RUNNING) ThrowWin32(error, "StartServiceW");
-    }
+    DWORD error = StartWithArgs(service, *mStartArgs);
+    if (error != ERROR_SUCCESS && error != ERROR_SERVICE_ALREADY_RUNNING) ThrowWin32(error, "StartServiceW");
   }
 
   ServiceTarget mTarget;
