@@ -40,17 +40,22 @@ const wchar_t* PrivilegeFor(SECURITY_INFORMATION parts) {
   return (parts & SACL_SECURITY_INFORMATION) ? SE_SECURITY_NAME : nullptr;
 }
 
+// The `parts` argument: a non-empty set of the four *_SECURITY_INFORMATION bits, nothing else.
+SECURITY_INFORMATION ReadParts(const Napi::CallbackInfo& info, size_t index, const char* usage) {
+  SECURITY_INFORMATION parts = Args(info, usage).Uint32(index);
+  if (parts == 0 || (parts & ~kKnownParts) != 0) {
+    throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(index) +
+                                               " must be OWNER|GROUP|DACL|SACL_SECURITY_INFORMATION bits. Usage: " + usage);
+  }
+  return parts;
+}
+
 class QuerySecurityOp {
  public:
   explicit QuerySecurityOp(const Napi::CallbackInfo& info) {
     const char* usage = "querySecurity(system, database, name, parts)";
-    Args args(info, usage);
     mTarget = ReadServiceTarget(info, usage);
-    mParts = args.Uint32(3);
-    if (mParts == 0 || (mParts & ~kKnownParts) != 0) {
-      throw Napi::TypeError::New(
-          info.Env(), std::string("argument 3 must be OWNER|GROUP|DACL|SACL_SECURITY_INFORMATION bits. Usage: ") + usage);
-    }
+    mParts = ReadParts(info, 3, usage);
   }
 
   void Execute() {
@@ -84,11 +89,7 @@ class SetSecurityOp {
     Args args(info, usage);
     mTarget = ReadServiceTarget(info, usage);
     std::wstring sddl = args.String(3);
-    mParts = args.Uint32(4);
-    if (mParts == 0 || (mParts & ~kKnownParts) != 0) {
-      throw Napi::TypeError::New(
-          info.Env(), std::string("argument 4 must be OWNER|GROUP|DACL|SACL_SECURITY_INFORMATION bits. Usage: ") + usage);
-    }
+    mParts = ReadParts(info, 4, usage);
     PSECURITY_DESCRIPTOR descriptor = nullptr;
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &descriptor, nullptr)) {
       DWORD error = GetLastError();
