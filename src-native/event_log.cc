@@ -8,27 +8,38 @@ namespace {
 
 const wchar_t kSourcesKey[] = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\";
 
+// The (system, log, source) installEventSource and removeEventSource start with: the key
+// HKLM\...\EventLog\<log>\<source> of `system` (null: this machine).
+struct SourceKey {
+  OptionalWide system;
+  std::wstring log;
+  std::wstring source;
+  std::wstring Path() const { return std::wstring(kSourcesKey) + log + L"\\" + source; }
+};
+
+SourceKey ReadSourceKey(const Args& args) { return SourceKey{args.OptString(0), args.String(1), args.String(2)}; }
+
+void ConnectLocalMachine(const OptionalWide& system, RegKey& root) {
+  LSTATUS rc = RegConnectRegistryW(PtrOrNull(system), HKEY_LOCAL_MACHINE, root.Out());
+  if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
+}
+
 // installEventSource(system, log, source, messageFile, typesSupported): creates
 // HKLM\...\EventLog\<log>\<source> with EventMessageFile and TypesSupported.
 class InstallEventSourceOp {
  public:
   explicit InstallEventSourceOp(const Napi::CallbackInfo& info) {
     Args args(info, "installEventSource(system, log, source, messageFile, typesSupported)");
-    mSystem = args.OptString(0);
-    mLog = args.String(1);
-    mSource = args.String(2);
+    mKey = ReadSourceKey(args);
     mMessageFile = args.String(3);
     mTypes = args.Uint32(4);
   }
   void Execute() {
     RegKey root, key;
-    LSTATUS rc = RegConnectRegistryW(PtrOrNull(mSystem), HKEY_LOCAL_MACHINE, root.Out());
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
-    std::wstring path = std::wstring(kSourcesKey) + mLog + L"\\" + mSource;
-    rc = RegCreateKeyExW(root.Get(), path.c_str(), 0, nullptr, 0, KEY_SET_VALUE, nullptr, key.Out(), nullptr);
+    ConnectLocalMachine(mKey.system, root);
+    LSTATUS rc = RegCreateKeyExW(root.Get(), mKey.Path().c_str(), 0, nullptr, 0, KEY_SET_VALUE, nullptr, key.Out(), nullptr);
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegCreateKeyExW");
-    rc = RegSetValueExW(key.Get(), L"EventMessageFile", 0, REG_EXPAND_SZ, reinterpret_cast<const BYTE*>(mMessageFile.c_str()),
-                        static_cast<DWORD>((mMessageFile.size() + 1) * sizeof(wchar_t)));
+    rc = SetStringValue(key.Get(), L"EventMessageFile", REG_EXPAND_SZ, mMessageFile);
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegSetValueExW");
     rc = RegSetValueExW(key.Get(), L"TypesSupported", 0, REG_DWORD, reinterpret_cast<const BYTE*>(&mTypes), sizeof(mTypes));
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegSetValueExW");
@@ -36,8 +47,8 @@ class InstallEventSourceOp {
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 
  private:
-  OptionalWide mSystem;
-  std::wstring mLog, mSource, mMessageFile;
+  SourceKey mKey;
+  std::wstring mMessageFile;
   DWORD mTypes = 0;
 };
 
@@ -45,24 +56,18 @@ class InstallEventSourceOp {
 class RemoveEventSourceOp {
  public:
   explicit RemoveEventSourceOp(const Napi::CallbackInfo& info) {
-    Args args(info, "removeEventSource(system, log, source)");
-    mSystem = args.OptString(0);
-    mLog = args.String(1);
-    mSource = args.String(2);
+    mKey = ReadSourceKey(Args(info, "removeEventSource(system, log, source)"));
   }
   void Execute() {
     RegKey root;
-    LSTATUS rc = RegConnectRegistryW(PtrOrNull(mSystem), HKEY_LOCAL_MACHINE, root.Out());
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
-    std::wstring path = std::wstring(kSourcesKey) + mLog + L"\\" + mSource;
-    rc = RegDeleteKeyW(root.Get(), path.c_str());
+    ConnectLocalMachine(mKey.system, root);
+    LSTATUS rc = RegDeleteKeyW(root.Get(), mKey.Path().c_str());
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteKeyW");
   }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 
  private:
-  OptionalWide mSystem;
-  std::wstring mLog, mSource;
+  SourceKey mKey;
 };
 
 // reportEvent(system, source, type, category, eventId, strings): RegisterEventSourceW + ReportEventW.
