@@ -36,57 +36,58 @@ ParameterTarget ReadParameterTarget(const Napi::CallbackInfo& info, const char* 
   return target;
 }
 
+// Opens Services\<service>\Parameters with `access`; false when the key (or the service's) is missing.
+bool OpenParameters(const std::wstring& service, REGSAM access, RegKey& params) {
+  LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(service).c_str(), 0, access, params.Out());
+  if (rc == ERROR_FILE_NOT_FOUND) return false;
+  if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
+  return true;
+}
+
 // writeServiceParameter(service, valueName, text): REG_SZ value under Services\<service>\Parameters
 // (the key is created when missing; the service key itself must exist).
 class WriteServiceParameterOp {
  public:
   explicit WriteServiceParameterOp(const Napi::CallbackInfo& info) {
     const char* usage = "writeServiceParameter(service, valueName, text)";
-    ParameterTarget target = ReadParameterTarget(info, usage);
-    mService = target.service;
-    mValue = target.value;
+    mTarget = ReadParameterTarget(info, usage);
     mText = Args(info, usage).String(2);
   }
   void Execute() {
     RegKey service, params;
     // Refuse to create the service's own key: that would fake a service the SCM does not know.
-    std::wstring servicePath = std::wstring(kServicesKey) + mService;
+    std::wstring servicePath = std::wstring(kServicesKey) + mTarget.service;
     LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, servicePath.c_str(), 0, KEY_CREATE_SUB_KEY, service.Out());
     if (rc != ERROR_SUCCESS) ThrowWin32(rc == ERROR_FILE_NOT_FOUND ? ERROR_SERVICE_DOES_NOT_EXIST : rc, "RegOpenKeyExW");
     rc = RegCreateKeyExW(service.Get(), L"Parameters", 0, nullptr, 0, KEY_SET_VALUE, nullptr, params.Out(), nullptr);
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegCreateKeyExW");
-    rc = RegSetValueExW(params.Get(), mValue.c_str(), 0, REG_SZ, reinterpret_cast<const BYTE*>(mText.c_str()),
-                        static_cast<DWORD>((mText.size() + 1) * sizeof(wchar_t)));
+    rc = SetStringValue(params.Get(), mTarget.value.c_str(), REG_SZ, mText);
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegSetValueExW");
   }
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 
  private:
-  std::wstring mService, mValue, mText;
+  ParameterTarget mTarget;
+  std::wstring mText;
 };
 
 // readServiceParameter(service, valueName) -> string | null (null: no such key or value).
 class ReadServiceParameterOp {
  public:
-  explicit ReadServiceParameterOp(const Napi::CallbackInfo& info) {
-    ParameterTarget target = ReadParameterTarget(info, "readServiceParameter(service, valueName)");
-    mService = target.service;
-    mValue = target.value;
-  }
+  explicit ReadServiceParameterOp(const Napi::CallbackInfo& info)
+      : mTarget(ReadParameterTarget(info, "readServiceParameter(service, valueName)")) {}
   void Execute() {
     RegKey params;
-    LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(mService).c_str(), 0, KEY_QUERY_VALUE, params.Out());
-    if (rc == ERROR_FILE_NOT_FOUND) return;
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
+    if (!OpenParameters(mTarget.service, KEY_QUERY_VALUE, params)) return;
     for (int attempt = 0; attempt < 4; ++attempt) {
       DWORD type = 0, bytes = 0;
-      rc = RegQueryValueExW(params.Get(), mValue.c_str(), nullptr, &type, nullptr, &bytes);
+      LSTATUS rc = RegQueryValueExW(params.Get(), mTarget.value.c_str(), nullptr, &type, nullptr, &bytes);
       if (rc == ERROR_FILE_NOT_FOUND) return;
       if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegQueryValueExW");
       if (type != REG_SZ && type != REG_EXPAND_SZ) ThrowWin32(ERROR_INVALID_DATA, "RegQueryValueExW");
       std::vector<wchar_t> buffer(bytes / sizeof(wchar_t) + 1, L'\0');
       DWORD size = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
-      rc = RegQueryValueExW(params.Get(), mValue.c_str(), nullptr, &type, reinterpret_cast<BYTE*>(buffer.data()), &size);
+      rc = RegQueryValueExW(params.Get(), mTarget.value.c_str(), nullptr, &type, reinterpret_cast<BYTE*>(buffer.data()), &size);
       if (rc == ERROR_MORE_DATA) continue;  // grew in between
       if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegQueryValueExW");
       size_t chars = size / sizeof(wchar_t);
@@ -103,24 +104,20 @@ class ReadServiceParameterOp {
   }
 
  private:
-  std::wstring mService, mValue, mText;
+  ParameterTarget mTarget;
+  std::wstring mText;
   bool mFound = false;
 };
 
 // deleteServiceParameter(service, valueName) -> whether a value was deleted.
 class DeleteServiceParameterOp {
  public:
-  explicit DeleteServiceParameterOp(const Napi::CallbackInfo& info) {
-    ParameterTarget target = ReadParameterTarget(info, "deleteServiceParameter(service, valueName)");
-    mService = target.service;
-    mValue = target.value;
-  }
+  explicit DeleteServiceParameterOp(const Napi::CallbackInfo& info)
+      : mTarget(ReadParameterTarget(info, "deleteServiceParameter(service, valueName)")) {}
   void Execute() {
     RegKey params;
-    LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(mService).c_str(), 0, KEY_SET_VALUE, params.Out());
-    if (rc == ERROR_FILE_NOT_FOUND) return;
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
-    rc = RegDeleteValueW(params.Get(), mValue.c_str());
+    if (!OpenParameters(mTarget.service, KEY_SET_VALUE, params)) return;
+    LSTATUS rc = RegDeleteValueW(params.Get(), mTarget.value.c_str());
     if (rc == ERROR_FILE_NOT_FOUND) return;
     if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
     mDeleted = true;
@@ -128,7 +125,7 @@ class DeleteServiceParameterOp {
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mDeleted); }
 
  private:
-  std::wstring mService, mValue;
+  ParameterTarget mTarget;
   bool mDeleted = false;
 };
 
