@@ -1,41 +1,28 @@
 // Type re-checks at the native boundary. The TypeScript layer validates values first; these only
 // make sure a wrong call from JS raises a TypeError naming the function's usage, never a crash.
+// The scalar checks are JsValues' (js_values.h) with "argument N" as the name, so a top-level
+// argument and a nested field are checked, and worded, the same way.
 #pragma once
 #include <napi.h>
+#include "js_values.h"
 #include "strings.h"
 
 class Args {
  public:
   Args(const Napi::CallbackInfo& info, const char* usage) : mInfo(info), mUsage(usage) {}
 
-  std::wstring String(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (!value.IsString()) Fail(index, "a string");
-    std::u16string text = value.As<Napi::String>().Utf16Value();
-    if (text.find(u'\0') != std::u16string::npos) Fail(index, "a string without NUL characters");
-    return std::wstring(text.begin(), text.end());
-  }
+  std::wstring String(size_t index) const { return Js().String(mInfo[index], What(index)); }
 
   OptionalWide OptString(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (value.IsNull() || value.IsUndefined()) return std::nullopt;
+    if (JsValues::IsAbsent(mInfo[index])) return std::nullopt;
     return String(index);
   }
 
-  DWORD Uint32(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (!value.IsNumber()) Fail(index, "a number");
-    double number = value.As<Napi::Number>().DoubleValue();
-    if (!(number >= 0 && number <= 4294967295.0) || number != static_cast<double>(static_cast<DWORD>(number))) {
-      Fail(index, "an unsigned 32-bit integer");
-    }
-    return static_cast<DWORD>(number);
-  }
+  DWORD Uint32(size_t index) const { return Js().Uint32(mInfo[index], What(index)); }
 
   // null or undefined -> nullopt.
   std::optional<DWORD> OptUint32(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (value.IsNull() || value.IsUndefined()) return std::nullopt;
+    if (JsValues::IsAbsent(mInfo[index])) return std::nullopt;
     return Uint32(index);
   }
 
@@ -45,11 +32,7 @@ class Args {
     return value.As<Napi::Number>().DoubleValue();
   }
 
-  bool Bool(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (!value.IsBoolean()) Fail(index, "a boolean");
-    return value.As<Napi::Boolean>().Value();
-  }
+  bool Bool(size_t index) const { return Js().Bool(mInfo[index], What(index)); }
 
   std::vector<std::wstring> StringArray(size_t index) const {
     Napi::Value value = mInfo[index];
@@ -68,8 +51,7 @@ class Args {
   }
 
   std::optional<std::vector<std::wstring>> OptStringArray(size_t index) const {
-    Napi::Value value = mInfo[index];
-    if (value.IsNull() || value.IsUndefined()) return std::nullopt;
+    if (JsValues::IsAbsent(mInfo[index])) return std::nullopt;
     return StringArray(index);
   }
 
@@ -80,10 +62,9 @@ class Args {
   }
 
  private:
-  [[noreturn]] void Fail(size_t index, const char* expected) const {
-    throw Napi::TypeError::New(mInfo.Env(), std::string("argument ") + std::to_string(index) + " must be " +
-                                                expected + ". Usage: " + mUsage);
-  }
+  static std::string What(size_t index) { return "argument " + std::to_string(index); }
+  JsValues Js() const { return JsValues(mInfo.Env(), mUsage); }
+  [[noreturn]] void Fail(size_t index, const char* expected) const { Js().Fail(What(index), expected); }
   const Napi::CallbackInfo& mInfo;
   const char* mUsage;
 };
