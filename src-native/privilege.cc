@@ -3,6 +3,9 @@
 
 namespace {
 
+// How many ScopedPrivilege objects impersonate on this thread (they may nest).
+thread_local int tImpersonations = 0;
+
 void EnableOnThreadToken(const wchar_t* name) {
   HANDLE token = nullptr;
   if (!OpenThreadToken(GetCurrentThread(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, TRUE, &token)) {
@@ -40,8 +43,13 @@ ScopedPrivilege::ScopedPrivilege(const wchar_t* name) {
     throw;
   }
   mImpersonating = true;
+  ++tImpersonations;
 }
 
 ScopedPrivilege::~ScopedPrivilege() {
-  if (mImpersonating) RevertToSelf();
+  if (!mImpersonating) return;
+  RevertToSelf();
+  --tImpersonations;
 }
+
+bool ScopedPrivilege::ActiveOnThisThread() { return tImpersonations > 0; }

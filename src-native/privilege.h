@@ -15,6 +15,9 @@ class ScopedPrivilege {
   ScopedPrivilege(const ScopedPrivilege&) = delete;
   ScopedPrivilege& operator=(const ScopedPrivilege&) = delete;
 
+  // Whether a ScopedPrivilege impersonates on the calling thread now (no system call).
+  static bool ActiveOnThisThread();
+
  private:
   bool mImpersonating = false;
 };

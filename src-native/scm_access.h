@@ -26,8 +26,9 @@ ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usag
 
 ScHandle OpenManager(const OptionalWide& system, const OptionalWide& database, DWORD access);
 ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD access);
-// OpenManager(SC_MANAGER_CONNECT) then OpenServiceHandle(access); the manager handle may be closed
-// once the service handle is open.
+// OpenServiceW(access) for a service of the local active database through the process's shared
+// SC_MANAGER_CONNECT handle (kept open for the life of the process; a thread that impersonates
+// gets its own), otherwise OpenManager(SC_MANAGER_CONNECT) then OpenServiceHandle(access).
 ScHandle OpenTargetService(const ServiceTarget& target, DWORD access);
 
 SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service);
