@@ -3,6 +3,9 @@
 //   (1) getServiceStatusSync('Spooler') versus the same Win32 sequence in a C++ loop
 //       (OpenSCManagerW(SC_MANAGER_CONNECT) + OpenServiceW(SERVICE_QUERY_STATUS) +
 //       QueryServiceStatusEx + 2x CloseServiceHandle).                        target <= 1.10x
+//       The library opens the service through one manager handle it keeps (src-native/
+//       scm_access.cc), so (1b) also compares it with a C++ loop doing exactly that: OpenServiceW
+//       through a manager opened before the loop + QueryServiceStatusEx + CloseServiceHandle.
 //   (2) getMultipleServiceStatusSync() versus a C++ EnumServicesStatusExW enumeration (manager
 //       open + size probe + exact-size call, type mask 0x3f, SERVICE_STATE_ALL).  target <= 1.15x
 //   (3) both versus spawning `sc.exe query Spooler` from node (execFile, no shell, awaited one at
@@ -58,6 +61,11 @@ async function main() {
       check: (last) => expectEqual('state', last, reference.state),
     },
     {
+      name: 'status: C++ Win32 loop, held manager',
+      run: () => h.nativeLoop('status-held', ITERATIONS, [SERVICE]),
+      check: (last) => expectEqual('state', last, reference.state),
+    },
+    {
       name: 'enum: getMultipleServiceStatusSync',
       run: () => h.timeSync(() => scm.getMultipleServiceStatusSync(), ITERATIONS),
       check: (last) => expectEqual('service count', last.length, reference.services),
@@ -90,7 +98,7 @@ async function main() {
     },
   ];
   const groups = [
-    ['status: getServiceStatusSync', 'status: C++ Win32 loop', 'status: addon queryStatusSync (raw)'],
+    ['status: getServiceStatusSync', 'status: C++ Win32 loop', 'status: C++ Win32 loop, held manager', 'status: addon queryStatusSync (raw)'],
     ['enum: getMultipleServiceStatusSync', 'enum: C++ Win32 loop', 'enum: addon enumStatusSync (raw)'],
     [`spawn: sc.exe query ${SERVICE}`, `spawn (diag): exec('sc query ${SERVICE}') via cmd.exe`],
   ];
@@ -104,6 +112,7 @@ async function main() {
   const spawnName = `spawn: sc.exe query ${SERVICE}`;
   const comparisons = [
     h.compare(stats, 'status: getServiceStatusSync', 'status: C++ Win32 loop', { max: 1.1 }, '(1) getServiceStatusSync / C++ loop'),
+    h.compare(stats, 'status: getServiceStatusSync', 'status: C++ Win32 loop, held manager', { max: 1.1 }, '(1b) getServiceStatusSync / C++ loop with a held manager (the same RPCs)'),
     h.compare(stats, 'enum: getMultipleServiceStatusSync', 'enum: C++ Win32 loop', { max: 1.15 }, '(2) getMultipleServiceStatusSync / C++ loop'),
     h.compare(stats, spawnName, 'status: getServiceStatusSync', { min: 25 }, '(3a) sc.exe spawn / getServiceStatusSync'),
     h.compare(stats, spawnName, 'enum: getMultipleServiceStatusSync', { min: 25 }, '(3b) sc.exe spawn / getMultipleServiceStatusSync'),

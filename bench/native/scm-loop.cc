@@ -6,6 +6,11 @@
 //   scm-loop.exe status <iterations> [service]   OpenSCManagerW(SC_MANAGER_CONNECT) +
 //                                                OpenServiceW(SERVICE_QUERY_STATUS) +
 //                                                QueryServiceStatusEx + 2x CloseServiceHandle
+//   scm-loop.exe status-held <iterations> [service]
+//                                                OpenServiceW(SERVICE_QUERY_STATUS) through one
+//                                                SC_MANAGER_CONNECT handle opened before the loop +
+//                                                QueryServiceStatusEx + CloseServiceHandle (what
+//                                                the addon does for the local active database)
 //   scm-loop.exe enum <iterations> [typeMask]    OpenSCManagerW(SC_MANAGER_ENUMERATE_SERVICE) +
 //                                                EnumServicesStatusExW size probe + exact-size
 //                                                call (SERVICE_STATE_ALL) + CloseServiceHandle
@@ -68,9 +73,7 @@ double Elapsed(const LARGE_INTEGER& start, const LARGE_INTEGER& end, const LARGE
 }
 
 // One status query, exactly the addon's queryStatusSync sequence. Returns dwCurrentState.
-DWORD StatusOnce(const wchar_t* name) {
-  SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
-  if (manager == nullptr) Fail("OpenSCManagerW");
+DWORD StatusThrough(SC_HANDLE manager, const wchar_t* name) {
   SC_HANDLE service = OpenServiceW(manager, name, SERVICE_QUERY_STATUS);
   if (service == nullptr) Fail("OpenServiceW");
   SERVICE_STATUS_PROCESS status{};
@@ -80,8 +83,25 @@ DWORD StatusOnce(const wchar_t* name) {
     Fail("QueryServiceStatusEx");
   }
   CloseServiceHandle(service);
-  CloseServiceHandle(manager);
   return status.dwCurrentState;
+}
+
+DWORD StatusOnce(const wchar_t* name) {
+  SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+  if (manager == nullptr) Fail("OpenSCManagerW");
+  DWORD state = StatusThrough(manager, name);
+  CloseServiceHandle(manager);
+  return state;
+}
+
+// The manager handle status-held opens once, before its warm-up.
+SC_HANDLE HeldManager() {
+  static SC_HANDLE manager = [] {
+    SC_HANDLE handle = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+    if (handle == nullptr) Fail("OpenSCManagerW");
+    return handle;
+  }();
+  return manager;
 }
 
 // One enumeration: a size probe, then one call with the exact size. Returns the number of services.
@@ -315,27 +335,32 @@ int wmain(int argc, wchar_t** argv) {
     }
   }
   if (argc < 3) {
-    std::fprintf(stderr, "usage: scm-loop.exe status|enum <iterations> [service|typeMask] | cycle-poll|cycle-notify|control-poll <iterations> <service> [gapMs] | now | mem <pid>...\n");
+    std::fprintf(stderr, "usage: scm-loop.exe status|status-held|enum <iterations> [service|typeMask] | cycle-poll|cycle-notify|control-poll <iterations> <service> [gapMs] | now | mem <pid>...\n");
     return 2;
   }
   const std::wstring mode = argv[1];
   const long iterations = std::wcstol(argv[2], nullptr, 10);
-  if (iterations <= 0 || (mode != L"status" && mode != L"enum")) {
+  if (iterations <= 0 || (mode != L"status" && mode != L"status-held" && mode != L"enum")) {
     std::fprintf(stderr, "scm-loop.exe: bad arguments\n");
     return 2;
   }
-  const wchar_t* service = (mode == L"status" && argc > 3) ? argv[3] : L"Spooler";
+  const wchar_t* service = (mode != L"enum" && argc > 3) ? argv[3] : L"Spooler";
   const DWORD typeMask = (mode == L"enum" && argc > 3) ? static_cast<DWORD>(std::wcstoul(argv[3], nullptr, 0)) : 0x3f;
 
   LARGE_INTEGER freq;
   QueryPerformanceFrequency(&freq);
   std::vector<double> us(static_cast<size_t>(iterations));
   DWORD check = 0;
-  for (long i = 0; i < kWarmup; ++i) check = mode == L"status" ? StatusOnce(service) : EnumOnce(typeMask);
+  auto once = [&]() -> DWORD {
+    if (mode == L"status") return StatusOnce(service);
+    if (mode == L"status-held") return StatusThrough(HeldManager(), service);
+    return EnumOnce(typeMask);
+  };
+  for (long i = 0; i < kWarmup; ++i) check = once();
   for (long i = 0; i < iterations; ++i) {
     LARGE_INTEGER start, end;
     QueryPerformanceCounter(&start);
-    check = mode == L"status" ? StatusOnce(service) : EnumOnce(typeMask);
+    check = once();
     QueryPerformanceCounter(&end);
     us[static_cast<size_t>(i)] = Elapsed(start, end, freq);
   }
