@@ -205,15 +205,31 @@ function describeFailure(service, error) {
   return error;
 }
 
+/**
+ * Wine's StartServiceW now and then fails with ERROR_INTERNAL_ERROR (1359; docs/wine.md), which
+ * would end the whole run. Such a round of one contender is run again once, from a stopped
+ * service, and counted; any other failure ends the run with its diagnostics.
+ */
+const wineRetries = [];
+
+function isWineInternalError(error) {
+  return binding.underWine && (error.code === 'ERROR_INTERNAL_ERROR' || error.errno === 1359 || /\b1359\b/.test(String(error.message)));
+}
+
 function withDiagnostics(service, contender) {
   const run = contender.run;
   return {
     ...contender,
     run: async (round) => {
-      try {
-        return await run(round);
-      } catch (error) {
-        throw describeFailure(service, error);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await run(round);
+        } catch (error) {
+          if (attempt > 1 || !isWineInternalError(error)) throw describeFailure(service, error);
+          wineRetries.push({ round, contender: contender.name, message: error.message });
+          if (scm.getServiceStatusSync(service.name).state !== 'stopped') await scm.stopService(service.name, { wait: WAIT_MS });
+          await service.log.collect(0);
+        }
       }
     },
   };
@@ -288,6 +304,7 @@ async function main() {
     config: { rounds: ROUNDS, warmupRounds: 1, cyclesPerRound: CYCLES, gapMs: GAP_MS, delayMs: DELAY_MS, qpcFrequency: frequency },
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
     serviceSide: { setServiceStatusRunningUs: h.summarize(serviceSide.setRunning), setServiceStatusStoppedUs: h.summarize(serviceSide.setStopped) },
+    wineRetries,
     cppPollQueries: Object.fromEntries(Object.entries(polls).map(([k, v]) => [k, { start: h.summarize(v.start), stop: h.summarize(v.stop) }])),
     stats,
     comparisons,
@@ -298,6 +315,7 @@ async function main() {
   for (const [k, v] of Object.entries(result.cppPollQueries)) {
     process.stdout.write(`C++ poll queries per leg (${k}): start median ${v.start.median} (max ${v.start.max}), stop median ${v.stop.median} (max ${v.stop.max})\n`);
   }
+  process.stdout.write(`rounds run again after Wine's StartServiceW ERROR_INTERNAL_ERROR: ${wineRetries.length}${wineRetries.map((r) => `\n  round ${r.round}, ${r.contender}: ${r.message}`).join('')}\n`);
   process.stdout.write(`load average before ${loadBefore.loadavg.join(' ')}, after ${loadAfter.loadavg.join(' ')} (${loadAfter.cpus} cpus)\nwritten: ${file}\n`);
 }
 
