@@ -184,6 +184,10 @@ describe('createService / deleteService', () => {
     const name = newName('del');
     await scm.createService(name, { path: 'C:\\scmn dir\\del.exe', args: ['x y'] }, { startType: 'demand_start' });
     assert.equal(await scm.serviceExists(name), true);
+    // Queries go through the shared manager handle but leave no service handle open: one left
+    // open would keep the deleted service marked, and the name could not be used again below.
+    await Promise.all(Array.from({ length: 20 }, () => scm.getServiceStatus(name)));
+    assert.equal(scm.getServiceStatusSync(name).state, 'stopped');
     await scm.deleteService(name);
     assert.equal(await scm.serviceExists(name), false);
     assert.equal(scm.serviceExistsSync(name), false);
