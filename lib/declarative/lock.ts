@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pidAlive } from './lsb';
+import { processAlive } from '../process-alive';
 
 /** The lock folder: SCM_NATIVE_LOCK_DIR, else %ProgramData%\scm-native\locks on Windows, else tmp. */
 export function defaultLockDir(): string {
@@ -73,7 +73,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * Resolves with the release function; rejects with `signal.reason` when the signal aborts first.
  * @internal
  */
-export async function acquireLockFile(file: string, signal: AbortSignal, isAlive: (pid: number) => boolean = pidAlive): Promise<() => void> {
+export async function acquireLockFile(file: string, signal: AbortSignal, isAlive: (pid: number) => boolean = processAlive): Promise<() => void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const token = crypto.randomBytes(8).toString('hex');
   const mine = JSON.stringify({ pid: process.pid, token, at: new Date().toISOString() });

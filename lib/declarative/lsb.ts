@@ -61,13 +61,3 @@ export function lsbFromError(error: unknown): LsbVerdict {
   if (error.code === 'ERROR_SERVICE_MARKED_FOR_DELETE') return { code: 4, detail: 'marked for deletion' };
   return { code: 4, detail: `status unavailable: ${error.code}` };
 }
-
-/** Whether a process exists (a process we may not open, EPERM, exists). @internal */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -8,7 +8,8 @@ import type { ServiceStatus } from '../services/status-record';
 import type { ServiceState } from '../services/tokens';
 import { checkOptions, checkOptionalString, checkServiceName, checkSignal, checkTimeout } from '../validation';
 import { defaultLockDir, lockKey, serialized } from './lock';
-import { LSB_MEANINGS, lsbFromError, lsbFromStatus, pidAlive } from './lsb';
+import { processAlive } from '../process-alive';
+import { LSB_MEANINGS, lsbFromError, lsbFromStatus } from './lsb';
 import type { LsbCode } from './lsb';
 
 export type ExpectedState = 'running' | 'stopped';
@@ -88,7 +89,7 @@ const SCM_BACKEND: ServiceBackend = {
   queryStatus: (name, system) => getServiceStatus(name, sys(system)),
   start: (name, system, wait, signal) => startService(name, { ...sys(system), wait, signal }),
   stop: (name, system, wait, signal) => stopService(name, { ...sys(system), wait, signal }),
-  isAlive: pidAlive,
+  isAlive: processAlive,
 };
 
 /** The default per-command timeout: 60 s, as simplevisor. */

@@ -7,6 +7,7 @@ import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
 import type { FailureAction, FailureActions } from '../services/config2';
 import { quoteCommandLine } from '../command-line';
+import { processAlive, waitForProcessExit } from '../process-alive';
 import { getServiceConfiguration, setServiceConfiguration } from '../services/configuration';
 import type { ServiceConfigurationChanges } from '../services/configuration';
 import { stopService } from '../services/control';
@@ -434,7 +435,12 @@ export async function removeProgramService(name: string, options: RemoveOptions 
   }
   const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULTS.stopTimeout) + 15000 : MS(options.wait, 'options.wait');
   const status = await getServiceStatus(service);
-  if (status.state !== 'stopped') await stopService(service, { wait });
+  if (status.state !== 'stopped') {
+    await stopService(service, { wait });
+    // The host reports STOPPED just before its process exits. Deleted while that process still
+    // holds the service, the service would linger (marked for deletion) until it does.
+    if (status.pid > 0) await waitForProcessExit(status.pid, 5000);
+  }
   await callAsync({ service }, (b) => b.deleteServiceParameter(service, SETTINGS_VALUE)).catch(() => false);
   await deleteService(service);
   await removeEventSource(service).catch(() => {});
@@ -522,15 +528,6 @@ export interface ProgramServiceSummary {
   state: ServiceState | number;
   pid: number | null;
   program: string;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function wildcard(pattern: string): RegExp {
