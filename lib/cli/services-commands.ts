@@ -73,8 +73,8 @@ async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
   return code;
 }
 
-const PAST: Record<ApplyEvent['step'], string> = { install: 'installed', update: 'updated', start: 'started', stop: 'stopped', restart: 'restarted' };
-const PRESENT: Record<ApplyEvent['step'], string> = { install: 'installing', update: 'updating', start: 'starting', stop: 'stopping', restart: 'restarting' };
+const PAST: Record<ApplyEvent['step'], string> = { install: 'installed', update: 'updated', start: 'started', stop: 'stopped', restart: 'restarted', remove: 'removed' };
+const PRESENT: Record<ApplyEvent['step'], string> = { install: 'installing', update: 'updating', start: 'starting', stop: 'stopping', restart: 'restarting', remove: 'removing' };
 
 /** One progress line per step as it begins and ends (on stderr, so --json output stays clean). */
 function progressLine(io: Io, e: ApplyEvent): string {

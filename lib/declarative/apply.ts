@@ -1,9 +1,10 @@
 // check and apply over a services file: what each declared service is, what it should be, and the
-// steps between (install or update a hosted program, then start, stop or restart), run in
+// steps between (install or update a hosted program, then start, stop, restart or remove), run in
 // dependency order with bounded parallelism. Used by `scm-native check` and `scm-native apply`.
 
-import { installProgramService, updateProgramService } from '../host/manage';
+import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
 import { getServiceConfiguration } from '../services/configuration';
+import { deleteService } from '../services/lifecycle';
 import { errorMessage, joinLines } from '../text';
 import type { ServiceState } from '../services/tokens';
 import { declaredPassword, hostedDrift, repairOptions } from './hosted-drift';
@@ -14,16 +15,18 @@ import type { LsbCode } from './lsb';
 import { runScheduled } from './schedule';
 import type { ScheduledJob } from './schedule';
 import { Service } from './service';
-import type { ExpectedState } from './service';
-import type { DeclaredService, ServicesFile } from './services-file';
+import type { DeclaredExpectation, DeclaredService, ServicesFile } from './services-file';
 
-/** A step of apply: install/update change a hosted program's configuration, the others its state. */
-export type ApplyStep = 'install' | 'update' | 'start' | 'stop' | 'restart';
+/**
+ * A step of apply: install/update change a hosted program's configuration, start/stop/restart its
+ * state, and remove stops and deletes a service expected absent.
+ */
+export type ApplyStep = 'install' | 'update' | 'start' | 'stop' | 'restart' | 'remove';
 
 /** One declared service compared with what is installed and running. */
 export interface ServiceReport {
   name: string;
-  expected: ExpectedState;
+  expected: DeclaredExpectation;
   /** A program run by the scm-native host (the entry has `program`). */
   hosted: boolean;
   /** Whether the service exists. */
@@ -36,7 +39,7 @@ export interface ServiceReport {
   detail: string;
   /** Fields of the entry whose installed value differs (hosted programs only). */
   drift: string[];
-  /** In the expected state (whatever its configuration). */
+  /** In the expected state (whatever its configuration); for `absent`, not installed. */
   inState: boolean;
   /** Installed, configured and in the expected state. */
   ok: boolean;
@@ -105,7 +108,7 @@ async function dependenciesOf(d: DeclaredService): Promise<string[]> {
 
 /** The {@link Service} that runs a declared service's commands (its timeout, machine and lock folder). */
 function serviceOf(d: DeclaredService, lockDir: string | undefined): Service {
-  return new Service({ name: d.name, expected: d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
+  return new Service({ name: d.name, expected: d.expected === 'absent' ? 'stopped' : d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
 }
 
 function unknownReport(d: DeclaredService, detail: string, extra: Partial<ServiceReport> = {}): ServiceReport {
@@ -115,8 +118,27 @@ function unknownReport(d: DeclaredService, detail: string, extra: Partial<Servic
   };
 }
 
+/** The status codes that mean a service is gone, or will be once the last handle to it closes. */
+const GONE = new Set(['ERROR_SERVICE_DOES_NOT_EXIST', 'ERROR_SERVICE_MARKED_FOR_DELETE']);
+
+/** A service expected absent: as declared when it does not exist, otherwise to be removed. */
+async function absentReport(d: DeclaredService, inFile: (list: string[]) => string[], lockDir: string | undefined): Promise<ServiceReport> {
+  const check = await serviceOf(d, lockDir).check();
+  const base = {
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), state: check.state, code: check.code, meaning: check.meaning,
+    pid: check.pid, detail: check.detail, drift: [],
+  };
+  if (check.state === null) {
+    if (check.error && GONE.has(String(check.error.code))) return { ...base, installed: false, inState: true, ok: true, steps: [], dependsOn: [] };
+    return { ...base, installed: false, inState: false, ok: false, steps: [], reason: `cannot apply: ${check.detail}`, dependsOn: [] };
+  }
+  return { ...base, installed: true, inState: false, ok: false, steps: ['remove'], dependsOn: inFile(await dependenciesOf(d)) };
+}
+
 /** Compares one declared service with what is there; never rejects. */
 async function report(d: DeclaredService, names: Map<string, string>, lockDir: string | undefined): Promise<ServiceReport> {
+  const inFile = (list: string[]) => list.map((n) => names.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== d.name);
+  if (d.expected === 'absent') return absentReport(d, inFile, lockDir);
   let drift: HostedDrift | null = null;
   if (d.hosted) {
     try {
@@ -125,7 +147,6 @@ async function report(d: DeclaredService, names: Map<string, string>, lockDir: s
       return unknownReport(d, message(error), { reason: `cannot apply: ${message(error)}` });
     }
   }
-  const inFile = (list: string[]) => list.map((n) => names.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== d.name);
   if (drift && !drift.installed) {
     return unknownReport(d, 'not installed', { steps: d.expected === 'running' ? ['install', 'start'] : ['install'], dependsOn: inFile(d.hosted?.options.dependencies ?? []) });
   }
@@ -225,11 +246,22 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
   const stateJobs: ScheduledJob[] = [];
   for (const r of before) {
     const d = declared.get(r.name) as DeclaredService;
-    const kind = r.steps.find((s): s is 'start' | 'stop' | 'restart' => s === 'start' || s === 'stop' || s === 'restart');
+    const kind = r.steps.find((s): s is 'start' | 'stop' | 'restart' | 'remove' => s === 'start' || s === 'stop' || s === 'restart' || s === 'remove');
     if (!kind) continue;
     if (configured.has(r.name) && configured.get(r.name)?.status !== 'done') continue;
     const service = serviceOf(d, lockDir);
-    if (kind === 'stop') {
+    if (kind === 'remove') {
+      // Down like a stop (after its dependents), then gone. A hosted program is removed only if
+      // scm-native installed it (removeProgramService refuses any other service).
+      const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
+      const remove = d.hosted
+        ? () => locked(d, () => removeProgramService(d.name))
+        : async () => {
+          await service.adjust();
+          await locked(d, () => deleteService(d.name, d.system ? { system: d.system } : {}));
+        };
+      stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'remove', remove) });
+    } else if (kind === 'stop') {
       const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
       stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'stop', () => service.adjust()) });
     } else {
@@ -257,10 +289,12 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
 
 /**
  * The exit code of check/apply: 0 when every service is as declared, otherwise the worst (highest)
- * LSB code among those that are not, a running service that should not be (or is drifted)
- * counting as 1.
+ * LSB code among those that are not, a running service that should not be (or is drifted) and a
+ * service that exists although expected absent counting as 1.
  */
-export function worstCode(results: readonly Pick<ServiceReport, 'ok' | 'code'>[]): number {
-  return results.filter((r) => !r.ok).reduce((worst, r) => Math.max(worst, r.code === 0 ? 1 : r.code), 0);
+export function worstCode(results: readonly Pick<ServiceReport, 'ok' | 'code' | 'expected'>[]): number {
+  // A service that exists although expected absent is drift (1), whatever its own state.
+  const codeOf = (r: Pick<ServiceReport, 'code' | 'expected'>) => (r.code === 0 || (r.expected === 'absent' && r.code !== 4) ? 1 : r.code);
+  return results.filter((r) => !r.ok).reduce((worst, r) => Math.max(worst, codeOf(r)), 0);
 }
 

@@ -15,9 +15,13 @@ import { ServicesFileError } from './services-file-error';
 export { ServicesFileError };
 export type { HostedDeclaration, ServicesFileFormat };
 
+/** What a services file may expect of a service: a state, or that it does not exist. */
+export type DeclaredExpectation = ExpectedState | 'absent';
+
 /** One service of a services file. */
-export interface DeclaredService extends ServiceDeclaration {
-  expected: ExpectedState;
+export interface DeclaredService extends Omit<ServiceDeclaration, 'expected'> {
+  /** `absent`: apply stops and removes the service (a hosted program only if scm-native installed it). */
+  expected: DeclaredExpectation;
   /** Present for a program run by the scm-native host (the entry has `program`). */
   hosted?: HostedDeclaration;
 }
@@ -53,7 +57,7 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
   } catch (error) {
     r.fail('name', `is not a service name: ${(error as Error).message.replace(/^name /, '')}`);
   }
-  const declared: DeclaredService = { name, expected: r.oneOf('expected', ['running', 'stopped'] as const) ?? 'running' };
+  const declared: DeclaredService = { name, expected: r.oneOf('expected', ['running', 'stopped', 'absent'] as const) ?? 'running' };
   const timeout = r.duration('timeout');
   if (timeout !== undefined) declared.timeout = timeout;
   const system = r.string('system');
@@ -65,7 +69,10 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
   return declared;
 }
 
-/** Fails on a cycle among the declared dependencies, and on a running service that needs a stopped one. */
+/**
+ * Fails on a cycle among the declared dependencies, on a running service that needs a stopped one,
+ * and on any service that needs one expected absent.
+ */
 function checkDependencies(services: readonly DeclaredService[], file: string): void {
   const byName = new Map(services.map((s, i) => [s.name.toLowerCase(), i]));
   const fail = (i: number, message: string): never => {
@@ -76,6 +83,9 @@ function checkDependencies(services: readonly DeclaredService[], file: string): 
       const j = byName.get(dep.toLowerCase());
       if (j === undefined) continue;
       if (j === i) fail(i, 'names the service itself');
+      if (s.expected !== 'absent' && services[j]?.expected === 'absent') {
+        fail(i, `names "${services[j]?.name}", which is expected absent: a service cannot start without its dependencies`);
+      }
       if (s.expected === 'running' && services[j]?.expected === 'stopped') {
         fail(i, `names "${services[j]?.name}", which is expected stopped: Windows starts a service's dependencies first`);
       }

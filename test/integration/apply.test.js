@@ -169,6 +169,48 @@ describe('scm-native apply: hosted programs and existing services', function () 
     assert.equal(r.code, 3, 'the worst LSB code: both are not running');
   });
 
+  it('expected absent: check says remove (exit 1); apply stops and deletes a plain service and a hosted program; then nothing to do', async () => {
+    const plain = `scmn-apply-gone-${process.pid}`;
+    const gone = newCase('gone');
+    hosted.push(gone.name);
+    await scm.createService(plain, { path: path.join(dir, 'plain.exe') }, { startType: 'demand_start' });
+    fixtures.push(plain);
+    const installed = writeFile(dir, 'gone-present.json', JSON.stringify({ services: [
+      { name: gone.name, program: PROGRAM, args: [gone.events, 'serve'], log: { dir: gone.logDir } },
+    ] }));
+    assert.equal((await cli(['apply', installed])).code, 0);
+    assert.equal(await scm.getServiceState(gone.name), 'running');
+
+    const entries = [
+      { name: gone.name, program: PROGRAM, args: [gone.events, 'serve'], expected: 'absent', log: { dir: gone.logDir } },
+      { name: plain, expected: 'absent' },
+      { name: `scmn-apply-never-${process.pid}`, expected: 'absent' },
+    ];
+    const file = writeFile(dir, 'absent.json', JSON.stringify({ services: entries }));
+    const c = await cli(['check', file, '--json']);
+    assert.equal(c.code, 1, 'a service that exists although expected absent counts as drift');
+    assert.deepEqual(JSON.parse(c.stdout).services.map((x) => [x.installed, x.ok, x.steps]), [[true, false, ['remove']], [true, false, ['remove']], [false, true, []]]);
+
+    const r = await cli(['apply', file]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`removed ${gone.name} \\(`));
+    assert.match(r.stderr, new RegExp(`removed ${plain} \\(`));
+    assert.equal(await scm.serviceExists(gone.name), false);
+    assert.equal(await scm.serviceExists(plain), false);
+    assert.ok(await waitForEvent(gone.events, (e) => e.event === 'graceful-exit' || e.event === 'signal'), 'the hosted program was asked to stop');
+    const again = await cli(['apply', file]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /nothing to do: all 3 services as declared/);
+  });
+
+  it('expected absent never removes a service scm-native did not install through a hosted entry', async () => {
+    const file = writeFile(dir, 'absent-foreign.json', JSON.stringify({ services: [{ name: existing, program: PROGRAM, expected: 'absent' }] }));
+    const r = await cli(['apply', file, '--json']);
+    assert.equal(r.code, 1);
+    assert.match(JSON.parse(r.stdout).services[0].error, /^remove failed: .*was not installed by scm-native/);
+    assert.equal(await scm.serviceExists(existing), true);
+  });
+
   it('a bad services file is exit code 4, naming the entry and the field (YAML line numbers for syntax)', async () => {
     const bad = writeFile(dir, 'bad.yaml', 'services:\n  - name: web\n    program: a.js\n    priority: low\n');
     const r = await cli(['apply', bad]);

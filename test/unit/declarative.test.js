@@ -225,7 +225,7 @@ describe('services file', () => {
     fails({ services: [{ name: 'a' }, 'b'] }, /^svc.json: services\[1\] must be a table \(object\), got "b"/, 1, undefined);
     fails({ services: [{ expected: 'running' }] }, /services\[0\]: field "name" is required/, 0, 'name');
     fails({ services: [{ name: 'a/b' }] }, /services\[0\] \("a\/b"\): field "name" is not a service name/, 0, 'name');
-    fails({ services: [{ name: 'web', expected: 'runing' }] }, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", got "runing"/, 0, 'expected');
+    fails({ services: [{ name: 'web', expected: 'runing' }] }, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", "absent", got "runing"/, 0, 'expected');
     fails({ services: [{ name: 'web', timeout: 'soon' }] }, /field "timeout" must be a number of seconds or a duration/, 0, 'timeout');
     fails({ services: [{ name: 'web', timeout: 0 }] }, /field "timeout" must be a positive duration/, 0, 'timeout');
     fails({ services: [{ name: 'web', start: 'x' }] }, /services\[0\] \("web"\): field "start" is unknown/, 0, 'start');
@@ -243,6 +243,10 @@ describe('scm-native check / apply (no SCM)', () => {
     assert.equal(worstCode([{ ok: false, code: 0 }]), 1);
     assert.equal(worstCode([{ ok: false, code: 3 }, { ok: false, code: 1 }]), 3);
     assert.equal(worstCode([{ ok: false, code: 3 }, { ok: false, code: 4 }, { ok: true, code: 0 }]), 4);
+    // A service expected absent that exists is drift (1) whatever its state; one unreadable stays 4.
+    assert.equal(worstCode([{ ok: false, code: 3, expected: 'absent' }]), 1);
+    assert.equal(worstCode([{ ok: false, code: 4, expected: 'absent' }]), 4);
+    assert.equal(worstCode([{ ok: true, code: 4, expected: 'absent' }]), 0);
   });
 
   it('an invalid services file is exit code 4 with the entry and field named', async () => {
@@ -251,7 +255,7 @@ describe('scm-native check / apply (no SCM)', () => {
     for (const command of ['check', 'apply']) {
       const r = await cli([command, file]);
       assert.equal(r.code, 4);
-      assert.match(r.stderr, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", got "up"/);
+      assert.match(r.stderr, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", "absent", got "up"/);
     }
     assert.equal((await cli(['check', 'a', 'b'])).code, 2);
   });

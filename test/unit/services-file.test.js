@@ -63,11 +63,14 @@ describe('services file: hosted programs', () => {
     fails(one({ stopTimeout: -1 }), /field "stopTimeout" must be a non-negative duration/, 0, 'stopTimeout');
   });
 
-  it('refuses dependency cycles, self-dependencies and a running service that needs a stopped one', () => {
+  it('refuses dependency cycles, self-dependencies, a running service that needs a stopped one and any that needs an absent one', () => {
     const svc = (name, deps, expected = 'running') => ({ name, program: 'a.js', dependencies: deps, expected });
     fails({ services: [svc('a', ['b']), svc('b', ['c']), svc('c', ['A'])] }, /services\[0\] \("a"\): field "dependencies" make a cycle: a -> b -> c -> a/, 0, 'dependencies');
     fails({ services: [svc('a', ['a'])] }, /field "dependencies" names the service itself/, 0, 'dependencies');
     fails({ services: [svc('a', ['b']), svc('b', [], 'stopped')] }, /services\[0\] \("a"\): field "dependencies" names "b", which is expected stopped/, 0, 'dependencies');
+    // A service expected absent: nothing may depend on it, it may depend on anything.
+    fails({ services: [svc('a', ['b'], 'stopped'), svc('b', [], 'absent')] }, /services\[0\] \("a"\): field "dependencies" names "b", which is expected absent/, 0, 'dependencies');
+    assert.deepEqual(parse({ services: [svc('a', [], 'stopped'), svc('b', ['a'], 'absent'), { name: 'Old', expected: 'absent' }] }).services.map((s) => s.expected), ['stopped', 'absent', 'absent']);
     // Dependencies outside the file are the SCM's business.
     assert.equal(parse({ services: [svc('a', ['Tcpip']), svc('b', ['a'])] }).services.length, 2);
   });
@@ -98,7 +101,7 @@ describe('services file: YAML and TOML', () => {
   it('reports syntax errors with their line, and field errors the same way in every format', () => {
     fails('services:\n  - name: a\n  - name: a\n    name: b\n', /^s.yaml: not valid YAML: Map keys must be unique at line 4, column 5$/, undefined, undefined, 's.yaml');
     fails('[[services]]\nname = \n', /^s.toml: not valid TOML \(line 2, column 8\)/, undefined, undefined, 's.toml');
-    fails('services:\n  - name: web\n    expected: up\n', /s.yaml: services\[0\] \("web"\): field "expected" must be one of "running", "stopped", got "up"/, 0, 'expected', 's.yaml');
+    fails('services:\n  - name: web\n    expected: up\n', /s.yaml: services\[0\] \("web"\): field "expected" must be one of "running", "stopped", "absent", got "up"/, 0, 'expected', 's.yaml');
     fails('[[services]]\nname = "web"\nwhen = 2026-01-01\n', /field "when" is unknown/, 0, 'when', 's.toml');
     fails('[[services]]\nname = "web"\nprogram = "a.js"\ncwd = 1979-05-27\n', /field "cwd" must be a string, got a date/, 0, 'cwd', 's.toml');
     // YAML 1.2: `no` is a string, not false.
