@@ -3,7 +3,8 @@
 // hosted programs (examples/apps/http-server.js twice, one depending on the other, one at below
 // normal priority with a pid file) and Spooler. `check` reports the machine against the file,
 // `apply` installs and starts (dependencies first) until a second apply has nothing to do; then
-// `scm-native watch` streams the state changes while apply repairs drift and stops a service.
+// `scm-native watch` streams the state changes while apply repairs drift and stops a service;
+// finally both programs are declared absent and apply removes them.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -13,7 +14,7 @@ const { BIN, readText, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 
-function servicesYaml({ api, web, dir, apiPriority, webExpected }) {
+function servicesYaml({ api, web, dir, apiPriority, webExpected, apiExpected = 'running' }) {
   // Paths in the file are relative to the file's folder; the app is given absolute (it lives in the package).
   return [
     '# scm-native services file (YAML; JSON and TOML work the same way)',
@@ -21,6 +22,7 @@ function servicesYaml({ api, web, dir, apiPriority, webExpected }) {
     `  - name: ${api}`,
     `    program: ${JSON.stringify(APP)}`,
     '    args: [--port-file, api.port]',
+    `    expected: ${apiExpected}`,
     `    priority: ${apiPriority}`,
     '    pidFile: run/api.pid',
     '    log: { dir: logs, maxSize: 1M, keep: 3 }',
@@ -129,5 +131,15 @@ module.exports = {
     t.say('What watch printed meanwhile (it has ended, exit code 0):');
     for (const line of watch.lines) t.write(`    | ${line}\n`);
     t.check(watch.lines.some((l) => l.includes(api) && /-> running/.test(l)), 'watch did not show the api restarting');
+
+    t.say();
+    t.say('Deleting an entry only stops apply from managing it. To take both programs off the machine,');
+    t.say('the file says expected: absent for them. apply stops and removes them, web first (it depends');
+    t.say('on api), and check then finds everything as declared:');
+    write({ apiPriority: 'below_normal', webExpected: 'absent', apiExpected: 'absent' });
+    const removed = await run(t, ['apply', file], { shown: ['apply', 'services.yaml'] });
+    t.check(removed.stderr.indexOf(`removed ${web}`) < removed.stderr.indexOf(`removing ${api}`), `${web} was not removed before ${api}`);
+    t.check(!(await scm.serviceExists(api)) && !(await scm.serviceExists(web)), 'the programs were not removed');
+    await run(t, ['check', file], { shown: ['check', 'services.yaml'] });
   },
 };

@@ -50,7 +50,11 @@ function summaryLine(results: readonly ServiceReport[], io: Io): string {
   return bad === 0 ? paint(io, 'green', `all ${results.length} services as declared`) : paint(io, 'red', `${bad} of ${results.length} services not as declared`);
 }
 
-const stateText = (io: Io, state: ServiceReport['state']) => paint(io, stateColour(String(state ?? 'unknown')), String(state ?? 'unknown'));
+/** The state column: the SCM state, `absent` for a service rightly not there, else `unknown`. */
+function stateText(io: Io, r: ServiceReport): string {
+  const text = String(r.state ?? (r.expected === 'absent' && r.inState ? 'absent' : 'unknown'));
+  return paint(io, stateColour(text), text);
+}
 
 function verdict(io: Io, r: ServiceReport): string {
   if (r.ok) return paint(io, 'green', 'ok');
@@ -68,7 +72,7 @@ async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
     return code;
   }
   io.stdout.write(`${table(['NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], results.map((r) => [
-    r.name, r.expected, stateText(io, r.state), `${r.code} ${r.meaning}`, verdict(io, r),
+    r.name, r.expected, stateText(io, r), `${r.code} ${r.meaning}`, verdict(io, r),
   ]))}\n${summaryLine(results, io)}\n`);
   return code;
 }
@@ -115,7 +119,7 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
     return code;
   }
   io.stdout.write(`${table(['NAME', 'EXPECTED', 'BEFORE', dry ? 'WOULD DO' : 'DONE', 'NOW', 'LSB'], outcomes.map((o) => [
-    o.name, o.expected, stateText(io, o.before.state), outcomeAction(io, o, dry), stateText(io, o.state), `${o.code} ${o.meaning}`,
+    o.name, o.expected, stateText(io, o.before), outcomeAction(io, o, dry), stateText(io, o), `${o.code} ${o.meaning}`,
   ]))}\n${dry ? `dry run: ${outcomes.filter((o) => o.steps.length).length} services would change` : summaryLine(outcomes, io)}\n`);
   return code;
 }
