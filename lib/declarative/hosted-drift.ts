@@ -2,11 +2,12 @@
 // update that repairs it. The file is the whole truth: a setting the entry leaves out is expected
 // at its default (so deleting a line from the file resets that setting on the next apply).
 import { ScmError } from '../errors/scm-error';
-import { hostServiceCommand, plannedProgramSettings } from '../host/manage';
+import { hostServiceCommand, plannedProgramSettings, recoveryActions } from '../host/manage';
 import type { ProgramServiceOptions } from '../host/manage';
 import { readSettings } from '../host/settings';
 import { native } from '../native/binding';
 import type { HostSettings } from '../host/settings';
+import type { FailureActions } from '../services/config2';
 import { getServiceConfiguration } from '../services/configuration';
 import type { ServiceConfiguration } from '../services/configuration';
 import type { HostedDeclaration } from './hosted-entry';
@@ -90,7 +91,21 @@ async function configDrift(name: string, h: HostedDeclaration): Promise<string[]
   if (!sameAccount(config.account ?? 'LocalSystem', desiredAccount(name, o))) drift.push(o.virtualAccount ? 'virtualAccount' : 'username');
   // Wine's QueryServiceConfigW returns no dependencies at all (docs/wine.md): compared on Windows only.
   if (!native().underWine && !same(lower(config.dependencies), lower(o.dependencies))) drift.push('dependencies');
+  // Wine stores no failure actions and cannot read them (docs/wine.md): compared on Windows only.
+  if (!native().underWine && await recoveryDrift(name, o)) drift.push('recovery');
   return drift;
+}
+
+/** Whether the SCM's failure actions differ from `recovery` (left out of the file: none). */
+async function recoveryDrift(name: string, o: ProgramServiceOptions): Promise<boolean> {
+  const current = await getServiceConfiguration(name, { fields: ['failureActions', 'failureActionsOnNonCrashFailures'] });
+  const wanted = recoveryActions({ recovery: o.recovery ?? null });
+  const actions = (a: FailureActions | undefined) => (a?.actions ?? []).map((x) => [x.type, x.delay]);
+  const currentActions = actions(current.failureActions);
+  if (!same(currentActions, actions(wanted.failureActions))) return true;
+  if (currentActions.length === 0) return false; // no actions: the period and the flag do nothing
+  return current.failureActions?.resetPeriod !== wanted.failureActions?.resetPeriod
+    || current.failureActionsOnNonCrashFailures !== wanted.failureActionsOnNonCrashFailures;
 }
 
 /** Compares an installed hosted service with its declaration. */
@@ -118,8 +133,9 @@ export function declaredPassword(name: string, h: HostedDeclaration): string | u
 
 /**
  * The options that make an installed service match the declaration in full: every host setting
- * explicit (defaults included), the SCM fields the file owns, and the account only when it
- * drifted (a password cannot be compared, and re-setting it needs the secret).
+ * explicit (defaults included), the SCM fields the file owns, the account only when it drifted
+ * (a password cannot be compared, and re-setting it needs the secret), and recovery only when it
+ * drifted.
  */
 export function repairOptions(name: string, h: HostedDeclaration, drift: HostedDrift): ProgramServiceOptions {
   const s = drift.desired;
@@ -132,6 +148,9 @@ export function repairOptions(name: string, h: HostedDeclaration, drift: HostedD
     displayName: o.displayName ?? name, description: o.description ?? '', startup: o.startup ?? 'manual', dependencies: o.dependencies ?? [],
     ...(o.interpreter !== undefined ? { interpreter: o.interpreter } : {}),
   };
+  // Only when it drifted: Wine refuses the failure-actions flag level (ERROR_INVALID_LEVEL), and
+  // never reports recovery as drift.
+  if (drift.fields.includes('recovery')) options.recovery = o.recovery ?? null;
   if (drift.fields.includes('username') || drift.fields.includes('virtualAccount')) {
     if (o.virtualAccount) options.virtualAccount = true;
     else if (o.username !== undefined) {

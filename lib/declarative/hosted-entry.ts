@@ -20,10 +20,11 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'log',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'log', 'recovery',
 ] as const;
 
 const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'] as const;
+const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
 const PRIORITIES = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'] as const;
 
 /** Reads the hosted fields of an entry that has `program`. */
@@ -70,5 +71,28 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
     set('logDaily', log.boolean('daily'));
     set('logKeep', log.integer('keep', 0, 100000));
   }
+  set('recovery', readRecovery(r));
   return { program: here(program), args: r.strings('args') ?? [], options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };
+}
+
+/**
+ * `recovery`: `none`, or a table `{ delay, count, resetPeriod }` (as `--recovery restart:<delay>:<count>`):
+ * the SCM restarts the service after `delay` (default 1m), up to `count` times (default 3) within
+ * `resetPeriod` (default 1d, whole seconds).
+ */
+function readRecovery(r: EntryReader): ProgramServiceOptions['recovery'] {
+  if (!r.has('recovery')) return undefined;
+  if (r.values.recovery === 'none') return null;
+  if (typeof r.values.recovery === 'string') return r.fail('recovery', `must be "none" or a table (delay, count, resetPeriod), got ${JSON.stringify(r.values.recovery)}`);
+  const t = r.table('recovery') as EntryReader;
+  t.onlyKnown(RECOVERY_FIELDS);
+  const recovery: NonNullable<ProgramServiceOptions['recovery']> = { delay: t.duration('delay', { allowZero: true }) ?? 60000 };
+  const count = t.integer('count', 1, 100);
+  if (count !== undefined) recovery.count = count;
+  const reset = t.duration('resetPeriod', { allowZero: true });
+  if (reset !== undefined) {
+    if (reset % 1000 !== 0) t.fail('resetPeriod', 'must be whole seconds (the SCM counts seconds)');
+    recovery.resetPeriod = reset / 1000;
+  }
+  return recovery;
 }

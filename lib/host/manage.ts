@@ -241,7 +241,11 @@ function accountOf(name: string, opts: ProgramServiceOptions, update = false): {
   return { ...(account !== undefined ? { account } : {}), ...(opts.password !== undefined ? { password: opts.password } : {}) };
 }
 
-function recoveryActions(opts: ProgramServiceOptions): { failureActions?: FailureActions; failureActionsOnNonCrashFailures?: boolean } {
+/**
+ * The SCM failure actions `options.recovery` stands for: none set for undefined, cleared for null.
+ * Also what the services file's drift check expects. @internal
+ */
+export function recoveryActions(opts: ProgramServiceOptions): { failureActions?: FailureActions; failureActionsOnNonCrashFailures?: boolean } {
   if (opts.recovery === undefined) return {};
   if (opts.recovery === null) return { failureActions: { actions: [] }, failureActionsOnNonCrashFailures: false };
   const r = checkOptions<{ delay: number; count?: number; resetPeriod?: number }>(opts.recovery, 'options.recovery');

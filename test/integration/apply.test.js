@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const scm = require('../..');
-const { assert, deleteQuietly, underWine } = require('../support/scm');
+const { assert, deleteQuietly, itWindowsOnly, underWine } = require('../support/scm');
 const { installFixture } = require('../support/fixture-service');
 const { PROGRAM, cleanup, cli, newCase, readEvents, waitFor, waitForEvent } = require('../support/host-service');
 
@@ -38,7 +38,9 @@ describe('scm-native apply: hosted programs and existing services', function () 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-apply-'));
     // web depends on db and is listed first: apply must still start db first.
     services = [
-      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, startup: 'auto', restart: 'always', log: { dir: web.logDir } },
+      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, startup: 'auto', restart: 'always', log: { dir: web.logDir },
+        // Wine refuses failure actions (ChangeServiceConfig2W: ERROR_INVALID_LEVEL; docs/wine.md).
+        ...(underWine ? {} : { recovery: { delay: '30s', count: 2, resetPeriod: '1h' } }) },
       { name: db.name, program: PROGRAM, args: [db.events, 'serve'], priority: 'below_normal', pidFile: 'run/db.pid', log: { dir: db.logDir }, timeout: '40s' },
       { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir } },
       { name: existing, expected: 'stopped' },
@@ -84,6 +86,11 @@ describe('scm-native apply: hosted programs and existing services', function () 
     assert.equal(config.startType, 'auto_start', 'startup: auto');
     // Wine stores the dependency but QueryServiceConfigW returns none (docs/wine.md).
     assert.deepEqual(config.dependencies, underWine ? [] : [db.name]);
+    if (!underWine) {
+      const recovery = await scm.getServiceConfiguration(web.name, { fields: ['failureActions', 'failureActionsOnNonCrashFailures'] });
+      assert.deepEqual([recovery.failureActions.resetPeriod, recovery.failureActions.actions, recovery.failureActionsOnNonCrashFailures],
+        [3600, [{ type: 'restart', delay: 30000 }, { type: 'restart', delay: 30000 }, { type: 'none', delay: 0 }], true]);
+    }
   });
 
   it('a second apply finds nothing to do and says so; check exits 0', async () => {
@@ -112,6 +119,18 @@ describe('scm-native apply: hosted programs and existing services', function () 
     const settings = await scm.getProgramServiceStatus(db.name);
     assert.deepEqual([settings.args, settings.priority, settings.displayName], [[db.events, 'serve'], 'below_normal', db.name]);
     await waitFor('a new run of the program', () => readEvents(db.events).filter((e) => e.event === 'start').length > before);
+    assert.equal((await cli(['check', file])).code, 0);
+  });
+
+  itWindowsOnly('recovery changed by hand is drift; apply sets the declared failure actions back', 'Wine refuses failure actions', async () => {
+    const file = path.join(dir, 'services.json');
+    await scm.setServiceConfiguration(web.name, { failureActions: { resetPeriod: 0, actions: [] } });
+    const checked = await cli(['check', file, '--json']);
+    assert.equal(checked.code, 1, checked.stdout);
+    assert.deepEqual(JSON.parse(checked.stdout).services.find((s) => s.name === web.name).drift, ['recovery']);
+    assert.equal((await cli(['apply', file])).code, 0);
+    const recovery = await scm.getServiceConfiguration(web.name, { fields: ['failureActions'] });
+    assert.deepEqual(recovery.failureActions.actions.map((a) => a.type), ['restart', 'restart', 'none']);
     assert.equal((await cli(['check', file])).code, 0);
   });
 

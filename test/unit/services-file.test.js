@@ -24,7 +24,7 @@ describe('services file: hosted programs', () => {
         displayName: 'Web app', description: '', startup: 'delayed', username: '.\\svc', passwordEnv: 'WEB_PASSWORD', dependencies: ['db'],
         restart: 'always', backoff: '2s', backoffLimit: 60, backoffReset: '1m', giveUpCode: 7, stopMethod: 'ipc', stopTimeout: 0,
         killTree: false, earlyExit: '5s', priority: 'below_normal', pidFile: 'run/web.pid',
-        log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3 },
+        log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3 }, recovery: { delay: '30s', count: 2, resetPeriod: '1h' },
       }],
     }, path.join('conf', 'svc.json'));
     const d = f.services[0];
@@ -37,9 +37,17 @@ describe('services file: hosted programs', () => {
         startup: 'delayed', username: '.\\svc', dependencies: ['db'], restart: 'always', backoffInitial: 2000, backoffLimit: 60000,
         backoffReset: 60000, giveUpExitCode: 7, stopMethod: 'ipc', stopTimeout: 0, killTree: false, earlyExitWindow: 5000,
         priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), logDir: path.join(dir, 'logs'), logTimestamps: true,
-        logMaxSize: 1048576, logDaily: false, logKeep: 3,
+        logMaxSize: 1048576, logDaily: false, logKeep: 3, recovery: { delay: 30000, count: 2, resetPeriod: 3600 },
       },
     });
+  });
+
+  it('reads recovery as none or a table, with its defaults', () => {
+    const recovery = (value) => parse({ services: [{ name: 'web', program: 'a.js', recovery: value }] }).services[0].hosted.options.recovery;
+    assert.equal(recovery('none'), null);
+    assert.deepEqual(recovery({}), { delay: 60000 });
+    assert.deepEqual(recovery({ delay: 0, count: 100, resetPeriod: 0 }), { delay: 0, count: 100, resetPeriod: 0 });
+    assert.equal('recovery' in parse({ services: [{ name: 'web', program: 'a.js' }] }).services[0].hosted.options, false);
   });
 
   it('names the entry and the (dotted) field of every mistake in a hosted entry', () => {
@@ -56,6 +64,11 @@ describe('services file: hosted programs', () => {
     fails(one({ env: { A: [1] } }), /field "env.A" must be a string, number or boolean, got an array/, 0, 'env.A');
     fails(one({ env: { 'A=B': '1' } }), /field "env" has an invalid variable name "A=B"/, 0, 'env');
     fails(one({ passwordEnv: 'P' }), /field "passwordEnv" needs "username"/, 0, 'passwordEnv');
+    fails(one({ recovery: 'restart' }), /field "recovery" must be "none" or a table \(delay, count, resetPeriod\), got "restart"/, 0, 'recovery');
+    fails(one({ recovery: { count: 0 } }), /field "recovery.count" must be a whole number from 1 to 100, got 0/, 0, 'recovery.count');
+    fails(one({ recovery: { resetPeriod: '1500ms' } }), /field "recovery.resetPeriod" must be whole seconds/, 0, 'recovery.resetPeriod');
+    fails(one({ recovery: { times: 3 } }), /field "recovery.times" is unknown \(allowed: delay, count, resetPeriod\)/, 0, 'recovery.times');
+    fails({ services: [{ name: 'Spooler', recovery: 'none' }] }, /field "recovery" needs "program"/, 0, 'recovery');
     fails(one({ virtualAccount: true, username: 'u' }), /field "virtualAccount" excludes "username"/, 0, 'virtualAccount');
     fails(one({ system: 'other' }), /field "system" cannot be used with "program"/, 0, 'system');
     fails(one({ giveUpCode: 0 }), /field "giveUpCode" must be a whole number from 1 to 4294967295, got 0/, 0, 'giveUpCode');
