@@ -47,6 +47,16 @@ describe('scm-native apply: hosted programs and existing services', function () 
     ];
   });
 
+  /** A plain service whose program does not exist, and a hosted program's case; both removed after the suite. */
+  async function plainAndHosted(plainTag, caseTag) {
+    const plain = `scmn-apply-${plainTag}-${process.pid}`;
+    const hostedCase = newCase(caseTag);
+    hosted.push(hostedCase.name);
+    await scm.createService(plain, { path: path.join(dir, `${plainTag}.exe`) }, { startType: 'demand_start' });
+    fixtures.push(plain);
+    return { plain, hostedCase };
+  }
+
   after(async () => {
     await cleanup(hosted);
     await deleteQuietly(scm, fixtures).catch(() => {});
@@ -170,11 +180,7 @@ describe('scm-native apply: hosted programs and existing services', function () 
   });
 
   it('a failed start skips the services that depend on it; the rest is applied; exit code 3', async () => {
-    const broken = `scmn-apply-broken-${process.pid}`;
-    const after = newCase('after');
-    hosted.push(after.name);
-    await scm.createService(broken, { path: path.join(dir, 'no-such-program.exe') }, { startType: 'demand_start' });
-    fixtures.push(broken);
+    const { plain: broken, hostedCase: after } = await plainAndHosted('broken', 'after');
     const file = writeFile(dir, 'failing.json', JSON.stringify({ services: [
       { name: after.name, program: PROGRAM, args: [after.events, 'serve'], dependencies: [broken], log: { dir: after.logDir } },
       { name: broken, timeout: 20 },
@@ -189,11 +195,7 @@ describe('scm-native apply: hosted programs and existing services', function () 
   });
 
   it('expected absent: check says remove (exit 1); apply stops and deletes a plain service and a hosted program; then nothing to do', async () => {
-    const plain = `scmn-apply-gone-${process.pid}`;
-    const gone = newCase('gone');
-    hosted.push(gone.name);
-    await scm.createService(plain, { path: path.join(dir, 'plain.exe') }, { startType: 'demand_start' });
-    fixtures.push(plain);
+    const { plain, hostedCase: gone } = await plainAndHosted('gone', 'gone');
     const installed = writeFile(dir, 'gone-present.json', JSON.stringify({ services: [
       { name: gone.name, program: PROGRAM, args: [gone.events, 'serve'], log: { dir: gone.logDir } },
     ] }));
