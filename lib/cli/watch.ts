@@ -90,13 +90,15 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
     // bad services file (4), as `check <file>` says.
     if (opt('file') === undefined && !exists(file)) throw new UsageError(`give service names, or a services file (--file; there is no ${file} here)`, 'watch');
     try {
-      targets = loadServicesFile(file).services.map((d) => (d.system ? { name: d.name, system: d.system } : { name: d.name }));
+      // A service expected absent has nothing to watch (a missing one would fail the command).
+      targets = loadServicesFile(file).services.filter((d) => d.expected !== 'absent')
+        .map((d) => (d.system ? { name: d.name, system: d.system } : { name: d.name }));
     } catch (error) {
       if (!(error instanceof ServicesFileError)) throw error;
       io.stderr.write(`scm-native: error: ${oneLine(error.message)}\n`);
       return 4;
     }
-    if (targets.length === 0) throw new UsageError(`${file} declares no services: nothing to watch`, 'watch');
+    if (targets.length === 0) throw new UsageError(`${file} declares no services that should exist: nothing to watch`, 'watch');
   }
   // The SCM's names are case-insensitive: one watcher per service.
   const seen = new Set<string>();

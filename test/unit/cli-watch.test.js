@@ -37,8 +37,10 @@ describe('watch: arguments', () => {
   });
 
   it('without names reads the services file (--file, default services.json), systems included', () => {
-    const f = file({ services: [{ name: 'one' }, { name: 'two', expected: 'stopped', system: 'host1' }] });
+    const f = file({ services: [{ name: 'one' }, { name: 'two', expected: 'stopped', system: 'host1' }, { name: 'gone', expected: 'absent' }] });
+    // A service expected absent is not watched.
     assert.deepEqual(plan(['--file', f]).targets, [{ name: 'one' }, { name: 'two', system: 'host1' }]);
+    assert.throws(() => plan(['--file', file({ services: [{ name: 'gone', expected: 'absent' }] })]), /declares no services that should exist: nothing to watch/);
     const cwd = process.cwd();
     process.chdir(path.dirname(f));
     try {
