@@ -3,6 +3,8 @@
 // service's current state is printed first, so a consumer knows where the stream starts.
 import * as fs from 'node:fs';
 import type { EventEmitter } from 'node:events';
+import { Service } from '../declarative/service';
+import type { ExpectedState } from '../declarative/service';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
 import { watchService } from '../services/watch';
 import { oneLine } from '../text';
@@ -13,11 +15,16 @@ import type { OptionSpec, ParsedArgs } from './args';
 import { paint, stateColour } from './output';
 import type { Io } from './output';
 import { DEFAULT_SERVICES_FILE } from './services-commands';
+import { Adjuster } from './watch-adjust';
+import type { AdjustEvent, AdjustReport } from './watch-adjust';
 
 /** A service to watch: its name, and the remote machine a services file may give. */
 export interface WatchTarget {
   name: string;
   system?: string;
+  /** With --adjust: the state the services file declares, and its command timeout (ms). */
+  expected?: ExpectedState;
+  timeout?: number;
 }
 
 /** What `watch` was asked to do, from the command line. */
@@ -28,6 +35,8 @@ export interface WatchPlan {
   count: number | null;
   /** End after this many milliseconds, counted from the initial lines; null: no limit. */
   timeout: number | null;
+  /** --adjust: the grace delay (ms) before a service out of its declared state is adjusted; null: watch only. */
+  adjustDelay?: number | null;
 }
 
 /** One output line: a service's state when watching began, a change, or its deletion. */
@@ -47,16 +56,24 @@ export interface WatchDeps {
   /** Where SIGINT/SIGTERM/SIGBREAK arrive (the process). */
   signals: Pick<EventEmitter, 'on' | 'removeListener'>;
   now(): Date;
+  /** --adjust: brings a service to its expected state (Service.adjust). */
+  adjust(target: WatchTarget, signal: AbortSignal): Promise<AdjustReport>;
 }
 
 const DEFAULT_DEPS: WatchDeps = {
   watch: (t) => watchService(t.name, t.system ? { system: t.system } : {}),
   signals: process,
   now: () => new Date(),
+  async adjust(t, signal) {
+    const service = new Service({ name: t.name, expected: t.expected ?? 'running', ...(t.system ? { system: t.system } : {}), ...(t.timeout ? { timeout: t.timeout } : {}) });
+    const r = await service.adjust({ signal });
+    return { action: r.action, state: r.after.state, ...(r.reason ? { reason: r.reason } : {}) };
+  },
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
-const USAGE = 'watch [names...] [--file <services file>] [--json] [--count <n>] [--timeout <duration>]';
+const USAGE = 'watch [names...] [--file <services file>] [--adjust [--adjust-delay <duration>]] [--json] [--count <n>] [--timeout <duration>]';
+const DEFAULT_ADJUST_DELAY_MS = 2000;
 
 /** How a target is shown: its name, `\\system\name` for a remote one. */
 export function targetLabel(t: WatchTarget): string {
@@ -74,9 +91,13 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
   if (count === 0) throw new UsageError('--count must be at least 1', 'watch');
   const timeout = opt('timeout') === undefined ? null : parseDuration(opt('timeout') as string, '--timeout');
   if (timeout === 0) throw new UsageError('--timeout must be longer than 0', 'watch');
+  const adjust = args.options.adjust === true;
+  if (opt('adjust-delay') !== undefined && !adjust) throw new UsageError('--adjust-delay needs --adjust', 'watch');
+  const adjustDelay = !adjust ? null : opt('adjust-delay') === undefined ? DEFAULT_ADJUST_DELAY_MS : parseDuration(opt('adjust-delay') as string, '--adjust-delay');
   let targets: WatchTarget[];
   if (args.positionals.length > 0) {
     if (opt('file') !== undefined) throw new UsageError('give service names or --file, not both', 'watch');
+    if (adjust) throw new UsageError('--adjust needs a services file (the states to keep come from it), not names', 'watch');
     targets = args.positionals.map((name) => {
       try {
         return { name: checkServiceName(name, 'a service name') };
@@ -91,8 +112,10 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
     if (opt('file') === undefined && !exists(file)) throw new UsageError(`give service names, or a services file (--file; there is no ${file} here)`, 'watch');
     try {
       // A service expected absent has nothing to watch (a missing one would fail the command).
-      targets = loadServicesFile(file).services.filter((d) => d.expected !== 'absent')
-        .map((d) => (d.system ? { name: d.name, system: d.system } : { name: d.name }));
+      targets = loadServicesFile(file).services.filter((d) => d.expected !== 'absent').map((d) => ({
+        name: d.name, ...(d.system ? { system: d.system } : {}),
+        ...(adjust ? { expected: d.expected as ExpectedState, ...(d.timeout ? { timeout: d.timeout } : {}) } : {}),
+      }));
     } catch (error) {
       if (!(error instanceof ServicesFileError)) throw error;
       io.stderr.write(`scm-native: error: ${oneLine(error.message)}\n`);
@@ -106,7 +129,7 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
     const key = `${(t.system ?? '').toLowerCase()}\\${t.name.toLowerCase()}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
-  return { targets, json: args.options.json === true, count, timeout };
+  return { targets, json: args.options.json === true, count, timeout, adjustDelay };
 }
 
 /** The `--json` object of an event (one line each). */
@@ -141,6 +164,24 @@ export function eventLine(e: WatchEvent, io: Pick<Io, 'color'>, width = 0): stri
   return `${e.time.toISOString()}  ${targetLabel(e.target).padEnd(width)}  ${change}${details.length ? `  (${details.join(', ')})` : ''}`;
 }
 
+/** The `--json` object of an adjustment. */
+export function adjustJson(e: AdjustEvent): Record<string, unknown> {
+  return {
+    time: e.time.toISOString(), name: e.name, ...(e.system ? { system: e.system } : {}), expected: e.expected,
+    adjust: e.report ? e.report.action : null, state: e.report ? e.report.state : null,
+    ...(e.report?.reason ? { reason: e.report.reason } : {}), ...(e.error ? { error: oneLine(e.error) } : {}),
+  };
+}
+
+/** The text line of an adjustment: `adjusted: start -> running`, `not adjusted: <why>` or `adjust failed: <why>`. */
+export function adjustLine(e: AdjustEvent, io: Pick<Io, 'color'>, width = 0): string {
+  const head = `${e.time.toISOString()}  ${e.label.padEnd(width)}  `;
+  if (e.error !== undefined) return `${head}${paint(io, 'red', 'adjust failed')}: ${oneLine(e.error)}`;
+  const r = e.report as AdjustReport;
+  if (r.action === 'none') return `${head}${paint(io, 'yellow', 'not adjusted')}: ${r.reason ?? `expected ${e.expected}`}`;
+  return `${head}${paint(io, 'cyan', 'adjusted')}: ${r.action} -> ${paint(io, stateColour(String(r.state)), String(r.state))}`;
+}
+
 /**
  * Watches the plan's services until --count changes, --timeout, a signal, or every watcher has
  * ended (services deleted). Resolves with the exit code: 0, or 1 when a service cannot be
@@ -149,6 +190,10 @@ export function eventLine(e: WatchEvent, io: Pick<Io, 'color'>, width = 0): stri
 export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAULT_DEPS): Promise<number> {
   const width = Math.max(...plan.targets.map((t) => targetLabel(t).length));
   const print = (e: WatchEvent) => io.stdout.write(plan.json ? `${JSON.stringify(eventJson(e))}\n` : `${eventLine(e, io, width)}\n`);
+  const adjuster = plan.adjustDelay == null ? null : new Adjuster(plan.adjustDelay, {
+    now: () => deps.now(),
+    adjust: (name, system, signal) => deps.adjust(plan.targets.find((t) => t.name === name && t.system === system) as WatchTarget, signal),
+  }, (e) => io.stdout.write(plan.json ? `${JSON.stringify(adjustJson(e))}\n` : `${adjustLine(e, io, width)}\n`));
   // Until every watcher has reported its service's status, events wait here: a missing service
   // then fails the command before anything is printed.
   let pending: WatchEvent[] | null = [];
@@ -194,6 +239,9 @@ export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAUL
         const first = entry.last === null;
         emit({ time: deps.now(), kind: first ? 'initial' : 'change', target, previous: entry.last, status });
         entry.last = String(status.state);
+        if (adjuster && target.expected && !ending) {
+          adjuster.onState({ label: targetLabel(target), name: target.name, ...(target.system ? { system: target.system } : {}), expected: target.expected }, entry.last);
+        }
         if (first) resolve();
       });
       watcher.on('deleted', (status: ServiceStatus) => {
@@ -219,6 +267,7 @@ export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAUL
 
   const closeAll = async () => {
     ending = true;
+    await adjuster?.stop();
     for (const e of entries) if (e.open) e.watcher.close();
     await Promise.all(entries.map((e) => e.closed));
   };
@@ -249,18 +298,20 @@ export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAUL
     // Every watcher closed: no handle is left, so the process exits by itself.
     await closeAll();
   }
-  return failed ? 1 : 0;
+  return failed || adjuster?.failed ? 1 : 0;
 }
 
 /** The `watch` entry of the CLI's command table. */
 export const watchCommand = {
-  summary: 'print state changes of services as they happen, after their current state (Ctrl+C ends)',
+  summary: 'print state changes of services as they happen, after their current state; --adjust keeps a services file enforced (Ctrl+C ends)',
   usage: USAGE,
   options: {
     file: { type: 'string', value: 'services file', help: 'without names: watch the services it declares (default services.json; JSON, YAML or TOML)' },
     json: { type: 'boolean', help: 'one JSON object per line: time, name, initial, previous, state, pid, exitCode, serviceCode, checkpoint, waitHint' },
     count: { type: 'string', value: 'n', help: 'end after this many changes (the initial lines do not count)' },
     timeout: { type: 'string', value: 'duration', help: 'end after this long (counted from the initial lines)' },
+    adjust: { type: 'boolean', help: 'with a services file: start or stop a service found out of its declared state (backing off when it keeps leaving it)' },
+    'adjust-delay': { type: 'string', value: 'duration', help: 'with --adjust: how long a service may stay out of its state before it is adjusted (default 2s)' },
   } satisfies Record<string, OptionSpec>,
   async run(args: ParsedArgs, io: Io): Promise<number> {
     const plan = watchPlan(args, io);

@@ -1,8 +1,8 @@
 'use strict';
 // `scm-native watch` as a child process (bin/scm-native.js) against a real SCM: the Node fixture
 // service started and stopped while watched (JSON lines and the text format), a services file,
-// several services at once (registered one after another, docs/wine.md), --timeout, and a missing
-// service.
+// several services at once (registered one after another, docs/wine.md), --adjust restarting a
+// service stopped by hand, --timeout, and a missing service.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -114,6 +114,26 @@ describe('scm-native watch', function () {
     assert.deepEqual([changes[0].name, changes[0].previous], [names[2], 'stopped']);
     assert.match(changes[0].state, /^(start_pending|running)$/);
     await scm.stopService(names[2], { wait: 15000 });
+  });
+
+  it('--adjust keeps the file enforced: a service stopped by hand is started again, one expected stopped is left alone', async () => {
+    const keep = (await installFixture(created, 'basic')).name;
+    const idle = (await installFixture(created, 'basic')).name;
+    assert.equal(await scm.startService(keep, { wait: 15000 }), true);
+    const file = path.join(work, 'enforced.json');
+    fs.writeFileSync(file, JSON.stringify({ services: [{ name: keep, timeout: 30 }, { name: idle, expected: 'stopped' }] }));
+    const run = watch(['--file', file, '--adjust', '--adjust-delay', '300ms', '--json', '--timeout', '20s']);
+    await linesPrinted(run, 2);
+    assert.equal(await scm.stopService(keep, { wait: 15000 }), true);
+    const deadline = Date.now() + 15000;
+    while (!run.lines.some((l) => JSON.parse(l).adjust === 'start') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await scm.getServiceState(keep), 'running', run.stdout + run.stderr);
+    const { code, stdout, stderr } = await run.exited;
+    assert.equal(code, 0, stderr);
+    const adjustments = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => 'adjust' in e);
+    assert.deepEqual(adjustments.map((e) => [e.name, e.expected, e.adjust, e.state]), [[keep, 'running', 'start', 'running']]);
+    assert.equal(await scm.getServiceState(idle), 'stopped');
+    await scm.stopService(keep, { wait: 15000 });
   });
 
   it('--timeout ends it with exit code 0: every watcher closed, the process exits by itself', async () => {

@@ -1,7 +1,7 @@
 'use strict';
 // `scm-native watch` without an SCM: its arguments, its line formats, and the watch loop with fake
 // watchers (sequential registration, initial lines first, --count, --timeout, signals, deletion,
-// a missing service, every watcher closed at the end).
+// a missing service, every watcher closed at the end), and --adjust with a fake adjuster.
 const assert = require('node:assert/strict');
 const { EventEmitter } = require('node:events');
 const fs = require('node:fs');
@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Readable } = require('node:stream');
 const { parseArgs, UsageError } = require('../../dist/cli/args');
-const { watchCommand, watchPlan, eventLine, eventJson, runWatch, targetLabel } = require('../../dist/cli/watch');
+const { watchCommand, watchPlan, eventLine, eventJson, adjustJson, runWatch, targetLabel } = require('../../dist/cli/watch');
 const scm = require('../..');
 const { cli, collector } = require('../support/cli');
 const { sleep } = require('../support/wait');
@@ -31,9 +31,9 @@ function file(content) {
 describe('watch: arguments', () => {
   it('takes names, dedupes them case-insensitively, and parses --json, --count, --timeout', () => {
     assert.deepEqual(plan(['a', 'B', 'A', '--json', '--count', '3', '--timeout', '2m']), {
-      targets: [{ name: 'a' }, { name: 'B' }], json: true, count: 3, timeout: 120000,
+      targets: [{ name: 'a' }, { name: 'B' }], json: true, count: 3, timeout: 120000, adjustDelay: null,
     });
-    assert.deepEqual(plan(['a']), { targets: [{ name: 'a' }], json: false, count: null, timeout: null });
+    assert.deepEqual(plan(['a']), { targets: [{ name: 'a' }], json: false, count: null, timeout: null, adjustDelay: null });
   });
 
   it('without names reads the services file (--file, default services.json), systems included', () => {
@@ -161,12 +161,14 @@ function fakeScm(initial, onCreate = () => {}) {
   return { deps, watchers, created, signals, log };
 }
 
-function start(names, initial, extra = {}, onCreate = undefined) {
+function start(names, initial, extra = {}, onCreate = undefined, adjust = undefined) {
   const fake = fakeScm(initial, onCreate);
+  if (adjust) fake.deps.adjust = adjust;
   const out = collector();
   const err = collector();
   const io = { stdout: out.stream, stderr: err.stream, stdin: Readable.from(['']), color: false };
-  const done = runWatch({ targets: names.map((name) => ({ name })), json: false, count: null, timeout: null, ...extra }, io, fake.deps);
+  const targets = names.map((name) => (typeof name === 'string' ? { name } : name));
+  const done = runWatch({ targets, json: false, count: null, timeout: null, ...extra }, io, fake.deps);
   return { ...fake, out, err, done };
 }
 
@@ -174,6 +176,22 @@ async function until(predicate) {
   for (let i = 0; i < 200 && !predicate(); i++) await sleep(5);
   assert.ok(predicate(), 'condition met');
 }
+
+describe('watch --adjust: arguments', () => {
+  it('takes the expected states and timeouts from the file; --adjust-delay defaults to 2s', () => {
+    const f = file({ services: [{ name: 'a', timeout: 5 }, { name: 'b', expected: 'stopped' }, { name: 'c', expected: 'absent' }] });
+    const p = plan(['--file', f, '--adjust']);
+    assert.deepEqual([p.targets, p.adjustDelay], [[{ name: 'a', expected: 'running', timeout: 5000 }, { name: 'b', expected: 'stopped' }], 2000]);
+    assert.equal(plan(['--file', f, '--adjust', '--adjust-delay', '250ms']).adjustDelay, 250);
+    assert.equal(plan(['--file', f]).adjustDelay, null);
+    assert.deepEqual(plan(['--file', f]).targets, [{ name: 'a' }, { name: 'b' }], 'without --adjust, no expected states');
+  });
+
+  it('--adjust needs a services file; --adjust-delay needs --adjust', () => {
+    assert.throws(() => plan(['a', '--adjust']), (e) => e instanceof UsageError && /--adjust needs a services file/.test(e.message));
+    assert.throws(() => plan(['--file', file({ services: [{ name: 'a' }] }), '--adjust-delay', '1s']), /--adjust-delay needs --adjust/);
+  });
+});
 
 describe('watch: the loop (fake watchers)', () => {
   it('registers one watcher after another, prints the initial lines first, then changes; --count ends it and closes all', async () => {
@@ -247,5 +265,73 @@ describe('watch: the loop (fake watchers)', () => {
     assert.equal(run.err.text, 'scm-native: error: watching a: boom\n');
     run.watchers.get('b').emit('change', status('stop_pending'));
     assert.equal(await run.done, 1);
+  });
+});
+
+describe('watch --adjust: the loop (fake watchers and adjuster)', () => {
+  /** A fake adjust: records calls; `results` gives each call's outcome in turn (an Error rejects). */
+  function adjuster(results) {
+    const calls = [];
+    const fn = async (target, signal) => {
+      calls.push({ name: target.name, expected: target.expected, at: Date.now(), signal });
+      const r = results[Math.min(calls.length - 1, results.length - 1)];
+      if (r instanceof Error) throw r;
+      return r;
+    };
+    return { fn, calls };
+  }
+
+  it('a service out of its declared state is adjusted after the grace delay, once; the line says what was done', async () => {
+    const a = adjuster([{ action: 'start', state: 'running' }]);
+    const run = start([{ name: 'a', expected: 'running' }, { name: 'b', expected: 'stopped' }], { a: status('stopped'), b: status('stopped') },
+      { adjustDelay: 30, timeout: 200 }, undefined, a.fn);
+    await until(() => a.calls.length === 1);
+    run.watchers.get('a').emit('change', status('running'));
+    assert.equal(await run.done, 0);
+    assert.deepEqual(a.calls.map((c) => [c.name, c.expected]), [['a', 'running']], 'b is as declared: never adjusted');
+    assert.deepEqual(run.out.lines.slice(2), [
+      '2025-01-02T03:04:05.678Z  a  adjusted: start -> running',
+      '2025-01-02T03:04:05.678Z  a  stopped -> running  (pid 1234)',
+    ]);
+  });
+
+  it('a service back in its state before the delay is left alone; pending states are not acted on', async () => {
+    const a = adjuster([{ action: 'start', state: 'running' }]);
+    const run = start([{ name: 'a', expected: 'running' }], { a: status('running') }, { adjustDelay: 60, timeout: 250 }, undefined, a.fn);
+    await until(() => run.out.lines.length === 1);
+    const w = run.watchers.get('a');
+    w.emit('change', status('stop_pending'));
+    w.emit('change', status('stopped'));
+    await sleep(20);
+    w.emit('change', status('start_pending'));
+    w.emit('change', status('running'));
+    assert.equal(await run.done, 0);
+    assert.equal(a.calls.length, 0);
+  });
+
+  it('a failing adjustment is reported, retried later with a doubled delay, and ends the command with exit 1', async () => {
+    const a = adjuster([new Error('StartServiceW failed: boom'), { action: 'start', state: 'stopped' }, { action: 'start', state: 'running' }]);
+    const run = start([{ name: 'a', expected: 'running' }], { a: status('stopped') }, { adjustDelay: 20, timeout: 400, json: true }, undefined, a.fn);
+    await until(() => a.calls.length === 3);
+    run.watchers.get('a').emit('change', status('running'));
+    assert.equal(await run.done, 1);
+    const gaps = a.calls.slice(1).map((c, i) => c.at - a.calls[i].at);
+    assert.ok(gaps[0] >= 35 && gaps[1] >= 75, `the delay doubles each time (gaps ${gaps})`);
+    const adjustLines = run.out.lines.map((l) => JSON.parse(l)).filter((l) => 'adjust' in l);
+    assert.deepEqual(adjustLines.map((l) => [l.adjust, l.state, l.error]), [[null, null, 'StartServiceW failed: boom'], ['start', 'stopped', undefined], ['start', 'running', undefined]]);
+    assert.deepEqual(adjustJson({ time: T, label: 'a', name: 'a', expected: 'running', report: { action: 'none', state: 'paused', reason: 'paused' } }),
+      { time: T.toISOString(), name: 'a', expected: 'running', adjust: 'none', state: 'paused', reason: 'paused' });
+  });
+
+  it('ending the watch aborts an adjustment in progress and waits for it; nothing is printed after', async () => {
+    let aborted = false;
+    const run = start([{ name: 'a', expected: 'running' }], { a: status('stopped') }, { adjustDelay: 10, timeout: 100 }, undefined,
+      (target, signal) => new Promise((resolve, reject) => signal.addEventListener('abort', () => {
+        aborted = true;
+        reject(signal.reason);
+      })));
+    assert.equal(await run.done, 0);
+    assert.equal(aborted, true);
+    assert.deepEqual(run.out.lines, ['2025-01-02T03:04:05.678Z  a  stopped  (initial)']);
   });
 });
