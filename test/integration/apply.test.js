@@ -81,6 +81,15 @@ describe('scm-native apply: hosted programs and existing services', function () 
     assert.match(r.stderr, new RegExp(`started ${db.name} \\(`));
     assert.match(r.stderr, new RegExp(`stopped ${existing} \\(`));
     assert.ok(r.stderr.indexOf(`started ${db.name}`) < r.stderr.indexOf(`starting ${web.name}`), `db is running before web starts:\n${r.stderr}`);
+    // --parallel 2: never more than two steps between their begin and end lines.
+    let inFlight = 0;
+    let most = 0;
+    for (const line of r.stderr.split(/\r?\n/)) {
+      if (/^ {2}(installing|updating|starting|stopping|restarting|removing) .*\.\.\.$/.test(line)) most = Math.max(most, ++inFlight);
+      else if (/^ {2}(installed|updated|started|stopped|restarted|removed|\w+ failed) /.test(line)) inFlight--;
+    }
+    assert.equal(inFlight, 0, r.stderr);
+    assert.equal(most, 2, `at most 2 at once, and 2 were:\n${r.stderr}`);
     assert.match(r.stdout, /all 4 services as declared/);
     assert.deepEqual(await Promise.all([web.name, db.name, idle.name, existing].map((n) => scm.getServiceState(n))), ['running', 'running', 'stopped', 'stopped']);
 
@@ -155,6 +164,14 @@ describe('scm-native apply: hosted programs and existing services', function () 
     const file = writeFile(dir, 'services.yaml', yaml());
     const r = await cli(['check', file]);
     assert.equal(r.code, 0, r.stdout);
+    // And in TOML (JSON strings, numbers, booleans and string arrays are TOML values as they are).
+    const tomlValue = (v) => (v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)} = ${tomlValue(x)}`).join(', ')} }`
+      : JSON.stringify(v));
+    const toml = services.map((e) => `[[services]]\n${Object.entries(e).map(([k, v]) => `${k} = ${tomlValue(v)}`).join('\n')}\n`).join('\n');
+    const t = await cli(['check', writeFile(dir, 'services.toml', toml), '--json']);
+    assert.equal(t.code, 0, t.stdout + t.stderr);
+    assert.equal(JSON.parse(t.stdout).services.length, services.length);
     fs.writeFileSync(file, yaml('3s'));
     const dry = await cli(['apply', file, '--dry-run', '--json']);
     assert.deepEqual(JSON.parse(dry.stdout).services.find((s) => s.name === idle.name).steps, ['update']);
