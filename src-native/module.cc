@@ -10,6 +10,7 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitNotifyRegistry(env);
+  RegisterWaitPoolStats(env, exports);
   RegisterStatusOps(env, exports);
   RegisterLifecycleOps(env, exports);
   RegisterControlOps(env, exports);

@@ -134,3 +134,18 @@ void InitNotifyRegistry(Napi::Env env) {
       },
       hookRef);
 }
+
+// waitPoolStats(): { threadsStarted, busy, idle } of this environment's WaitThreadPool. Diagnostic:
+// it lets the tests see that a wait reuses a parked thread instead of starting one.
+Napi::Value WaitPoolStats(const Napi::CallbackInfo& info) {
+  WaitThreadPool::Stats stats = NotifiersOf(info.Env())->pool.GetStats();
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("threadsStarted", static_cast<double>(stats.threadsStarted));
+  out.Set("busy", static_cast<double>(stats.busy));
+  out.Set("idle", static_cast<double>(stats.idle));
+  return out;
+}
+
+void RegisterWaitPoolStats(Napi::Env env, Napi::Object exports) {
+  exports.Set("waitPoolStats", Napi::Function::New(env, WaitPoolStats, "waitPoolStats"));
+}

@@ -116,3 +116,5 @@ std::shared_ptr<NotifyRegistry> NotifiersOf(Napi::Env env);
 
 // Registers the instance data and the teardown hook; called once from module init.
 void InitNotifyRegistry(Napi::Env env);
+// Exports waitPoolStats() (the pool's thread counts, for tests).
+void RegisterWaitPoolStats(Napi::Env env, Napi::Object exports);

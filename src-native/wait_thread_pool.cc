@@ -28,6 +28,7 @@ void WaitThreadPool::Run(std::function<void()> job) {
       Worker* worker = &mWorkers.back();
       worker->job = std::move(job);
       worker->thread = std::thread([this, worker] { Loop(worker); });
+      ++mThreadsStarted;
     }
   }
   for (Worker& w : finished) w.thread.join();  // ended already: returns at once
@@ -76,4 +77,14 @@ void WaitThreadPool::Shutdown() {
   for (Worker& w : all) {
     if (w.thread.joinable() && w.thread.get_id() != std::this_thread::get_id()) w.thread.join();
   }
+}
+
+WaitThreadPool::Stats WaitThreadPool::GetStats() {
+  std::lock_guard<std::mutex> lock(mMutex);
+  Stats stats{mThreadsStarted, 0, 0};
+  for (const Worker& w : mWorkers) {
+    if (w.state == State::Busy) ++stats.busy;
+    else if (w.state == State::Idle) ++stats.idle;
+  }
+  return stats;
 }

@@ -24,6 +24,14 @@ class WaitThreadPool {
   // Ends idle threads and joins every thread (their jobs must have been cancelled first).
   void Shutdown();
 
+  // What the pool holds now, and how many threads it has started in all (tests show reuse with it).
+  struct Stats {
+    size_t threadsStarted;
+    size_t busy;
+    size_t idle;
+  };
+  Stats GetStats();
+
  private:
   enum class State { Busy, Idle, Done };
   struct Worker {
@@ -39,4 +47,5 @@ class WaitThreadPool {
   std::condition_variable mWake;
   std::list<Worker> mWorkers;  // std::list: a Worker's address stays valid for its thread
   bool mStopping = false;
+  size_t mThreadsStarted = 0;
 };

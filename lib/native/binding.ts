@@ -95,6 +95,8 @@ type Sys = string | null;
 export interface NativeBinding {
   /** Whether the process runs under Wine (ntdll exports wine_get_version). */
   readonly underWine: boolean;
+  /** The environment's wait thread pool: threads started in all, and busy or parked now (diagnostic). */
+  waitPoolStats(): { threadsStarted: number; busy: number; idle: number };
   queryStatus(system: Sys, database: Db, name: string): Promise<RawStatus>;
   queryStatusSync(system: Sys, database: Db, name: string): RawStatus;
   enumStatus(system: Sys, database: Db, typeMask: number, stateMask: number, group: string | null): Promise<RawEnumEntry[]>;

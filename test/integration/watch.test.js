@@ -110,6 +110,34 @@ describe('watching services', function () {
     await scm.stopService('Spooler', { wait: 10000 });
   });
 
+  it('waits and watchers reuse parked threads: ten jobs one after another start at most one thread', async () => {
+    const { binding } = require('../../binding');
+    // A job's result reaches JS just before its thread closes its handle and parks (the close is
+    // an SCM round trip the caller need not wait for): wait for the park before the next job.
+    const parked = async () => {
+      let stats = binding.waitPoolStats();
+      for (let i = 0; i < 100 && stats.busy > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        stats = binding.waitPoolStats();
+      }
+      assert.equal(stats.busy, 0, 'every job has ended');
+      return stats;
+    };
+    const before = await parked();
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await scm.waitForServiceState('Spooler', ['running', 'stopped'], { timeout: 5000 })).outcome, 'reached');
+      await parked();
+      const watcher = scm.watchService('Spooler');
+      await new Promise((resolve) => watcher.once('change', resolve));
+      watcher.close();
+      await new Promise((resolve) => watcher.once('close', resolve));
+      await parked();
+    }
+    const after = await parked();
+    assert.ok(after.threadsStarted - before.threadsStarted <= 1, `threads started for 10 jobs: ${after.threadsStarted - before.threadsStarted}`);
+    assert.ok(after.idle >= 1, 'its thread is parked for the next one');
+  });
+
   it('a watcher on a missing service emits an ScmError and closes', async () => {
     const watcher = scm.watchService('scmn-no-such-service');
     const error = await new Promise((resolve) => watcher.once('error', resolve));
