@@ -105,23 +105,25 @@ export class Adjuster {
     track.attempts += 1;
     track.lastAdjust = Date.now();
     const base = { label: target.label, name: target.name, ...(target.system ? { system: target.system } : {}), expected: target.expected };
-    let report: AdjustReport;
     try {
-      report = await this.deps.adjust(target.name, target.system, this.controller.signal);
+      const report = await this.deps.adjust(target.name, target.system, this.controller.signal);
+      if (this.stopped) return;
+      // `none` without a reason: it was back in its state by the time the lock was held.
+      if (report.action !== 'none' || report.reason) this.print({ time: this.deps.now(), ...base, report });
+      // Nothing can be done (paused...): the next change of state will tell.
+      if (report.action === 'none') return;
     } catch (error) {
       if (this.stopped) return;
       this.failed = true;
       this.print({ time: this.deps.now(), ...base, error: (error as Error).message });
-      this.again(target, track);
-      return;
     }
-    if (this.stopped) return;
-    this.print({ time: this.deps.now(), ...base, report });
-    // Not there yet (a start that failed leaves no change to react to): try again, later.
-    if (report.action !== 'none' && report.state !== target.expected) this.again(target, track);
+    // The latest state the watcher reported decides: a service that never got there (a start
+    // that failed leaves no change to react to) or left again meanwhile is tried again, later.
+    this.again(target, track);
   }
 
   private again(target: { label: string; name: string; system?: string; expected: ExpectedState }, track: Track): void {
-    if (!this.stopped && !track.timer && track.state !== target.expected) this.schedule(target, track);
+    const wrong = track.state !== null && SETTLED.has(track.state) && track.state !== target.expected;
+    if (!this.stopped && !track.timer && wrong) this.schedule(target, track);
   }
 }

@@ -323,6 +323,38 @@ describe('watch --adjust: the loop (fake watchers and adjuster)', () => {
       { time: T.toISOString(), name: 'a', expected: 'running', adjust: 'none', state: 'paused', reason: 'paused' });
   });
 
+  it('a service that leaves its state again during an adjustment is adjusted again afterwards', async () => {
+    let run;
+    const a = adjuster([{ action: 'start', state: 'running' }]);
+    const slow = async (target, signal) => {
+      const r = await a.fn(target, signal);
+      if (a.calls.length === 1) {
+        // It ran, then crashed at once: both changes arrive before the adjustment returns.
+        run.watchers.get('a').emit('change', status('running'));
+        run.watchers.get('a').emit('change', status('stopped'));
+      }
+      return r;
+    };
+    run = start([{ name: 'a', expected: 'running' }], { a: status('stopped') }, { adjustDelay: 20, timeout: 300 }, undefined, slow);
+    await until(() => a.calls.length === 2);
+    run.watchers.get('a').emit('change', status('running'));
+    assert.equal(await run.done, 0);
+    assert.equal(a.calls.length, 2);
+  });
+
+  it('nothing to do is not retried: a reason is printed once, an adjustment that found it as declared prints nothing', async () => {
+    const paused = adjuster([{ action: 'none', state: 'paused', reason: 'the service is paused: continue it (continueService)' }]);
+    const run = start([{ name: 'a', expected: 'running' }], { a: status('paused') }, { adjustDelay: 10, timeout: 200 }, undefined, paused.fn);
+    assert.equal(await run.done, 0);
+    assert.equal(paused.calls.length, 1);
+    assert.deepEqual(run.out.lines.slice(1), ['2025-01-02T03:04:05.678Z  a  not adjusted: the service is paused: continue it (continueService)']);
+    const fine = adjuster([{ action: 'none', state: 'running' }]);
+    const run2 = start([{ name: 'a', expected: 'running' }], { a: status('stopped') }, { adjustDelay: 10, timeout: 150 }, undefined, fine.fn);
+    assert.equal(await run2.done, 0);
+    assert.equal(fine.calls.length, 1);
+    assert.deepEqual(run2.out.lines, ['2025-01-02T03:04:05.678Z  a  stopped  (initial)']);
+  });
+
   it('ending the watch aborts an adjustment in progress and waits for it; nothing is printed after', async () => {
     let aborted = false;
     const run = start([{ name: 'a', expected: 'running' }], { a: status('stopped') }, { adjustDelay: 10, timeout: 100 }, undefined,
