@@ -13,6 +13,9 @@ std::atomic<Dispatcher*> gDispatcher{nullptr};
 // Heartbeats while a control is pending: the wait hint promised to the SCM, and how often the
 // checkpoint advances inside it (well before the hint runs out).
 constexpr DWORD kPendingWaitHintMs = 10000;
+// How long HandlerEx waits for the app's own answer to a state-changing control before it reports
+// the pending state for it (Win32 asks handlers to return promptly; 30 s is the SCM's limit).
+constexpr DWORD kQuickAnswerMs = 25;
 constexpr auto kHeartbeatInterval = std::chrono::milliseconds(2500);
 
 bool IsPending(DWORD state) {
@@ -145,11 +148,29 @@ DWORD WINAPI Dispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventD
     default: break;
   }
   if (pendingState != 0) {
-    // A state change: report the pending state at once and let the app answer later.
+    // A state change. The app usually answers within a millisecond or two: its answer, reported
+    // while this handler still runs, is then the SCM's reply to the control (one status report
+    // instead of two, and the client sees the final state at once, as from a native service).
+    // An app that takes longer gets the pending state reported for it, and answers later.
+    // The answer is reported from this thread, as a native service does in its handler: under
+    // Wine, SetServiceStatus from another thread while the handler runs stalls until the SCM's
+    // control times out (ERROR_SERVICE_REQUEST_TIMEOUT).
     if (slot->status.dwCurrentState == SERVICE_STOPPED) return NO_ERROR;
     slot->latestControlSeq = event.seq;
-    self->EnterPending(*slot, pendingState);
+    slot->quickAnswerSeq = event.seq;
     self->Post(std::move(event));
+    self->mChanged.wait_for(lock, std::chrono::milliseconds(kQuickAnswerMs), [&] {
+      return slot->quickAnswer.has_value() || self->mStopping;
+    });
+    // Under the lock: from here on SetStatus reports an answer itself, after the pending state.
+    slot->quickAnswerSeq = 0;
+    if (slot->quickAnswer) {
+      const QuickAnswer a = *slot->quickAnswer;
+      slot->quickAnswer.reset();
+      self->ApplyStatus(*slot, a.state, a.win32ExitCode, a.serviceCode, a.waitHint);
+    } else {
+      self->EnterPending(*slot, pendingState);
+    }
     return NO_ERROR;
   }
 
@@ -284,6 +305,14 @@ Napi::Value Dispatcher::SetStatus(const Napi::CallbackInfo& info) {
   if (slot == nullptr || (seq != 0 && seq < slot->latestControlSeq)) return Napi::Boolean::New(env, false);
   // A stopped service cannot come back by itself: only the SCM starts it again.
   if (slot->status.dwCurrentState == SERVICE_STOPPED && state != SERVICE_STOPPED) return Napi::Boolean::New(env, false);
+  // While HandlerEx waits for the answer to a control, that thread reports whatever the app
+  // reports (the answer, or an update not tied to the control such as a stop after a failure):
+  // SetServiceStatus from this thread would stall under Wine until the handler returned.
+  if (slot->quickAnswerSeq != 0) {
+    slot->quickAnswer = QuickAnswer{state, exitCode, serviceCode, waitHint};
+    self->mChanged.notify_all();
+    return Napi::Boolean::New(env, true);
+  }
   return Napi::Boolean::New(env, self->ApplyStatus(*slot, state, exitCode, serviceCode, waitHint));
 }
 

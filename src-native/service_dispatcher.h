@@ -17,6 +17,14 @@
 #include <thread>
 #include <vector>
 
+// A status the app reported while HandlerEx was still waiting for its answer.
+struct QuickAnswer {
+  DWORD state;
+  DWORD win32ExitCode;
+  DWORD serviceCode;
+  DWORD waitHint;
+};
+
 // One service hosted by this process.
 struct ServiceSlot {
   std::wstring name;
@@ -25,6 +33,10 @@ struct ServiceSlot {
   // Sequence number of the newest state-changing control (start, stop, pause, ...): an answer
   // carrying an older one is stale and ignored.
   uint32_t latestControlSeq = 0;
+  // While HandlerEx waits for the app's answer to a state-changing control: its sequence number,
+  // and the answer once the app has given it (HandlerEx then reports it from its own thread).
+  uint32_t quickAnswerSeq = 0;
+  std::optional<QuickAnswer> quickAnswer;
   // True between a state-changing control and the app's answer: the heartbeat thread then keeps
   // the SCM informed (checkpoint++) so a slow app never looks hung.
   bool pending = false;
