@@ -60,9 +60,10 @@ function prepare(services: unknown, options: unknown) {
 /**
  * Runs this process as the services named in `services` (twapi `run_as_service`).
  * StartServiceCtrlDispatcherW runs on its own thread, so the event loop keeps running; each
- * control reaches its handler on the main thread. While a state-changing control is unanswered
- * the library reports the pending state with advancing checkpoints, so a slow handler never
- * makes the SCM give up. Resolves when the last service has stopped (after `all_stopped`);
+ * control reaches its handler on the main thread. A prompt answer to stop, pause or continue
+ * (within 25 ms) is the reply to the control itself; while a state-changing control is
+ * unanswered the library reports the pending state with advancing checkpoints, so a slow handler
+ * never makes the SCM give up. Resolves when the last service has stopped (after `all_stopped`);
  * rejects at once with ScmError ERROR_FAILED_SERVICE_CONTROLLER_CONNECT when the SCM did not
  * start this process (use `{ debug: true }` from a console).
  * Wraps StartServiceCtrlDispatcherW, RegisterServiceCtrlHandlerExW and SetServiceStatus.
