@@ -11,6 +11,7 @@ const { acquireLockFile, serialized, lockFileName, lockKey } = require('../../di
 const { worstCode } = require('../../dist/declarative/apply');
 const scm = require('../..');
 const { cli } = require('../support/cli');
+const { fails, parse } = require('../support/services-file');
 const { sleep } = require('../support/wait');
 
 const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-locks-'));
@@ -203,14 +204,6 @@ describe('lock files across processes', () => {
 });
 
 describe('services file', () => {
-  const parse = (value) => scm.parseServicesFile(typeof value === 'string' ? value : JSON.stringify(value), 'svc.json');
-  const fails = (value, re, entry, field) => assert.throws(() => parse(value), (e) => {
-    assert.equal(e.name, 'ServicesFileError');
-    assert.match(e.message, re);
-    assert.equal(e.entry, entry);
-    assert.equal(e.field, field);
-    return true;
-  });
 
   it('parses entries with defaults, seconds or duration timeouts', () => {
     const f = parse({ services: [{ name: 'Spooler' }, { name: 'B', expected: 'stopped', timeout: 5 }, { name: 'C', timeout: '1500ms' }] });

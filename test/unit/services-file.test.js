@@ -3,18 +3,10 @@
 // YAML and TOML, dependency checks, and the scheduler that runs apply's steps in dependency order.
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const scm = require('../..');
 const { runScheduled } = require('../../dist/declarative/schedule');
+const { fails, parse } = require('../support/services-file');
 const { sleep } = require('../support/wait');
 
-const parse = (text, file = 'svc.json') => scm.parseServicesFile(typeof text === 'string' ? text : JSON.stringify(text), file);
-const fails = (value, re, entry, field, file) => assert.throws(() => parse(value, file), (e) => {
-  assert.equal(e.name, 'ServicesFileError');
-  assert.match(e.message, re);
-  assert.equal(e.entry, entry);
-  assert.equal(e.field, field);
-  return true;
-});
 
 describe('services file: hosted programs', () => {
   it('reads every host setting, resolving paths against the file folder', () => {
