@@ -5,7 +5,6 @@
 // reads its log and deletes it. Then the same program outside the SCM, and in debug mode.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { processGone, request, waitFor } = require('./support');
 
@@ -54,8 +53,7 @@ module.exports = {
   timeoutMs: 150000,
   async run(t) {
     const { scm } = t;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-tour-'));
-    t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = t.tempDir('scmn-tour-');
     const name = t.serviceName('hello');
     const logFile = path.join(dir, 'hello-service.log');
     const displayName = `scm-native tour hello service (${t.runId})`;

@@ -5,7 +5,6 @@
 // an AbortSignal, and deletes the service. First, watchServices on the whole SCM database.
 const { once } = require('node:events');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { win32ErrorName } = require('../..');
@@ -192,8 +191,7 @@ module.exports = {
   timeoutMs: 150000,
   async run(t) {
     const { scm } = t;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-tour-'));
-    t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = t.tempDir('scmn-tour-');
     const name = t.serviceName('watched');
     const logFile = path.join(dir, 'hello-service.log');
     t.deferDelete(name, { stop: true }); // only if a step below fails before the deletion

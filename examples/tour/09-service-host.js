@@ -5,7 +5,6 @@
 // The tour starts it, reads `status` and `logs`, crashes the server (GET /crash), watches the host
 // restart it after the backoff, and removes the service.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { formatMs, processGone, request, waitFor } = require('./support');
@@ -22,8 +21,7 @@ module.exports = {
   timeoutMs: 150000,
   async run(t) {
     const { scm } = t;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-tour-host-'));
-    t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = t.tempDir('scmn-tour-host-');
     const name = t.serviceName('http');
     const logDir = path.join(dir, 'logs');
     const portFile = path.join(dir, 'port.txt');

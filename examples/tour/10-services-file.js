@@ -67,8 +67,7 @@ module.exports = {
   timeoutMs: 180000,
   async run(t) {
     const { scm } = t;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-tour-file-'));
-    t.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = t.tempDir('scmn-tour-file-');
     const api = t.serviceName('api');
     const web = t.serviceName('web');
     t.defer(async () => {

@@ -3,7 +3,10 @@
 // running clean-ups, finding out whether this process may change services, polling, and HTTP
 // requests to the sample servers.
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const util = require('node:util');
 
@@ -154,6 +157,13 @@ class Tour {
   /** Registers a clean-up, run (last first) when the section ends, whether it passed or not. */
   defer(fn) {
     this.cleanups.push(fn);
+  }
+
+  /** A new folder under the temp directory (`prefix` + random), removed when the section ends. */
+  tempDir(prefix) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    this.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
   }
 
   /**
