@@ -56,20 +56,26 @@ ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD ac
   return service;
 }
 
-ScHandle OpenTargetService(const ServiceTarget& target, DWORD access) {
+ConnectManager::ConnectManager(const OptionalWide& system, const OptionalWide& database) {
   // The SCM checks access against the token of the call that opened the manager: a thread that
   // impersonates to enable a privilege (ScopedPrivilege) needs a manager opened with that token.
-  if (!target.system && !target.database && !ScopedPrivilege::ActiveOnThisThread()) {
-    if (SC_HANDLE shared = LocalManager()) {
-      ScHandle service(OpenServiceW(shared, target.name.c_str(), access));
-      if (service) return service;
-      // Anything but a dead shared handle is the answer; a dead one (its SCM restarted) falls
-      // through to a fresh manager handle.
-      if (GetLastError() != ERROR_INVALID_HANDLE) ThrowLastError("OpenServiceW");
-    }
-  }
-  ScHandle manager = OpenManager(target.system, target.database, SC_MANAGER_CONNECT);
-  return OpenServiceHandle(manager.Get(), target.name, access);
+  if (!system && !database && !ScopedPrivilege::ActiveOnThisThread()) mShared = LocalManager();
+  if (mShared == nullptr) mOwned = OpenManager(system, database, SC_MANAGER_CONNECT);
+}
+
+bool ConnectManager::ReplaceDeadShared() {
+  if (mShared == nullptr || GetLastError() != ERROR_INVALID_HANDLE) return false;
+  mShared = nullptr;
+  mOwned = OpenManager(OptionalWide(), OptionalWide(), SC_MANAGER_CONNECT);
+  return true;
+}
+
+ScHandle OpenTargetService(const ServiceTarget& target, DWORD access) {
+  ConnectManager manager(target.system, target.database);
+  ScHandle service(OpenServiceW(manager.Get(), target.name.c_str(), access));
+  if (!service && manager.ReplaceDeadShared()) service = ScHandle(OpenServiceW(manager.Get(), target.name.c_str(), access));
+  if (!service) ThrowLastError("OpenServiceW");
+  return service;
 }
 
 SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service) {

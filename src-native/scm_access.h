@@ -26,9 +26,23 @@ ServiceTarget ReadServiceTarget(const Napi::CallbackInfo& info, const char* usag
 
 ScHandle OpenManager(const OptionalWide& system, const OptionalWide& database, DWORD access);
 ScHandle OpenServiceHandle(SC_HANDLE manager, const std::wstring& name, DWORD access);
-// OpenServiceW(access) for a service of the local active database through the process's shared
-// SC_MANAGER_CONNECT handle (kept open for the life of the process; a thread that impersonates
-// gets its own), otherwise OpenManager(SC_MANAGER_CONNECT) then OpenServiceHandle(access).
+// An SC_MANAGER_CONNECT manager: for the local active database the process's shared one (kept
+// open for the life of the process; a thread that impersonates gets its own), otherwise one
+// opened for this caller and closed with it.
+class ConnectManager {
+ public:
+  ConnectManager(const OptionalWide& system, const OptionalWide& database);
+  SC_HANDLE Get() const { return mShared != nullptr ? mShared : mOwned.Get(); }
+  // Right after a call on the shared handle failed: if it failed with ERROR_INVALID_HANDLE (the
+  // SCM restarted), switches to a fresh handle and returns true for the caller to try again.
+  bool ReplaceDeadShared();
+
+ private:
+  SC_HANDLE mShared = nullptr;
+  ScHandle mOwned;
+};
+
+// OpenServiceW(access) through a ConnectManager.
 ScHandle OpenTargetService(const ServiceTarget& target, DWORD access);
 
 SERVICE_STATUS_PROCESS QueryStatus(SC_HANDLE service);

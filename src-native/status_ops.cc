@@ -114,7 +114,7 @@ class ResolveNameOp {
   explicit ResolveNameOp(const Napi::CallbackInfo& info)
       : mTarget(ReadServiceTarget(info, "resolveName(system, database, name)")) {}
   void Execute() {
-    ScHandle manager = OpenManager(mTarget.system, mTarget.database, SC_MANAGER_CONNECT);
+    ConnectManager manager(mTarget.system, mTarget.database);
     std::wstring display, key;
     if (QueryName(GetServiceDisplayNameW, manager.Get(), mTarget.name, display, "GetServiceDisplayNameW")) {
       // An internal name: ask for the key name back to get the SCM's spelling of it.
