@@ -65,11 +65,16 @@ function sameAccount(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** The SCM-side fields (service configuration) that differ. */
+/** What configDrift reads; Wine answers neither delayed auto-start nor failure actions (docs/wine.md). */
+const CONFIG_FIELDS = ['command', 'displayName', 'startType', 'account', 'dependencies', 'description'] as const;
+const WINDOWS_ONLY_FIELDS = ['delayedAutoStart', 'failureActions', 'failureActionsOnNonCrashFailures'] as const;
+
+/** The SCM-side fields (service configuration) that differ, from one read of its configuration. */
 async function configDrift(name: string, h: HostedDeclaration): Promise<string[] | null> {
+  const windows = !native().underWine;
   let config: Partial<ServiceConfiguration>;
   try {
-    config = await getServiceConfiguration(name, { fields: ['command', 'displayName', 'startType', 'account', 'dependencies', 'description'] });
+    config = await getServiceConfiguration(name, { fields: [...CONFIG_FIELDS, ...(windows ? WINDOWS_ONLY_FIELDS : [])] });
   } catch (error) {
     if (error instanceof ScmError && error.errno === 1060) return null;
     throw error;
@@ -81,31 +86,24 @@ async function configDrift(name: string, h: HostedDeclaration): Promise<string[]
   if ((config.description ?? '') !== (o.description ?? '')) drift.push('description');
   const startup = o.startup ?? 'manual';
   const startType = startup === 'manual' ? 'demand_start' : startup === 'disabled' ? 'disabled' : 'auto_start';
-  let startupDrift = config.startType !== startType;
-  if (!startupDrift && startType === 'auto_start') {
-    // Wine has no delayed auto-start level (docs/wine.md): compared only where it can be read.
-    const delayed = await getServiceConfiguration(name, { fields: ['delayedAutoStart'] }).then((c) => c.delayedAutoStart, () => undefined);
-    if (delayed !== undefined && delayed !== (startup === 'delayed')) startupDrift = true;
-  }
-  if (startupDrift) drift.push('startup');
+  const delayedDrift = startType === 'auto_start' && config.delayedAutoStart !== undefined && config.delayedAutoStart !== (startup === 'delayed');
+  if (config.startType !== startType || delayedDrift) drift.push('startup');
   if (!sameAccount(config.account ?? 'LocalSystem', desiredAccount(name, o))) drift.push(o.virtualAccount ? 'virtualAccount' : 'username');
   // Wine's QueryServiceConfigW returns no dependencies at all (docs/wine.md): compared on Windows only.
-  if (!native().underWine && !same(lower(config.dependencies), lower(o.dependencies))) drift.push('dependencies');
-  // Wine stores no failure actions and cannot read them (docs/wine.md): compared on Windows only.
-  if (!native().underWine && await recoveryDrift(name, o)) drift.push('recovery');
+  if (windows && !same(lower(config.dependencies), lower(o.dependencies))) drift.push('dependencies');
+  if (windows && recoveryDrift(config, o)) drift.push('recovery');
   return drift;
 }
 
 /** Whether the SCM's failure actions differ from `recovery` (left out of the file: none). */
-async function recoveryDrift(name: string, o: ProgramServiceOptions): Promise<boolean> {
-  const current = await getServiceConfiguration(name, { fields: ['failureActions', 'failureActionsOnNonCrashFailures'] });
+function recoveryDrift(config: Partial<ServiceConfiguration>, o: ProgramServiceOptions): boolean {
   const wanted = recoveryActions({ recovery: o.recovery ?? null });
   const actions = (a: FailureActions | undefined) => (a?.actions ?? []).map((x) => [x.type, x.delay]);
-  const currentActions = actions(current.failureActions);
+  const currentActions = actions(config.failureActions);
   if (!same(currentActions, actions(wanted.failureActions))) return true;
   if (currentActions.length === 0) return false; // no actions: the period and the flag do nothing
-  return current.failureActions?.resetPeriod !== wanted.failureActions?.resetPeriod
-    || current.failureActionsOnNonCrashFailures !== wanted.failureActionsOnNonCrashFailures;
+  return config.failureActions?.resetPeriod !== wanted.failureActions?.resetPeriod
+    || config.failureActionsOnNonCrashFailures !== wanted.failureActionsOnNonCrashFailures;
 }
 
 /** Compares an installed hosted service with its declaration. */
