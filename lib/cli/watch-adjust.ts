@@ -15,20 +15,23 @@ export interface AdjustReport {
   reason?: string;
 }
 
-/** One line of output about an adjustment. */
-export interface AdjustEvent {
-  time: Date;
-  /** The service's label (`name`, or `\\system\name`). */
-  label: string;
+/** A service to keep: its name, the remote machine if any, and the state the file declares. */
+export interface AdjustTarget {
   name: string;
   system?: string;
   expected: ExpectedState;
+}
+
+/** One line of output about an adjustment. */
+export interface AdjustEvent {
+  time: Date;
+  target: AdjustTarget;
   report?: AdjustReport;
   error?: string;
 }
 
 export interface AdjusterDeps {
-  adjust(name: string, system: string | undefined, signal: AbortSignal): Promise<AdjustReport>;
+  adjust(target: AdjustTarget, signal: AbortSignal): Promise<AdjustReport>;
   now(): Date;
 }
 
@@ -47,7 +50,7 @@ interface Track {
 
 /** Adjusts the declared services toward their expected state as their statuses arrive. */
 export class Adjuster {
-  private readonly tracks = new Map<string, Track>();
+  private readonly tracks = new Map<AdjustTarget, Track>();
   private readonly controller = new AbortController();
   private stopped = false;
   /** Whether an adjustment failed (the command then ends with exit code 1). */
@@ -60,9 +63,9 @@ export class Adjuster {
   ) {}
 
   /** A status of a watched service: schedules, or cancels, its adjustment. */
-  onState(target: { label: string; name: string; system?: string; expected: ExpectedState }, state: string): void {
+  onState(target: AdjustTarget, state: string): void {
     if (this.stopped) return;
-    const track = this.trackOf(target.label);
+    const track = this.trackOf(target);
     track.state = state;
     const wrong = SETTLED.has(state) && state !== target.expected;
     if (!wrong) {
@@ -81,16 +84,16 @@ export class Adjuster {
     await Promise.all([...this.tracks.values()].map((t) => t.running));
   }
 
-  private trackOf(label: string): Track {
-    let track = this.tracks.get(label);
+  private trackOf(target: AdjustTarget): Track {
+    let track = this.tracks.get(target);
     if (!track) {
       track = { timer: null, attempts: 0, lastAdjust: 0, state: null, running: null };
-      this.tracks.set(label, track);
+      this.tracks.set(target, track);
     }
     return track;
   }
 
-  private schedule(target: { label: string; name: string; system?: string; expected: ExpectedState }, track: Track): void {
+  private schedule(target: AdjustTarget, track: Track): void {
     if (Date.now() - track.lastAdjust >= CALM_MS) track.attempts = 0;
     const delay = Math.min(MAX_DELAY_MS, this.delayMs * 2 ** Math.min(track.attempts, 20));
     track.timer = setTimeout(() => {
@@ -101,28 +104,27 @@ export class Adjuster {
     }, delay);
   }
 
-  private async run(target: { label: string; name: string; system?: string; expected: ExpectedState }, track: Track): Promise<void> {
+  private async run(target: AdjustTarget, track: Track): Promise<void> {
     track.attempts += 1;
     track.lastAdjust = Date.now();
-    const base = { label: target.label, name: target.name, ...(target.system ? { system: target.system } : {}), expected: target.expected };
     try {
-      const report = await this.deps.adjust(target.name, target.system, this.controller.signal);
+      const report = await this.deps.adjust(target, this.controller.signal);
       if (this.stopped) return;
       // `none` without a reason: it was back in its state by the time the lock was held.
-      if (report.action !== 'none' || report.reason) this.print({ time: this.deps.now(), ...base, report });
+      if (report.action !== 'none' || report.reason) this.print({ time: this.deps.now(), target, report });
       // Nothing can be done (paused...): the next change of state will tell.
       if (report.action === 'none') return;
     } catch (error) {
       if (this.stopped) return;
       this.failed = true;
-      this.print({ time: this.deps.now(), ...base, error: (error as Error).message });
+      this.print({ time: this.deps.now(), target, error: (error as Error).message });
     }
     // The latest state the watcher reported decides: a service that never got there (a start
     // that failed leaves no change to react to) or left again meanwhile is tried again, later.
     this.again(target, track);
   }
 
-  private again(target: { label: string; name: string; system?: string; expected: ExpectedState }, track: Track): void {
+  private again(target: AdjustTarget, track: Track): void {
     const wrong = track.state !== null && SETTLED.has(track.state) && track.state !== target.expected;
     if (!this.stopped && !track.timer && wrong) this.schedule(target, track);
   }

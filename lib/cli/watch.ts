@@ -16,7 +16,7 @@ import { paint, stateColour } from './output';
 import type { Io } from './output';
 import { DEFAULT_SERVICES_FILE } from './services-commands';
 import { Adjuster } from './watch-adjust';
-import type { AdjustEvent, AdjustReport } from './watch-adjust';
+import type { AdjustEvent, AdjustReport, AdjustTarget } from './watch-adjust';
 
 /** A service to watch: its name, and the remote machine a services file may give. */
 export interface WatchTarget {
@@ -166,8 +166,9 @@ export function eventLine(e: WatchEvent, io: Pick<Io, 'color'>, width = 0): stri
 
 /** The `--json` object of an adjustment. */
 export function adjustJson(e: AdjustEvent): Record<string, unknown> {
+  const t = e.target;
   return {
-    time: e.time.toISOString(), name: e.name, ...(e.system ? { system: e.system } : {}), expected: e.expected,
+    time: e.time.toISOString(), name: t.name, ...(t.system ? { system: t.system } : {}), expected: t.expected,
     adjust: e.report ? e.report.action : null, state: e.report ? e.report.state : null,
     ...(e.report?.reason ? { reason: e.report.reason } : {}), ...(e.error ? { error: oneLine(e.error) } : {}),
   };
@@ -175,10 +176,10 @@ export function adjustJson(e: AdjustEvent): Record<string, unknown> {
 
 /** The text line of an adjustment: `adjusted: start -> running`, `not adjusted: <why>` or `adjust failed: <why>`. */
 export function adjustLine(e: AdjustEvent, io: Pick<Io, 'color'>, width = 0): string {
-  const head = `${e.time.toISOString()}  ${e.label.padEnd(width)}  `;
+  const head = `${e.time.toISOString()}  ${targetLabel(e.target).padEnd(width)}  `;
   if (e.error !== undefined) return `${head}${paint(io, 'red', 'adjust failed')}: ${oneLine(e.error)}`;
   const r = e.report as AdjustReport;
-  if (r.action === 'none') return `${head}${paint(io, 'yellow', 'not adjusted')}: ${r.reason ?? `expected ${e.expected}`}`;
+  if (r.action === 'none') return `${head}${paint(io, 'yellow', 'not adjusted')}: ${r.reason ?? `expected ${e.target.expected}`}`;
   return `${head}${paint(io, 'cyan', 'adjusted')}: ${r.action} -> ${paint(io, stateColour(String(r.state)), String(r.state))}`;
 }
 
@@ -190,10 +191,7 @@ export function adjustLine(e: AdjustEvent, io: Pick<Io, 'color'>, width = 0): st
 export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAULT_DEPS): Promise<number> {
   const width = Math.max(...plan.targets.map((t) => targetLabel(t).length));
   const print = (e: WatchEvent) => io.stdout.write(plan.json ? `${JSON.stringify(eventJson(e))}\n` : `${eventLine(e, io, width)}\n`);
-  const adjuster = plan.adjustDelay == null ? null : new Adjuster(plan.adjustDelay, {
-    now: () => deps.now(),
-    adjust: (name, system, signal) => deps.adjust(plan.targets.find((t) => t.name === name && t.system === system) as WatchTarget, signal),
-  }, (e) => io.stdout.write(plan.json ? `${JSON.stringify(adjustJson(e))}\n` : `${adjustLine(e, io, width)}\n`));
+  const adjuster = plan.adjustDelay == null ? null : new Adjuster(plan.adjustDelay, deps, (e) => io.stdout.write(plan.json ? `${JSON.stringify(adjustJson(e))}\n` : `${adjustLine(e, io, width)}\n`));
   // Until every watcher has reported its service's status, events wait here: a missing service
   // then fails the command before anything is printed.
   let pending: WatchEvent[] | null = [];
@@ -239,9 +237,7 @@ export async function runWatch(plan: WatchPlan, io: Io, deps: WatchDeps = DEFAUL
         const first = entry.last === null;
         emit({ time: deps.now(), kind: first ? 'initial' : 'change', target, previous: entry.last, status });
         entry.last = String(status.state);
-        if (adjuster && target.expected && !ending) {
-          adjuster.onState({ label: targetLabel(target), name: target.name, ...(target.system ? { system: target.system } : {}), expected: target.expected }, entry.last);
-        }
+        if (adjuster && target.expected && !ending) adjuster.onState(target as AdjustTarget, entry.last);
         if (first) resolve();
       });
       watcher.on('deleted', (status: ServiceStatus) => {

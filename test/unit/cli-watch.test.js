@@ -319,7 +319,7 @@ describe('watch --adjust: the loop (fake watchers and adjuster)', () => {
     assert.ok(gaps[0] >= 35 && gaps[1] >= 75, `the delay doubles each time (gaps ${gaps})`);
     const adjustLines = run.out.lines.map((l) => JSON.parse(l)).filter((l) => 'adjust' in l);
     assert.deepEqual(adjustLines.map((l) => [l.adjust, l.state, l.error]), [[null, null, 'StartServiceW failed: boom'], ['start', 'stopped', undefined], ['start', 'running', undefined]]);
-    assert.deepEqual(adjustJson({ time: T, label: 'a', name: 'a', expected: 'running', report: { action: 'none', state: 'paused', reason: 'paused' } }),
+    assert.deepEqual(adjustJson({ time: T, target: { name: 'a', expected: 'running' }, report: { action: 'none', state: 'paused', reason: 'paused' } }),
       { time: T.toISOString(), name: 'a', expected: 'running', adjust: 'none', state: 'paused', reason: 'paused' });
   });
 
