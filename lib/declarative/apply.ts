@@ -90,6 +90,9 @@ export interface ApplyOutcome extends ServiceReport {
 
 const DEFAULT_PARALLEL = 4;
 
+/** The steps of apply's second phase, which change a service's state (or remove it). */
+const STATE_STEPS: ReadonlySet<ApplyStep> = new Set(['start', 'stop', 'restart', 'remove']);
+
 function checkParallel(value: unknown): number {
   if (value === undefined) return DEFAULT_PARALLEL;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
@@ -163,6 +166,20 @@ async function report(d: DeclaredService, names: Map<string, string>, lockDir: s
   };
 }
 
+/**
+ * Stops and deletes a service expected absent, under its lock. A hosted program is removed as
+ * `scm-native remove` does, and only if scm-native installed it (removeProgramService refuses any
+ * other service).
+ */
+async function removeDeclared(d: DeclaredService, service: Service, locked: (d: DeclaredService, work: () => Promise<unknown>) => Promise<unknown>): Promise<void> {
+  if (d.hosted) {
+    await locked(d, () => removeProgramService(d.name));
+    return;
+  }
+  await service.adjust();
+  await locked(d, () => deleteService(d.name, d.system ? { system: d.system } : {}));
+}
+
 async function mapBounded<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -219,7 +236,7 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
   };
   // A hosted program's configuration changes under its service's lock, bounded by its timeout.
   const locked = (d: DeclaredService, work: () => Promise<unknown>) =>
-    serialized(lockKey(d.name, null), lockDir, AbortSignal.timeout(serviceOf(d, lockDir).timeout), work);
+    serialized(lockKey(d.name, d.system ?? null), lockDir, AbortSignal.timeout(serviceOf(d, lockDir).timeout), work);
 
   // Configuration first: installs and updates do not depend on each other.
   const configJobs: ScheduledJob[] = [];
@@ -246,24 +263,15 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
   const stateJobs: ScheduledJob[] = [];
   for (const r of before) {
     const d = declared.get(r.name) as DeclaredService;
-    const kind = r.steps.find((s): s is 'start' | 'stop' | 'restart' | 'remove' => s === 'start' || s === 'stop' || s === 'restart' || s === 'remove');
+    const kind = r.steps.find((s) => STATE_STEPS.has(s));
     if (!kind) continue;
     if (configured.has(r.name) && configured.get(r.name)?.status !== 'done') continue;
     const service = serviceOf(d, lockDir);
-    if (kind === 'remove') {
-      // Down like a stop (after its dependents), then gone. A hosted program is removed only if
-      // scm-native installed it (removeProgramService refuses any other service).
+    if (kind === 'stop' || kind === 'remove') {
+      // Down after the services that depend on it.
       const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
-      const remove = d.hosted
-        ? () => locked(d, () => removeProgramService(d.name))
-        : async () => {
-          await service.adjust();
-          await locked(d, () => deleteService(d.name, d.system ? { system: d.system } : {}));
-        };
-      stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'remove', remove) });
-    } else if (kind === 'stop') {
-      const dependents = before.filter((o) => o.dependsOn.includes(r.name)).map((o) => `down:${o.name}`);
-      stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, 'stop', () => service.adjust()) });
+      const run = kind === 'stop' ? () => service.adjust() : () => removeDeclared(d, service, locked);
+      stateJobs.push({ id: `down:${r.name}`, after: dependents, run: step(r.name, kind, run) });
     } else {
       // A restart after an update must restart; one of a dead service is what adjust() decides.
       const run = kind === 'restart' && r.steps.includes('update') ? () => service.restart({ mode: 'native' }) : () => service.adjust();
@@ -275,7 +283,7 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
     if (outcome.status !== 'skipped') continue;
     const name = id.slice(id.indexOf(':') + 1);
     const because = outcome.because.slice(outcome.because.indexOf(':') + 1);
-    const kind = before.find((r) => r.name === name)?.steps.find((s) => s !== 'install' && s !== 'update') as ApplyStep;
+    const kind = before.find((r) => r.name === name)?.steps.find((s) => STATE_STEPS.has(s)) as ApplyStep;
     errors.set(name, `${kind} skipped: ${because} failed`);
     emit({ name, step: kind, phase: 'skipped', error: `${because} failed` });
   }
