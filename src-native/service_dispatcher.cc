@@ -157,13 +157,13 @@ DWORD WINAPI Dispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventD
     // control times out (ERROR_SERVICE_REQUEST_TIMEOUT).
     if (slot->status.dwCurrentState == SERVICE_STOPPED) return NO_ERROR;
     slot->latestControlSeq = event.seq;
-    slot->quickAnswerSeq = event.seq;
+    slot->awaitingAnswer = true;
     self->Post(std::move(event));
     self->mChanged.wait_for(lock, std::chrono::milliseconds(kQuickAnswerMs), [&] {
       return slot->quickAnswer.has_value() || self->mStopping;
     });
     // Under the lock: from here on SetStatus reports an answer itself, after the pending state.
-    slot->quickAnswerSeq = 0;
+    slot->awaitingAnswer = false;
     if (slot->quickAnswer) {
       const QuickAnswer a = *slot->quickAnswer;
       slot->quickAnswer.reset();
@@ -308,7 +308,7 @@ Napi::Value Dispatcher::SetStatus(const Napi::CallbackInfo& info) {
   // While HandlerEx waits for the answer to a control, that thread reports whatever the app
   // reports (the answer, or an update not tied to the control such as a stop after a failure):
   // SetServiceStatus from this thread would stall under Wine until the handler returned.
-  if (slot->quickAnswerSeq != 0) {
+  if (slot->awaitingAnswer) {
     slot->quickAnswer = QuickAnswer{state, exitCode, serviceCode, waitHint};
     self->mChanged.notify_all();
     return Napi::Boolean::New(env, true);

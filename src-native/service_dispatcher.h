@@ -33,9 +33,9 @@ struct ServiceSlot {
   // Sequence number of the newest state-changing control (start, stop, pause, ...): an answer
   // carrying an older one is stale and ignored.
   uint32_t latestControlSeq = 0;
-  // While HandlerEx waits for the app's answer to a state-changing control: its sequence number,
-  // and the answer once the app has given it (HandlerEx then reports it from its own thread).
-  uint32_t quickAnswerSeq = 0;
+  // True while HandlerEx waits for the app's answer to a state-changing control; the answer, once
+  // the app has given it (HandlerEx then reports it from its own thread).
+  bool awaitingAnswer = false;
   std::optional<QuickAnswer> quickAnswer;
   // True between a state-changing control and the app's answer: the heartbeat thread then keeps
   // the SCM informed (checkpoint++) so a slow app never looks hung.
