@@ -65,6 +65,6 @@ export type {
 export { LSB, LSB_MEANINGS } from './declarative/lsb';
 export type { LsbCode } from './declarative/lsb';
 export { loadServicesFile, parseServicesFile, ServicesFileError } from './declarative/services-file';
-export type { DeclaredService, HostedDeclaration, ServicesFile, ServicesFileFormat } from './declarative/services-file';
+export type { DeclaredExpectation, DeclaredService, HostedDeclaration, ServicesFile, ServicesFileFormat } from './declarative/services-file';
 export { applyServices, checkServices } from './declarative/apply';
 export type { ApplyEvent, ApplyOutcome, ApplyServicesOptions, ApplyStep, CheckServicesOptions, ServiceReport } from './declarative/apply';
