@@ -47,8 +47,9 @@ export type { ServiceHandler } from './as-service/service-host';
 export type { AcceptedControl, ServiceControl } from './as-service/controls';
 export { reportEvent, installEventSource, removeEventSource } from './as-service/event-log';
 export type { EventType, ReportEventOptions, EventSourceOptions } from './as-service/event-log';
+export type { LogFollower } from './host/log-follower';
 export {
-  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
+  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, readProgramServiceLog,
   plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
 export type {

@@ -9,8 +9,9 @@ import { startService, stopService } from '../services/control';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
+import type { LogFollower } from '../host/log-follower';
 import {
-  getProgramServiceStatus, installProgramService, listProgramServices, programServiceLogFile, readProgramServiceLog,
+  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile,
   removeProgramService, updateProgramService,
 } from '../host/manage';
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
@@ -414,56 +415,35 @@ async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'logs');
   const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
   const file = await programServiceLogFile(name);
-  const lines = await readProgramServiceLog(name, count);
+  const { lines, follower } = await followProgramServiceLog(name, count);
   if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (!bool(args, 'follow')) return 0;
-  await followFile(file, io);
+  await followLog(follower, io);
   return 0;
 }
 
-/** Prints what is appended to `file`, following it across rotations, until Ctrl+C. */
-async function followFile(file: string, io: Io): Promise<void> {
-  let position = 0;
-  try {
-    position = fs.statSync(file).size;
-  } catch {
-    position = 0;
-  }
-  let pending = '';
-  await new Promise<void>((resolve) => {
+/** Prints the lines appended to the service's log, following it across rotations, until Ctrl+C. */
+async function followLog(follower: LogFollower, io: Io): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      let size: number;
       try {
-        size = fs.statSync(file).size;
-      } catch {
-        return;
-      }
-      if (size < position) position = 0; // rotated: a new file
-      if (size === position) return;
-      const fd = fs.openSync(file, 'r');
-      try {
-        const buffer = Buffer.alloc(size - position);
-        const read = fs.readSync(fd, buffer, 0, buffer.length, position);
-        position += read;
-        const text = pending + buffer.subarray(0, read).toString('utf8');
-        const nl = text.lastIndexOf('\n');
-        if (nl >= 0) {
-          io.stdout.write(text.slice(0, nl + 1));
-          pending = text.slice(nl + 1);
-        } else {
-          pending = text;
-        }
-      } finally {
-        fs.closeSync(fd);
+        const text = follower.poll();
+        if (text) io.stdout.write(text);
+      } catch (error) {
+        stop();
+        reject(error);
       }
     }, 250);
     const stop = () => {
       clearInterval(timer);
-      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGINT', onInterrupt);
+    };
+    const onInterrupt = () => {
+      stop();
       resolve();
     };
-    process.on('SIGINT', stop);
+    process.on('SIGINT', onInterrupt);
   });
 }
 

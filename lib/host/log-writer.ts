@@ -27,6 +27,19 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const dayOf = (d: Date) => `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
 const stampOf = (d: Date) => `${dayOf(d)}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 
+/** The rotated files of the log `<dir>/<name>.log`, oldest first. */
+export function rotatedLogFiles(dir: string, name: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${escaped}\\.\\d{8}-\\d{6}\\.\\d{3}\\.log$`);
+  return names.filter((n) => pattern.test(n)).sort().map((n) => path.join(dir, n));
+}
+
 export class LogWriter {
   readonly file: string;
   private fd: number | null = null;
@@ -37,7 +50,6 @@ export class LogWriter {
   private readonly keep: number;
   private readonly daily: boolean;
   private readonly timestamps: boolean;
-  private readonly rotatedPattern: RegExp;
 
   constructor(private readonly options: LogWriterOptions) {
     this.file = path.join(options.dir, `${options.name}.log`);
@@ -46,8 +58,6 @@ export class LogWriter {
     this.keep = options.keep ?? 0;
     this.daily = options.daily ?? false;
     this.timestamps = options.timestamps ?? false;
-    const escaped = options.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    this.rotatedPattern = new RegExp(`^${escaped}\\.\\d{8}-\\d{6}\\.\\d{3}\\.log$`);
   }
 
   /** Opens (appending to) the current file, rotating it first when it is from another day. */
@@ -102,13 +112,7 @@ export class LogWriter {
 
   /** The rotated files, oldest first. */
   rotatedFiles(): string[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.options.dir);
-    } catch {
-      return [];
-    }
-    return names.filter((n) => this.rotatedPattern.test(n)).sort().map((n) => path.join(this.options.dir, n));
+    return rotatedLogFiles(this.options.dir, this.options.name);
   }
 
   private rotate(at: Date): void {

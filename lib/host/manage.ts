@@ -17,7 +17,7 @@ import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
-import { LogWriter } from './log-writer';
+import { LogFollower } from './log-follower';
 import { checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
@@ -572,30 +572,20 @@ export async function programServiceLogFile(name: string): Promise<string> {
  * current one has fewer.
  */
 export async function readProgramServiceLog(name: string, count: number): Promise<string[]> {
+  return (await followProgramServiceLog(name, count)).lines;
+}
+
+/**
+ * Follows a hosted service's log: `lines` are its last `count` lines (as
+ * {@link readProgramServiceLog}); each `follower.poll()` returns the complete lines written
+ * since, across rotations, none missed and none twice.
+ */
+export async function followProgramServiceLog(name: string, count: number): Promise<{ lines: string[]; follower: LogFollower }> {
   const service = checkServiceName(name, 'name');
   const wanted = checkInteger(count, 'count', 0, 0x7fffffff);
   const settings = await settingsOf(service);
-  const writer = new LogWriter({ dir: settings.log.dir, name: service });
-  const files = [...writer.rotatedFiles(), writer.file];
-  const out: string[] = [];
-  for (let i = files.length - 1; i >= 0 && out.length < wanted; i--) {
-    out.unshift(...tailLines(files[i] as string, wanted - out.length));
-  }
-  return out;
-}
-
-/** The last `count` lines of a log file. */
-export function tailLines(file: string, count: number): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return count >= lines.length ? lines : lines.slice(lines.length - count);
+  const follower = new LogFollower(settings.log.dir, service);
+  return { lines: follower.start(wanted), follower };
 }
 
 export { HOST_PREFIX };

@@ -10,7 +10,7 @@ const { binding } = require('../../binding');
 const { assert, itWindowsOnly, underWine } = require('../support/scm');
 const { spawn } = require('node:child_process');
 const {
-  BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, sleep, waitFor, waitForEvent,
+  BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, readLogsWhileRotating, sleep, waitFor, waitForEvent,
 } = require('../support/host-service');
 
 const created = [];
@@ -244,8 +244,8 @@ describe('service host: run any program as a service', function () {
     await cli(['start', c.name]);
     await waitForEvent(c.events, (e) => e.event === 'flooded');
     await waitFor('every line in the logs', () => {
-      const all = fs.readdirSync(c.logDir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(c.logDir, f), 'utf8')).join('');
-      return (all.match(/^line \d{6} /gm) || []).length >= lines;
+      const all = readLogsWhileRotating(c.logDir);
+      return all !== null && (all.match(/^line \d{6} /gm) || []).length >= lines;
     }, 20000);
     assert.equal((await cli(['stop', c.name])).code, 0);
     const files = fs.readdirSync(c.logDir).filter((f) => f.endsWith('.log'));
@@ -287,6 +287,31 @@ describe('service host: run any program as a service', function () {
       await waitFor('later ticks', () => new RegExp(`tick ${firstTick + 5}\\b`).test(out), 10000);
       const ticks = [...out.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
       assert.deepEqual(ticks, ticks.map((_, i) => firstTick + i), 'in order, none missed');
+    } finally {
+      child.kill();
+    }
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
+  it('logs --follow goes across rotations: every line once, in the order of the files', async () => {
+    const c = newCase('followrot');
+    const lines = 3000;
+    await install(c, 'flood', ['--log-max-size', '8K', '--log-keep', '0'], [String(lines)]);
+    const child = spawn(process.execPath, [BIN, 'logs', c.name, '--lines', '0', '--follow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    try {
+      await sleep(1500); // the follower has started (from the end of an empty or missing log)
+      await cli(['start', c.name]);
+      await waitForEvent(c.events, (e) => e.event === 'flooded');
+      const flood = (text) => text.split('\n').filter((l) => /^line \d{6} /.test(l));
+      await waitFor('every line followed', () => flood(out).length >= lines, 20000);
+      await sleep(600); // a duplicate would show up by the next poll
+      const files = fs.readdirSync(c.logDir).filter((f) => f.endsWith('.log')).sort((a, b) => (a === `${c.name}.log`) - (b === `${c.name}.log`) || a.localeCompare(b));
+      assert.ok(files.length >= 20, `${files.length} files`);
+      const onDisk = flood(files.map((f) => fs.readFileSync(path.join(c.logDir, f), 'utf8')).join(''));
+      assert.equal(onDisk.length, lines);
+      assert.deepEqual(flood(out), onDisk);
     } finally {
       child.kill();
     }

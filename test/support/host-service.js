@@ -58,6 +58,23 @@ function readLog(logDir, name) {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
+/**
+ * The text of every log file in `logDir`, or null when the host renamed one between listing and
+ * reading (rotation runs while the test reads; the caller tries again).
+ */
+function readLogsWhileRotating(logDir) {
+  const texts = [];
+  for (const f of fs.readdirSync(logDir).filter((n) => n.endsWith('.log'))) {
+    try {
+      texts.push(fs.readFileSync(path.join(logDir, f), 'utf8'));
+    } catch (error) {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+  return texts.join('');
+}
+
 /** Deletes services left by tests: stop with a short wait, then delete. */
 async function cleanup(names) {
   for (const name of names) {
@@ -74,5 +91,5 @@ async function cleanup(names) {
 }
 
 module.exports = {
-  BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, sleep, waitFor, waitForEvent, workDir,
+  BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, readLogsWhileRotating, sleep, waitFor, waitForEvent, workDir,
 };
