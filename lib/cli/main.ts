@@ -58,6 +58,7 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'stop-timeout': { type: 'string', value: 'duration', help: 'then the process tree is terminated (default 10s)' },
   'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
   'early-exit': { type: 'string', value: 'duration', help: 'a failure this soon reports the last stderr lines (default 10s)' },
+  'ready-timeout': { type: 'string', value: 'duration', help: "stay START_PENDING until the program calls notifyServiceReady(), failing the start after this long (Node programs; default 0: running at once)" },
   recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', help: 'Windows recovery once the host gives up' },
   priority: { type: 'string', value: 'idle|below_normal|normal|above_normal|high|realtime', help: "the program's priority class (default normal; realtime needs the privilege, else high)" },
   'pid-file': { type: 'string', value: 'path', help: "file holding the program's pid while it runs (default none)" },
@@ -216,6 +217,7 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
   if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
   if (s('early-exit') !== undefined) o.earlyExitWindow = parseDuration(s('early-exit') as string, '--early-exit');
+  if (s('ready-timeout') !== undefined) o.readyTimeout = parseDuration(s('ready-timeout') as string, '--ready-timeout');
   if (s('priority') !== undefined) {
     // Hyphens too, like the other options' values (below-normal).
     const v = (s('priority') as string).replace(/-/g, '_');
@@ -281,15 +283,23 @@ async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
+/** The exit code of a hosted service whose program never reported ready (also a 1053 of the SCM's). */
+const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
+
 async function startAndWait(name: string, io: Io, wait = true): Promise<number> {
   const settings = await readSettings(name).catch(() => null);
-  const ok = await withProgress(io, `Starting ${name}`, startService(name, { wait: wait ? 30000 : 0 }), (running) => (running ? 'running' : 'not running'));
+  // A program that reports ready may take its whole ready timeout, and a failed one its stop.
+  const timeout = Math.max(30000, settings && settings.readyTimeout > 0 ? settings.readyTimeout + settings.stopTimeout + 15000 : 0);
+  const ok = await withProgress(io, `Starting ${name}`, startService(name, { wait: wait ? timeout : 0 }), (running) => (running ? 'running' : 'not running'));
   if (!wait) return 0;
   const status = await getServiceStatus(name);
   if (!ok || status.state !== 'running') {
     let detail = `state ${status.state}`;
     if (status.exitCode === 1066) detail += `, service exit code ${status.serviceCode}`;
     else if (status.exitCode) detail += `, exit code ${status.exitCode}`;
+    if (status.exitCode === ERROR_SERVICE_REQUEST_TIMEOUT && settings && settings.readyTimeout > 0) {
+      detail += `: the program did not report ready within ${humanDuration(settings.readyTimeout)}`;
+    }
     io.stderr.write(`scm-native: error: ${name} did not start (${detail})${settings ? `; see scm-native status ${name} and ${settings.log.dir}` : ''}\n`);
     return 1;
   }
@@ -367,6 +377,7 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ['Restarts', String(s.restarts)],
     ['Priority', s.priority],
     ['Pid file', s.pidFile ?? '-'],
+    ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
     ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
   ];
   if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);

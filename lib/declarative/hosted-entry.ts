@@ -20,7 +20,7 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'log', 'recovery',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'log', 'recovery',
 ] as const;
 
 const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'] as const;
@@ -61,6 +61,7 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   set('priority', r.oneOf('priority', PRIORITIES));
   const pidFile = r.string('pidFile');
   set('pidFile', pidFile === undefined ? undefined : here(pidFile));
+  set('readyTimeout', r.duration('readyTimeout', { allowZero: true }));
   const log = r.table('log');
   if (log) {
     log.onlyKnown(LOG_FIELDS);

@@ -15,6 +15,7 @@ import { readSettings } from './settings';
 import type { HostSettings } from './settings';
 import { statusFilePath, writeStatusFile } from './status-file';
 import type { HostStatus } from './status-file';
+import { ReadinessWait } from './readiness';
 import { Supervisor } from './supervisor';
 import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
 
@@ -30,6 +31,9 @@ export interface HostOptions {
  * or unreadable, program, interpreter or working directory gone): like ERROR_FILE_NOT_FOUND.
  */
 export const HOST_SETUP_FAILURE = 2;
+
+/** The Win32 exit code of a start that failed because the program never reported ready. */
+const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
 
 /** Without settings there is no log: the SCM gets the exit code, the event log the reason. */
 async function failWithoutSettings(service: string, problem: string): Promise<null> {
@@ -157,7 +161,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     switch (e.type) {
       case 'started':
         stderrTail.clear();
-        status.state = 'running';
+        status.state = readiness.pending ? 'starting' : 'running';
         status.programPid = e.pid ?? null;
         status.programStartedAt = new Date().toISOString();
         status.nextRestartAt = null;
@@ -221,13 +225,27 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     return { out, err };
   };
 
+  // `--ready-timeout`: START_PENDING until the program's first ready message, or fail the start.
+  const readiness = new ReadinessWait(settings.readyTimeout, {
+    note: (m) => sink.host(m),
+    ready: () => {
+      status.state = 'running';
+      publish();
+    },
+    timedOut: () => {
+      event('error', `${service}: the program did not report ready within ${seconds(settings.readyTimeout)}; the start failed`);
+      if (supervisor) void (supervisor as Supervisor).stop();
+    },
+  });
+
   const startSupervision = () => {
-    supervisor = new Supervisor(settings, () => {
+    supervisor = new Supervisor(settings, (run) => {
       const { out, err } = splitters();
       return launchProgram({
         service, settings, inJob,
         output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
         note: (m) => sink.host(m),
+        ready: () => readiness.programReady(run),
       });
     }, onEvent);
     supervisor.start();
@@ -248,14 +266,17 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
           return undefined;
         }
         event('information', `${service}: service started`);
+        if (settings.readyTimeout > 0) readiness.wait(name, seq);
         const sup = startSupervision();
         sup.finished.then((result) => {
+          readiness.settle();
           const serviceCode = result.serviceCode;
-          sink.host(`service stopped (${result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
-          event(serviceCode ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
-          updateServiceStatus(name, 0, 'stopped', serviceCode ? { serviceCode } : {});
+          const timedOut = readiness.timedOut;
+          sink.host(`service stopped (${timedOut ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
+          event(serviceCode || timedOut ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+          updateServiceStatus(name, 0, 'stopped', timedOut ? { exitCode: ERROR_SERVICE_REQUEST_TIMEOUT } : serviceCode ? { serviceCode } : {});
         });
-        return 'running';
+        return settings.readyTimeout > 0 ? undefined : 'running';
       }
       case 'stop':
       case 'shutdown':

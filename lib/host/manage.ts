@@ -84,6 +84,14 @@ export interface ProgramServiceOptions {
    */
   pidFile?: string | null;
   /**
+   * Wait up to this long (ms) for the program's ready message before the service reports RUNNING
+   * (it stays START_PENDING, so `startService` with a wait, `scm-native start` and dependent
+   * services go on only once the program is ready); no message in time fails the start with
+   * ERROR_SERVICE_REQUEST_TIMEOUT. The program calls `notifyServiceReady()`. Node programs only.
+   * Default 0: RUNNING as soon as the program is started.
+   */
+  readyTimeout?: number;
+  /**
    * Windows recovery once the host gives up (or the service fails otherwise): restart the
    * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
    * failure actions with the non-crash flag. Not applied by Wine.
@@ -212,7 +220,9 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   if (opts.priority !== undefined) s.priority = oneOf(opts.priority, 'options.priority', PRIORITY_CLASSES);
   // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
   if (opts.pidFile !== undefined) s.pidFile = opts.pidFile === '' ? null : checkPidFile(opts.pidFile, 'options.pidFile');
+  if (opts.readyTimeout !== undefined) s.readyTimeout = MS(opts.readyTimeout, 'options.readyTimeout');
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
+  if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   return s;
 }
 
@@ -281,6 +291,7 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     log: { dir: defaultLogDir(), ...DEFAULTS.log },
     priority: DEFAULTS.priority,
     pidFile: null,
+    readyTimeout: 0,
   };
   return applyOptions(base, opts);
 }
@@ -456,7 +467,10 @@ export interface ProgramServiceStatus {
   displayName: string;
   /** The SCM's state of the service. */
   state: ServiceState | number;
-  /** What the host is doing: `running`, `backoff`, `stopping`, `stopped`, or null when unknown. */
+  /**
+   * What the host is doing: `starting` (waiting for the program's ready message), `running`,
+   * `backoff`, `stopping`, `stopped`, or null when unknown.
+   */
   hostState: string | null;
   hostPid: number | null;
   programPid: number | null;
@@ -479,6 +493,8 @@ export interface ProgramServiceStatus {
   priority: PriorityClass;
   /** The configured pid file, or null. */
   pidFile: string | null;
+  /** The configured ready timeout (ms; 0: none). */
+  readyTimeout: number;
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -515,6 +531,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     account: (config as { account?: string }).account ?? null,
     priority: settings.priority,
     pidFile: settings.pidFile,
+    readyTimeout: settings.readyTimeout,
   };
 }
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { native } from '../native/binding';
+import { READY_MESSAGE } from './notify-ready';
 import { programCommand } from './settings';
 import type { HostSettings, PriorityClass } from './settings';
 import type { ProgramExit, RunningProgram } from './supervisor';
@@ -31,6 +32,8 @@ export interface LaunchContext {
   output: ProgramOutput;
   /** Host-side problems worth a log line (a failed stop request...). */
   note(message: string): void;
+  /** The program sent {@link READY_MESSAGE}. */
+  ready?(): void;
 }
 
 /** Puts the host in its kill-on-close job (Windows); false when it could not. */
@@ -84,7 +87,7 @@ export function applyPriority(pid: number, priority: PriorityClass, note: (messa
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
   const { file, args } = programCommand(settings);
-  const ipc = settings.kind === 'node' && settings.stopMethod === 'ipc';
+  const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
   const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, [SERVICE_ENV]: ctx.service };
   const child: ChildProcess = spawn(file, args, {
     cwd: settings.cwd,
@@ -94,6 +97,9 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
     windowsVerbatimArguments: settings.kind === 'cmd',
   });
   if (child.pid !== undefined) applyPriority(child.pid, settings.priority, ctx.note);
+  child.on('message', (message: unknown) => {
+    if ((message as { type?: unknown } | null)?.type === READY_MESSAGE.type) ctx.ready?.();
+  });
   let streams = 2;
   const streamDone = () => {
     streams -= 1;

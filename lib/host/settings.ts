@@ -72,6 +72,11 @@ export interface HostSettings {
   priority: PriorityClass;
   /** Absolute path of a file that holds the program's pid while it runs; null: none. */
   pidFile: string | null;
+  /**
+   * How long (ms) the service stays START_PENDING waiting for the program's ready message
+   * (`notifyServiceReady()`, Node programs only); 0: RUNNING as soon as the program is started.
+   */
+  readyTimeout: number;
 }
 
 export const DEFAULTS = {
@@ -91,7 +96,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile',
+  'priority', 'pidFile', 'readyTimeout',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -143,10 +148,18 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
       daily: checkBoolean(log.daily, `${what}.log.daily`, DEFAULTS.log.daily),
       keep: checkInteger(log.keep ?? DEFAULTS.log.keep, `${what}.log.keep`, 0, 100000),
     },
-    // Settings written before these two fields existed read as the defaults.
+    // Settings written before these fields existed read as the defaults.
     priority: oneOf(s.priority ?? DEFAULTS.priority, `${what}.priority`, PRIORITY_CLASSES),
     pidFile: checkPidFile(s.pidFile, `${what}.pidFile`),
+    readyTimeout: checkReadyTimeout(s.readyTimeout ?? 0, kind, `${what}.readyTimeout`),
   };
+}
+
+/** A ready timeout needs the IPC channel only a Node program has. */
+export function checkReadyTimeout(value: unknown, kind: ProgramKind, what: string): number {
+  const ms = checkInteger(value, what, 0, MAX_MS);
+  if (ms > 0 && kind !== 'node') throw new RangeError(`${what} needs a Node program (the ready message comes over IPC); this one is '${kind}'`);
+  return ms;
 }
 
 /**

@@ -122,6 +122,16 @@ describe('host settings', () => {
     assert.throws(() => checkSettings(validSettings({ pidFile: '' })), RangeError);
   });
 
+  it('readyTimeout: 0 for settings written before it, a Node program only when set', () => {
+    assert.equal(checkSettings(validSettings()).readyTimeout, 0);
+    assert.equal(checkSettings(validSettings({ readyTimeout: 15000 })).readyTimeout, 15000);
+    assert.equal(checkSettings(validSettings({ kind: 'exe', interpreter: null, stopMethod: 'kill', readyTimeout: 0 })).readyTimeout, 0);
+    assert.throws(() => checkSettings(validSettings({ kind: 'exe', interpreter: null, stopMethod: 'kill', readyTimeout: 5000 })),
+      (e) => e instanceof RangeError && /settings\.readyTimeout needs a Node program .*'exe'/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ readyTimeout: -1 })), RangeError);
+    assert.throws(() => checkSettings(validSettings({ readyTimeout: '5s' })), TypeError);
+  });
+
   it('maps each priority class to the os.setPriority value libuv turns into that class', () => {
     const p = os.constants.priority;
     assert.deepEqual(PRIORITY_VALUES, {
@@ -192,6 +202,8 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options(['--pid-file', '']), { pidFile: null });
     assert.deepEqual(await options(['--no-pid-file']), { pidFile: null });
     assert.deepEqual(await options([]), {});
+    assert.deepEqual(await options(['--ready-timeout', '45s']), { readyTimeout: 45000 });
+    await assert.rejects(options(['--ready-timeout', 'soon']), (e) => e instanceof UsageError && /--ready-timeout must be a duration/.test(e.message));
     await assert.rejects(options(['--priority', 'turbo']), (e) => e instanceof UsageError && /--priority must be idle, below_normal/.test(e.message));
     await assert.rejects(options(['--pid-file', 'x', '--no-pid-file']), UsageError);
   });
@@ -200,6 +212,7 @@ describe('CLI without an SCM', () => {
     await assert.rejects(scm.installProgramService('svc', __filename, [], { priority: 'turbo' }), (e) => e instanceof RangeError && /options\.priority/.test(e.message));
     await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 'app.pid' }), (e) => e instanceof RangeError && /options\.pidFile must be an absolute path/.test(e.message));
     await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 5 }), TypeError);
+    await assert.rejects(scm.installProgramService('svc', __filename, [], { readyTimeout: -5 }), (e) => e instanceof RangeError && /options\.readyTimeout/.test(e.message));
   });
 
   it('prints help, and exits 2 for usage mistakes with one line', async () => {
