@@ -92,6 +92,17 @@ export function parseDuration(text: string, what: string): number {
   return ms;
 }
 
+/** `3,4, 78` -> exit codes (0 to 0xFFFFFFFF, decimal or 0x hex); '' -> none. */
+export function parseExitCodes(text: string, what: string): number[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((part) => {
+    const item = part.trim();
+    const n = /^\d+$/.test(item) ? Number(item) : /^0x[0-9a-f]{1,8}$/i.test(item) ? Number.parseInt(item, 16) : NaN;
+    if (!(n >= 0 && n <= 0xffffffff)) throw new UsageError(`${what} must be exit codes separated by commas (such as 3,78 or 0xC0000005); got '${item}'`);
+    return n;
+  });
+}
+
 /** `512k`, `10M`, `1G` (binary multiples), or bytes -> bytes. */
 export function parseSize(text: string, what: string): number {
   const bytes = sizeBytes(text);

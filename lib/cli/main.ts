@@ -17,7 +17,7 @@ import {
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
 import { PRIORITY_CLASSES, readSettings } from '../host/settings';
 import type { HostSettings, PriorityClass } from '../host/settings';
-import { parseArgs, parseCount, parseDuration, parseSize, UsageError } from './args';
+import { parseArgs, parseCount, parseDuration, parseExitCodes, parseSize, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
 import { humanDuration, paint, stateColour, table, withProgress } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
@@ -54,6 +54,8 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'backoff-limit': { type: 'string', value: 'duration', help: 'give up once the delays add up past this (default 300s)' },
   'backoff-reset': { type: 'string', value: 'duration', help: 'a run this long resets the backoff (default 30s)' },
   'give-up-code': { type: 'string', value: 'n', help: "service exit code when giving up (default: the program's last exit code)" },
+  'success-codes': { type: 'string', value: 'n,n...', help: 'exit codes that count as success besides 0 (no restart on-failure); "" clears' },
+  'no-restart-codes': { type: 'string', value: 'n,n...', help: 'exit codes after which the program is never restarted; "" clears' },
   'stop-method': { type: 'string', value: 'ipc|ctrl-c|ctrl-break|kill', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)' },
   'stop-timeout': { type: 'string', value: 'duration', help: 'then the process tree is terminated (default 10s)' },
   'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
@@ -216,6 +218,8 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   }
   if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
   if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
+  if (s('success-codes') !== undefined) o.successExitCodes = parseExitCodes(s('success-codes') as string, '--success-codes');
+  if (s('no-restart-codes') !== undefined) o.noRestartExitCodes = parseExitCodes(s('no-restart-codes') as string, '--no-restart-codes');
   if (s('early-exit') !== undefined) o.earlyExitWindow = parseDuration(s('early-exit') as string, '--early-exit');
   if (s('ready-timeout') !== undefined) o.readyTimeout = parseDuration(s('ready-timeout') as string, '--ready-timeout');
   if (s('priority') !== undefined) {
@@ -377,6 +381,8 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ['Restarts', String(s.restarts)],
     ['Priority', s.priority],
     ['Pid file', s.pidFile ?? '-'],
+    ...(s.successExitCodes.length ? [['Success codes', `0, ${s.successExitCodes.join(', ')}`] as [string, string]] : []),
+    ...(s.noRestartExitCodes.length ? [['No restart on', s.noRestartExitCodes.join(', ')] as [string, string]] : []),
     ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
     ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
   ];

@@ -89,6 +89,17 @@ export class EntryReader {
     return v;
   }
 
+  /** A list of whole numbers from `min` to `max`. */
+  integers(field: string, min: number, max: number): number[] | undefined {
+    const v = this.values[field];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) return this.fail(field, `must be a list of whole numbers, got ${show(v)}`);
+    return v.map((item, i) => {
+      if (typeof item !== 'number' || !Number.isInteger(item) || item < min || item > max) return this.fail(field, `[${i}] must be a whole number from ${min} to ${max}, got ${show(item)}`);
+      return item;
+    });
+  }
+
   /** A duration in ms: a number of seconds (as simplevisor) or a string `500ms`, `30s`, `2m`, `1h`. */
   duration(field: string, options: { allowZero?: boolean } = {}): number | undefined {
     const v = this.values[field];

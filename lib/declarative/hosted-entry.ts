@@ -20,7 +20,8 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'log', 'recovery',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'log',
+  'recovery',
 ] as const;
 
 const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'] as const;
@@ -62,6 +63,8 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   const pidFile = r.string('pidFile');
   set('pidFile', pidFile === undefined ? undefined : here(pidFile));
   set('readyTimeout', r.duration('readyTimeout', { allowZero: true }));
+  set('successExitCodes', r.integers('successCodes', 0, 0xffffffff));
+  set('noRestartExitCodes', r.integers('noRestartCodes', 0, 0xffffffff));
   const log = r.table('log');
   if (log) {
     log.onlyKnown(LOG_FIELDS);

@@ -16,7 +16,7 @@ import type { HostSettings } from './settings';
 import { statusFilePath, writeStatusFile } from './status-file';
 import type { HostStatus } from './status-file';
 import { ReadinessWait } from './readiness';
-import { Supervisor } from './supervisor';
+import { exitSucceeded, Supervisor } from './supervisor';
 import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
 
 export interface HostOptions {
@@ -176,14 +176,15 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         status.programStartedAt = null;
         status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
         sink.host(`program exited with code ${code}${e.exit.error ? ` (${e.exit.error})` : ''} after ${seconds(e.runtimeMs)}${e.stopping ? ' (stopping)' : ''}`);
-        const failedEarly = !e.stopping && e.exit.code !== 0 && e.runtimeMs < settings.earlyExitWindow;
+        const failed = !exitSucceeded(e.exit, settings.successExitCodes);
+        const failedEarly = !e.stopping && failed && e.runtimeMs < settings.earlyExitWindow;
         if (failedEarly) {
           status.lastStderr = stderrTail.items;
           const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
           sink.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
           for (const line of tail) sink.host(`  | ${line}`);
           event('error', `${service}: the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
-        } else if (e.exit.code !== 0 && !e.stopping) {
+        } else if (failed && !e.stopping) {
           event('warning', `${service}: the program exited with code ${code} after ${seconds(e.runtimeMs)}`);
         }
         break;

@@ -18,7 +18,7 @@ import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
 import { LogFollower } from './log-follower';
-import { checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import { checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
@@ -65,6 +65,17 @@ export interface ProgramServiceOptions {
   backoffReset?: number;
   /** Service-specific exit code when giving up; default: the program's last exit code. */
   giveUpExitCode?: number | null;
+  /**
+   * Exit codes that count as success besides 0: under `restart: 'on-failure'` the service then
+   * stops cleanly instead of restarting the program. Default none.
+   */
+  successExitCodes?: number[];
+  /**
+   * Exit codes after which the program is never restarted (a configuration error a restart
+   * cannot cure): the service stops, with the code as its service-specific exit code unless it is
+   * a success code. Default none.
+   */
+  noRestartExitCodes?: number[];
   /** Default: `ipc` for Node programs, `ctrl-c` for others. */
   stopMethod?: StopMethod;
   /** Default 10000 ms. */
@@ -221,6 +232,8 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
   if (opts.pidFile !== undefined) s.pidFile = opts.pidFile === '' ? null : checkPidFile(opts.pidFile, 'options.pidFile');
   if (opts.readyTimeout !== undefined) s.readyTimeout = MS(opts.readyTimeout, 'options.readyTimeout');
+  if (opts.successExitCodes !== undefined) s.successExitCodes = checkExitCodes(opts.successExitCodes, 'options.successExitCodes');
+  if (opts.noRestartExitCodes !== undefined) s.noRestartExitCodes = checkExitCodes(opts.noRestartExitCodes, 'options.noRestartExitCodes');
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   return s;
@@ -292,6 +305,8 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     priority: DEFAULTS.priority,
     pidFile: null,
     readyTimeout: 0,
+    successExitCodes: [],
+    noRestartExitCodes: [],
   };
   return applyOptions(base, opts);
 }
@@ -495,6 +510,9 @@ export interface ProgramServiceStatus {
   pidFile: string | null;
   /** The configured ready timeout (ms; 0: none). */
   readyTimeout: number;
+  /** Exit codes that count as success besides 0, and those never restarted after. */
+  successExitCodes: number[];
+  noRestartExitCodes: number[];
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -532,6 +550,8 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     priority: settings.priority,
     pidFile: settings.pidFile,
     readyTimeout: settings.readyTimeout,
+    successExitCodes: settings.successExitCodes,
+    noRestartExitCodes: settings.noRestartExitCodes,
   };
 }
 

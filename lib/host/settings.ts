@@ -60,6 +60,10 @@ export interface HostSettings {
   backoffReset: number;
   /** Service-specific exit code when giving up; null: the program's last exit code. */
   giveUpExitCode: number | null;
+  /** Exit codes that count as success besides 0 (no restart under `on-failure`, no error). */
+  successExitCodes: number[];
+  /** Exit codes after which the program is never restarted, whatever `restart` says. */
+  noRestartExitCodes: number[];
   stopMethod: StopMethod;
   /** How long a stop waits for the program before terminating its process tree (ms). */
   stopTimeout: number;
@@ -96,7 +100,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile', 'readyTimeout',
+  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -152,7 +156,17 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     priority: oneOf(s.priority ?? DEFAULTS.priority, `${what}.priority`, PRIORITY_CLASSES),
     pidFile: checkPidFile(s.pidFile, `${what}.pidFile`),
     readyTimeout: checkReadyTimeout(s.readyTimeout ?? 0, kind, `${what}.readyTimeout`),
+    successExitCodes: checkExitCodes(s.successExitCodes ?? [], `${what}.successExitCodes`),
+    noRestartExitCodes: checkExitCodes(s.noRestartExitCodes ?? [], `${what}.noRestartExitCodes`),
   };
+}
+
+/** A list of process exit codes (0 to 0xFFFFFFFF, as Windows reports them), sorted, without repeats. */
+export function checkExitCodes(value: unknown, what: string): number[] {
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of exit codes`);
+  const codes = value.map((code: unknown, i) => checkInteger(code, `${what}[${i}]`, 0, 0xffffffff));
+  if (codes.length > 256) throw new RangeError(`${what} has more than 256 codes`);
+  return [...new Set(codes)].sort((a, b) => a - b);
 }
 
 /** A ready timeout needs the IPC channel only a Node program has. */

@@ -45,6 +45,15 @@ export interface SupervisorOptions {
   backoffReset: number;
   stopTimeout: number;
   giveUpExitCode: number | null;
+  /** Exit codes that count as success besides 0. Default none. */
+  successExitCodes?: readonly number[];
+  /** Exit codes after which the program is not restarted, whatever `restart` says. Default none. */
+  noRestartExitCodes?: readonly number[];
+}
+
+/** Whether a run ended in success: exit code 0 or one of `successExitCodes`. */
+export function exitSucceeded(exit: ProgramExit, successExitCodes: readonly number[] = []): boolean {
+  return exit.code === 0 || (exit.code !== null && successExitCodes.includes(exit.code));
 }
 
 export type SupervisorState = 'idle' | 'running' | 'backoff' | 'stopping' | 'finished';
@@ -68,8 +77,9 @@ export type SupervisorEvent =
 /**
  * The restart policy, after the Zope Windows service recipe: on a failed exit wait `backoffInitial`,
  * doubling each time; a run that lasted `backoffReset` resets it; once the waits so far add up to
- * more than `backoffLimit`, the next failure gives up. Exit code 0 ends supervision (unless
- * `restart: 'always'`); `restart: 'never'` ends it on any exit.
+ * more than `backoffLimit`, the next failure gives up. Exit code 0 (or one of `successExitCodes`)
+ * ends supervision (unless `restart: 'always'`); `restart: 'never'` ends it on any exit, and so
+ * does an exit code in `noRestartExitCodes` (a failure unless it is also a success code).
  */
 export class Supervisor {
   private state: SupervisorState = 'idle';
@@ -186,8 +196,9 @@ export class Supervisor {
       this.finish({ reason: 'stopped', serviceCode: 0, lastExit: exit });
       return;
     }
-    const failed = exit.code !== 0;
-    const restart = this.options.restart === 'always' || (this.options.restart === 'on-failure' && failed);
+    const failed = !exitSucceeded(exit, this.options.successExitCodes);
+    const prevented = exit.code !== null && (this.options.noRestartExitCodes ?? []).includes(exit.code);
+    const restart = !prevented && (this.options.restart === 'always' || (this.options.restart === 'on-failure' && failed));
     if (!restart) {
       this.finish(failed ? { reason: 'failed', serviceCode: exitCodeOf(exit), lastExit: exit } : { reason: 'exited', serviceCode: 0, lastExit: exit });
       return;

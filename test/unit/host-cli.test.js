@@ -132,6 +132,15 @@ describe('host settings', () => {
     assert.throws(() => checkSettings(validSettings({ readyTimeout: '5s' })), TypeError);
   });
 
+  it('exit code lists: none for settings written before them; sorted, without repeats, 0 to 0xFFFFFFFF', () => {
+    const old = checkSettings(validSettings());
+    assert.deepEqual([old.successExitCodes, old.noRestartExitCodes], [[], []]);
+    assert.deepEqual(checkSettings(validSettings({ successExitCodes: [4, 3, 4], noRestartExitCodes: [0xffffffff] })).successExitCodes, [3, 4]);
+    assert.throws(() => checkSettings(validSettings({ successExitCodes: [-1] })), (e) => e instanceof RangeError && /successExitCodes\[0\]/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ noRestartExitCodes: 3 })), TypeError);
+    assert.throws(() => checkSettings(validSettings({ noRestartExitCodes: ['3'] })), TypeError);
+  });
+
   it('maps each priority class to the os.setPriority value libuv turns into that class', () => {
     const p = os.constants.priority;
     assert.deepEqual(PRIORITY_VALUES, {
@@ -203,6 +212,11 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options(['--no-pid-file']), { pidFile: null });
     assert.deepEqual(await options([]), {});
     assert.deepEqual(await options(['--ready-timeout', '45s']), { readyTimeout: 45000 });
+    assert.deepEqual(await options(['--success-codes', '3, 4', '--no-restart-codes', '78,0xC0000005']), { successExitCodes: [3, 4], noRestartExitCodes: [78, 0xc0000005] });
+    assert.deepEqual(await options(['--success-codes', '']), { successExitCodes: [] }, '"" clears (update)');
+    await assert.rejects(options(['--no-restart-codes', '3,x']), (e) => e instanceof UsageError && /--no-restart-codes must be exit codes .*got 'x'/.test(e.message));
+    await assert.rejects(options(['--success-codes', '-1']), UsageError);
+    await assert.rejects(options(['--success-codes', '4294967296']), UsageError);
     await assert.rejects(options(['--ready-timeout', 'soon']), (e) => e instanceof UsageError && /--ready-timeout must be a duration/.test(e.message));
     await assert.rejects(options(['--priority', 'turbo']), (e) => e instanceof UsageError && /--priority must be idle, below_normal/.test(e.message));
     await assert.rejects(options(['--pid-file', 'x', '--no-pid-file']), UsageError);

@@ -16,6 +16,7 @@ describe('services file: hosted programs', () => {
         displayName: 'Web app', description: '', startup: 'delayed', username: '.\\svc', passwordEnv: 'WEB_PASSWORD', dependencies: ['db'],
         restart: 'always', backoff: '2s', backoffLimit: 60, backoffReset: '1m', giveUpCode: 7, stopMethod: 'ipc', stopTimeout: 0,
         killTree: false, earlyExit: '5s', priority: 'below_normal', pidFile: 'run/web.pid', readyTimeout: '20s',
+        successCodes: [3], noRestartCodes: [78, 79],
         log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3 }, recovery: { delay: '30s', count: 2, resetPeriod: '1h' },
       }],
     }, path.join('conf', 'svc.json'));
@@ -28,7 +29,7 @@ describe('services file: hosted programs', () => {
         cwd: path.join(dir, 'app'), env: { PORT: '8080', DEBUG: 'false', NAME: 'x' }, displayName: 'Web app', description: '',
         startup: 'delayed', username: '.\\svc', dependencies: ['db'], restart: 'always', backoffInitial: 2000, backoffLimit: 60000,
         backoffReset: 60000, giveUpExitCode: 7, stopMethod: 'ipc', stopTimeout: 0, killTree: false, earlyExitWindow: 5000,
-        priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), readyTimeout: 20000, logDir: path.join(dir, 'logs'), logTimestamps: true,
+        priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), readyTimeout: 20000, successExitCodes: [3], noRestartExitCodes: [78, 79], logDir: path.join(dir, 'logs'), logTimestamps: true,
         logMaxSize: 1048576, logDaily: false, logKeep: 3, recovery: { delay: 30000, count: 2, resetPeriod: 3600 },
       },
     });
@@ -64,6 +65,8 @@ describe('services file: hosted programs', () => {
     fails(one({ virtualAccount: true, username: 'u' }), /field "virtualAccount" excludes "username"/, 0, 'virtualAccount');
     fails(one({ system: 'other' }), /field "system" cannot be used with "program"/, 0, 'system');
     fails(one({ giveUpCode: 0 }), /field "giveUpCode" must be a whole number from 1 to 4294967295, got 0/, 0, 'giveUpCode');
+    fails(one({ successCodes: 3 }), /field "successCodes" must be a list of whole numbers, got 3/, 0, 'successCodes');
+    fails(one({ noRestartCodes: [1, -2] }), /field "noRestartCodes" \[1\] must be a whole number from 0 to 4294967295, got -2/, 0, 'noRestartCodes');
     fails(one({ program: '' }), /field "program" must not be empty/, 0, 'program');
     fails(one({ stopTimeout: -1 }), /field "stopTimeout" must be a non-negative duration/, 0, 'stopTimeout');
   });

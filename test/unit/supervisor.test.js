@@ -158,6 +158,41 @@ describe('host supervisor', () => {
     assert.deepEqual(await c.sup.finished, { reason: 'failed', serviceCode: 5, lastExit: { code: 5 } });
   });
 
+  it('success codes end supervision cleanly under on-failure; no-restart codes end it under any policy', async () => {
+    const a = setup({ successExitCodes: [3] });
+    a.sup.start();
+    a.runs[0].exit(3);
+    assert.deepEqual(await a.sup.finished, { reason: 'exited', serviceCode: 0, lastExit: { code: 3 } });
+    assert.equal(a.runs.length, 1);
+
+    const b = setup({ successExitCodes: [3] });
+    b.sup.start();
+    b.runs[0].exit(4);
+    await flush();
+    assert.equal(b.sup.currentState, 'backoff', 'other codes are still failures');
+    b.sup.stop();
+
+    const c = setup({ restart: 'always', noRestartExitCodes: [78] });
+    c.sup.start();
+    c.runs[0].exit(1);
+    await flush();
+    await c.clock.advance(5000);
+    assert.equal(c.runs.length, 2);
+    c.runs[1].exit(78);
+    assert.deepEqual(await c.sup.finished, { reason: 'failed', serviceCode: 78, lastExit: { code: 78 } });
+    assert.equal(c.runs.length, 2, 'not restarted after 78');
+
+    const d = setup({ restart: 'always', successExitCodes: [2], noRestartExitCodes: [2] });
+    d.sup.start();
+    d.runs[0].exit(2);
+    assert.deepEqual(await d.sup.finished, { reason: 'exited', serviceCode: 0, lastExit: { code: 2 } }, 'both: a clean end');
+
+    const e = setup({ noRestartExitCodes: [0xc0000005] });
+    e.sup.start();
+    e.runs[0].exit(0xc0000005);
+    assert.deepEqual(await e.sup.finished, { reason: 'failed', serviceCode: 0xc0000005, lastExit: { code: 0xc0000005 } });
+  });
+
   it('a program that cannot be started counts as a failure (service code 1 when giving up)', async () => {
     const clock = new FakeClock();
     const events = [];
