@@ -256,6 +256,7 @@ async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
   const result = await installProgramService(name, program, programArgs, options);
   io.stdout.write(`${paint(io, 'green', 'installed')} ${name}: ${describeProgram(result.settings)} (${result.settings.kind})\n`);
   io.stdout.write(`  log: ${result.settings.log.dir}\n`);
+  for (const warning of result.warnings) io.stderr.write(`scm-native: warning: ${warning}\n`);
   if (bool(args, 'start')) return startAndWait(name, io);
   return 0;
 }

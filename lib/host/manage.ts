@@ -17,6 +17,7 @@ import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
+import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
 import { checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
@@ -115,6 +116,11 @@ export interface InstallResult {
   settings: HostSettings;
   /** The command line the SCM runs. */
   hostCommand: string;
+  /**
+   * Why the service may fail to start later although it installed fine: the host run from npm's
+   * npx cache, or files in a user profile that a low-privilege service account cannot read.
+   */
+  warnings: string[];
 }
 
 /** The host's entry point, beside this file in dist/host/. */
@@ -370,7 +376,17 @@ export async function installProgramService(name: string, program: string, args:
     await rollback(service, eventSource);
     throw error;
   }
-  return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]) };
+  const warnings = serviceLocationWarnings({
+    node: command.path, hostMain, program: settings.program,
+    interpreter: settings.interpreter !== null && settings.interpreter.toLowerCase() !== command.path.toLowerCase() ? settings.interpreter : null,
+    account: account.account ?? null, profilesDir: profilesDir(),
+  });
+  return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings };
+}
+
+/** The folder of the users' profiles: the parent of the Public profile (C:\Users). */
+function profilesDir(): string {
+  return process.env.PUBLIC ? path.win32.dirname(process.env.PUBLIC) : `${process.env.SystemDrive || 'C:'}\\Users`;
 }
 
 async function rollback(service: string, eventSource: boolean): Promise<void> {

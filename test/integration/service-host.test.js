@@ -42,6 +42,7 @@ describe('service host: run any program as a service', function () {
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.match(installed.stdout, new RegExp(`installed ${c.name}`));
+    assert.doesNotMatch(installed.stderr, /warning/, 'LocalSystem, the host in this checkout: nothing to warn about');
 
     const config = await scm.getServiceConfiguration(c.name, { fields: ['command', 'startType', 'displayName'] });
     assert.equal(config.startType, 'demand_start', 'manual by default');
@@ -359,6 +360,17 @@ describe('service host: run any program as a service', function () {
     await waitFor('the service to disappear', async () => !(await scm.serviceExists(c.name)), 15000, 250);
     const again = await cli(['status', c.name]);
     assert.equal(again.code, 1);
+  });
+
+  it('warns at install when a low-privilege account could not read the program in a user profile', async () => {
+    const c = newCase('profile');
+    const copy = path.join(c.dir, 'program.js'); // under %TEMP%, in the profile (C:\users\<user>)
+    fs.copyFileSync(PROGRAM, copy);
+    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--username', 'NT AUTHORITY\\LocalService', '--', copy, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    assert.match(installed.stderr, /scm-native: warning: the program \(.*program\.js\) is in a user's profile, which the service account NT AUTHORITY\\LocalService usually cannot read/);
+    assert.equal(installed.stderr.match(/warning/g).length, 1, 'node.exe and the host are outside the profile');
   });
 
   it('a missing program is an error before anything is created', async () => {
