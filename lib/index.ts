@@ -48,7 +48,7 @@ export type { AcceptedControl, ServiceControl } from './as-service/controls';
 export { reportEvent, installEventSource, removeEventSource } from './as-service/event-log';
 export type { EventType, ReportEventOptions, EventSourceOptions } from './as-service/event-log';
 export type { LogFollower } from './host/log-follower';
-export { notifyServiceReady } from './host/notify-ready';
+export { notifyServiceReady, requestProgramRestart } from './host/program-messages';
 export {
   getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, readProgramServiceLog,
   plannedProgramSettings, removeProgramService, updateProgramService,

@@ -202,6 +202,10 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         status.state = 'stopping';
         sink.host(e.state === 'backoff' ? 'stop requested while waiting to restart: stopping now' : `stop requested: asking the program to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)})`);
         break;
+      case 'restart-requested':
+        status.state = 'restarting';
+        sink.host(`the program asked to be restarted: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
+        break;
       case 'stop-timeout':
         sink.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);
         break;
@@ -247,6 +251,9 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
         note: (m) => sink.host(m),
         ready: () => readiness.programReady(run),
+        restart: () => {
+          if (supervisor?.restart() === false) sink.host(`restart request of run ${run} ignored: the program is ${supervisor.currentState}`);
+        },
       });
     }, onEvent);
     supervisor.start();

@@ -500,7 +500,8 @@ export interface ProgramServiceStatus {
   state: ServiceState | number;
   /**
    * What the host is doing: `starting` (waiting for the program's ready message), `running`,
-   * `backoff`, `stopping`, `stopped`, or null when unknown.
+   * `restarting` (a restart the program asked for), `backoff`, `stopping`, `stopped`, or null
+   * when unknown.
    */
   hostState: string | null;
   hostPid: number | null;

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { native } from '../native/binding';
-import { READY_MESSAGE } from './notify-ready';
+import { READY_MESSAGE, RESTART_MESSAGE } from './program-messages';
 import { programCommand } from './settings';
 import type { HostSettings, PriorityClass } from './settings';
 import type { ProgramExit, RunningProgram } from './supervisor';
@@ -34,6 +34,8 @@ export interface LaunchContext {
   note(message: string): void;
   /** The program sent {@link READY_MESSAGE}. */
   ready?(): void;
+  /** The program sent {@link RESTART_MESSAGE}. */
+  restart?(): void;
 }
 
 /** Puts the host in its kill-on-close job (Windows); false when it could not. */
@@ -98,7 +100,9 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
   });
   if (child.pid !== undefined) applyPriority(child.pid, settings.priority, ctx.note);
   child.on('message', (message: unknown) => {
-    if ((message as { type?: unknown } | null)?.type === READY_MESSAGE.type) ctx.ready?.();
+    const type = (message as { type?: unknown } | null)?.type;
+    if (type === READY_MESSAGE.type) ctx.ready?.();
+    else if (type === RESTART_MESSAGE.type) ctx.restart?.();
   });
   let streams = 2;
   const streamDone = () => {

@@ -71,6 +71,7 @@ export type SupervisorEvent =
   | { type: 'backoff'; delayMs: number; cumulativeMs: number; restarts: number }
   | { type: 'give-up'; cumulativeMs: number; serviceCode: number }
   | { type: 'stop-requested'; state: SupervisorState }
+  | { type: 'restart-requested' }
   | { type: 'stop-timeout'; pid: number | undefined }
   | { type: 'finished'; outcome: SupervisorOutcome };
 
@@ -92,6 +93,8 @@ export class Supervisor {
   private timer: unknown = null;
   private stopTimer: unknown = null;
   private lastExitValue: ProgramExit | null = null;
+  /** The program is being stopped to be started again at once (a restart it asked for). */
+  private restarting = false;
   private resolveFinished!: (outcome: SupervisorOutcome) => void;
   /** Settles when supervision ends, however it ends. */
   readonly finished: Promise<SupervisorOutcome>;
@@ -142,6 +145,12 @@ export class Supervisor {
    */
   stop(): Promise<SupervisorOutcome> {
     const state = this.state;
+    if (state === 'stopping' && this.restarting) {
+      // A stop during a requested restart: the program is on its way out already; it stays out.
+      this.restarting = false;
+      this.onEvent({ type: 'stop-requested', state });
+      return this.finished;
+    }
     if (state === 'finished' || state === 'stopping') return this.finished;
     this.onEvent({ type: 'stop-requested', state });
     if (state === 'idle' || state === 'backoff') {
@@ -149,6 +158,25 @@ export class Supervisor {
       this.finish({ reason: 'stopped', serviceCode: 0, lastExit: this.lastExitValue });
       return this.finished;
     }
+    this.stopProgram();
+    return this.finished;
+  }
+
+  /**
+   * Restarts the running program at once (it asked for it): stops it as {@link stop} does, then
+   * starts it again without a backoff. Returns false, doing nothing, unless the program is
+   * running (during a backoff, a stop or a restart already under way there is nothing to do).
+   */
+  restart(): boolean {
+    if (this.state !== 'running') return false;
+    this.onEvent({ type: 'restart-requested' });
+    this.restarting = true;
+    this.stopProgram();
+    return true;
+  }
+
+  /** Asks the current program to exit, and terminates it after `stopTimeout`. */
+  private stopProgram(): void {
     this.state = 'stopping';
     const program = this.current as RunningProgram;
     try {
@@ -162,7 +190,6 @@ export class Supervisor {
       this.onEvent({ type: 'stop-timeout', pid: program.pid });
       program.kill();
     }, this.options.stopTimeout);
-    return this.finished;
   }
 
   private spawn(): void {
@@ -192,6 +219,15 @@ export class Supervisor {
       this.stopTimer = null;
     }
     this.onEvent({ type: 'exited', run, exit, runtimeMs, stopping });
+    if (stopping && this.restarting) {
+      // The restart the program asked for: no backoff, and a fresh backoff for what follows.
+      this.restarting = false;
+      this.interval = this.options.backoffInitial;
+      this.cumulative = 0;
+      this.restartCount += 1;
+      this.spawn();
+      return;
+    }
     if (stopping) {
       this.finish({ reason: 'stopped', serviceCode: 0, lastExit: exit });
       return;

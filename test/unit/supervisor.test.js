@@ -193,6 +193,52 @@ describe('host supervisor', () => {
     assert.deepEqual(await e.sup.finished, { reason: 'failed', serviceCode: 0xc0000005, lastExit: { code: 0xc0000005 } });
   });
 
+  it('restart(): stops the running program as a stop does and starts it again at once, with a fresh backoff', async () => {
+    const { clock, runs, events, sup } = setup();
+    sup.start();
+    runs[0].exit(1);
+    await flush();
+    await clock.advance(5000); // one failure: the next backoff would be 10 s
+    assert.equal(runs.length, 2);
+    assert.equal(sup.restart(), true);
+    assert.equal(runs[1].stopRequests, 1, 'asked to exit');
+    assert.equal(sup.currentState, 'stopping');
+    assert.equal(sup.restart(), false, 'one restart at a time');
+    runs[1].exit(0);
+    await flush();
+    assert.equal(runs.length, 3, 'started again without a wait');
+    assert.equal(sup.currentState, 'running');
+    assert.equal(sup.restarts, 2);
+    assert.ok(events.some((e) => e.type === 'restart-requested'));
+    runs[2].exit(1);
+    await flush();
+    assert.equal(events[events.length - 1].delayMs, 5000, 'the backoff starts over');
+    sup.stop();
+  });
+
+  it('restart(): a program that ignores the request is terminated at the stop timeout, then started again', async () => {
+    const { clock, runs, sup } = setup();
+    sup.start();
+    sup.restart();
+    await clock.advance(10000);
+    assert.equal(runs[0].kills, 1);
+    await flush();
+    assert.equal(runs.length, 2);
+    assert.equal(sup.currentState, 'running');
+    sup.stop();
+  });
+
+  it('a stop during a requested restart ends supervision: the program is not started again', async () => {
+    const { runs, sup } = setup();
+    sup.start();
+    sup.restart();
+    const finished = sup.stop();
+    runs[0].exit(0);
+    assert.deepEqual(await finished, { reason: 'stopped', serviceCode: 0, lastExit: { code: 0 } });
+    assert.equal(runs.length, 1);
+    assert.equal(setup().sup.restart(), false, 'nothing to restart before the start');
+  });
+
   it('a program that cannot be started counts as a failure (service code 1 when giving up)', async () => {
     const clock = new FakeClock();
     const events = [];

@@ -1,13 +1,15 @@
 'use strict';
-// `scm-native install --ready-timeout`: the hosted service stays START_PENDING until the program
-// calls notifyServiceReady(), so `start` returns only once the program is ready; a program that
-// never reports ready fails the start with ERROR_SERVICE_REQUEST_TIMEOUT and is stopped.
+// What a hosted Node program tells the host over IPC:
+//   - `--ready-timeout`: the service stays START_PENDING until the program calls
+//     notifyServiceReady(), so `start` returns only once the program is ready; a program that
+//     never reports ready fails the start with ERROR_SERVICE_REQUEST_TIMEOUT and is stopped;
+//   - requestProgramRestart(): the host restarts the program in place, the service stays RUNNING.
 const fs = require('node:fs');
 const path = require('node:path');
 const scm = require('../..');
 const { assert } = require('../support/scm');
 const {
-  PROGRAM, cleanup, cli, newCase, processGone, readEvents, readLog, waitForEvent,
+  PROGRAM, cleanup, cli, newCase, processGone, readEvents, readLog, waitFor, waitForEvent,
 } = require('../support/host-service');
 
 const created = [];
@@ -18,7 +20,7 @@ async function install(c, mode, extra, modeArgs = []) {
   created.push(c.name);
 }
 
-describe('service host: readiness (--ready-timeout)', function () {
+describe('service host: messages from the program (ready, restart)', function () {
   this.timeout(90000);
   after(async () => {
     await cleanup(created);
@@ -74,5 +76,28 @@ describe('service host: readiness (--ready-timeout)', function () {
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /a ready timeout needs a Node program .*this one runs as 'cmd'/);
     assert.equal(await scm.serviceExists(c.name), false);
+  });
+
+  it('requestProgramRestart(): the program is stopped gracefully and started again, the service stays running', async () => {
+    const c = newCase('selfrestart');
+    await install(c, 'restart-self', ['--backoff', '30s'], [path.join(c.dir, 'restarted.marker')]);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    const pid = (await scm.getServiceStatus(c.name)).pid;
+    const starts = () => readEvents(c.events).filter((e) => e.event === 'start');
+    await waitFor('the second run', () => starts().length >= 2, 15000);
+    const [first, second] = starts();
+    const events = readEvents(c.events);
+    assert.equal(events.find((e) => e.event === 'restart-requested').sent, true);
+    assert.ok(events.some((e) => e.event === 'graceful-exit' && e.pid === first.pid), 'the first run got the stop message');
+    assert.equal(await processGone(first.pid), true);
+    assert.notEqual(second.pid, first.pid);
+    const status = await scm.getServiceStatus(c.name);
+    assert.equal(status.state, 'running');
+    assert.equal(status.pid, pid, 'the same host: the service itself did not restart');
+    assert.match(readLog(c.logDir, c.name), /the program asked to be restarted: asking it to exit \(ipc, timeout 2\.0 s\), then starting it again/);
+    const host = JSON.parse((await cli(['status', c.name, '--json'])).stdout);
+    assert.equal(host.restarts, 1);
+    assert.equal(host.hostState, 'running');
+    assert.equal((await cli(['stop', c.name])).code, 0);
   });
 });
