@@ -58,6 +58,7 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'no-restart-codes': { type: 'string', value: 'n,n...', help: 'exit codes after which the program is never restarted; "" clears' },
   'stop-method': { type: 'string', value: 'ipc|ctrl-c|ctrl-break|kill', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)' },
   'stop-timeout': { type: 'string', value: 'duration', help: 'then the process tree is terminated (default 10s)' },
+  'pass-start-args': { type: 'boolean', help: "append the service start's arguments (sc start <name> a b) to the program's (--no-pass-start-args: not; the default)" },
   'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
   'early-exit': { type: 'string', value: 'duration', help: 'a failure this soon reports the last stderr lines (default 10s)' },
   'ready-timeout': { type: 'string', value: 'duration', help: "stay START_PENDING until the program calls notifyServiceReady(), failing the start after this long (Node programs; default 0: running at once)" },
@@ -218,6 +219,7 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   }
   if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
   if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
+  if (bool(args, 'pass-start-args') !== undefined) o.passStartArgs = bool(args, 'pass-start-args') as boolean;
   if (s('success-codes') !== undefined) o.successExitCodes = parseExitCodes(s('success-codes') as string, '--success-codes');
   if (s('no-restart-codes') !== undefined) o.noRestartExitCodes = parseExitCodes(s('no-restart-codes') as string, '--no-restart-codes');
   if (s('early-exit') !== undefined) o.earlyExitWindow = parseDuration(s('early-exit') as string, '--early-exit');

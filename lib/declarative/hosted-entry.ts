@@ -20,7 +20,7 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'log',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'log',
   'recovery',
 ] as const;
 
@@ -65,6 +65,7 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   set('readyTimeout', r.duration('readyTimeout', { allowZero: true }));
   set('successExitCodes', r.integers('successCodes', 0, 0xffffffff));
   set('noRestartExitCodes', r.integers('noRestartCodes', 0, 0xffffffff));
+  set('passStartArgs', r.boolean('passStartArgs'));
   const log = r.table('log');
   if (log) {
     log.onlyKnown(LOG_FIELDS);

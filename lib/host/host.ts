@@ -243,13 +243,14 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     },
   });
 
-  const startSupervision = () => {
+  const startSupervision = (startArgs: readonly string[]) => {
     supervisor = new Supervisor(settings, (run) => {
       const { out, err } = splitters();
       return launchProgram({
         service, settings, inJob,
         output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
         note: (m) => sink.host(m),
+        startArgs,
         ready: () => readiness.programReady(run),
         restart: () => {
           if (supervisor?.restart() === false) sink.host(`restart request of run ${run} ignored: the program is ${supervisor.currentState}`);
@@ -260,7 +261,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     return supervisor;
   };
 
-  const handler = (control: ServiceControl, name: string, seq: number) => {
+  const handler = (control: ServiceControl, name: string, seq: number, _code: number, ...extra: unknown[]) => {
     switch (control) {
       case 'start': {
         sink.host(`service ${name} starting (host pid ${process.pid}${debug ? ', debug mode' : ''})`);
@@ -275,7 +276,9 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         }
         event('information', `${service}: service started`);
         if (settings.readyTimeout > 0) readiness.wait(name, seq);
-        const sup = startSupervision();
+        const given = control === 'start' && Array.isArray(extra[0]) ? (extra[0] as string[]) : [];
+        if (given.length > 0) sink.host(`start arguments: ${given.join(' ')}${settings.passStartArgs ? ' (passed to the program)' : ' (not passed to the program: install with --pass-start-args)'}`);
+        const sup = startSupervision(settings.passStartArgs ? given : []);
         sup.finished.then((result) => {
           readiness.settle();
           const serviceCode = result.serviceCode;

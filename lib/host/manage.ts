@@ -77,6 +77,11 @@ export interface ProgramServiceOptions {
    * a success code. Default none.
    */
   noRestartExitCodes?: number[];
+  /**
+   * Append the arguments given to the service's start (`startService(name, { args })`,
+   * `sc start <name> a b`) to the program's, for every run until the service stops. Default false.
+   */
+  passStartArgs?: boolean;
   /** Default: `ipc` for Node programs, `ctrl-c` for others. */
   stopMethod?: StopMethod;
   /** Default 10000 ms. */
@@ -240,6 +245,7 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   if (opts.readyTimeout !== undefined) s.readyTimeout = MS(opts.readyTimeout, 'options.readyTimeout');
   if (opts.successExitCodes !== undefined) s.successExitCodes = checkExitCodes(opts.successExitCodes, 'options.successExitCodes');
   if (opts.noRestartExitCodes !== undefined) s.noRestartExitCodes = checkExitCodes(opts.noRestartExitCodes, 'options.noRestartExitCodes');
+  if (opts.passStartArgs !== undefined) s.passStartArgs = checkBoolean(opts.passStartArgs, 'options.passStartArgs', false);
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   return s;
@@ -313,6 +319,7 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     readyTimeout: 0,
     successExitCodes: [],
     noRestartExitCodes: [],
+    passStartArgs: false,
   };
   return applyOptions(base, opts);
 }

@@ -32,6 +32,8 @@ export interface LaunchContext {
   output: ProgramOutput;
   /** Host-side problems worth a log line (a failed stop request...). */
   note(message: string): void;
+  /** Arguments of the service's start, appended to the program's (`passStartArgs`). */
+  startArgs?: readonly string[];
   /** The program sent {@link READY_MESSAGE}. */
   ready?(): void;
   /** The program sent {@link RESTART_MESSAGE}. */
@@ -88,7 +90,7 @@ export function applyPriority(pid: number, priority: PriorityClass, note: (messa
 /** Starts the program once. */
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
-  const { file, args } = programCommand(settings);
+  const { file, args } = programCommand(settings, ctx.startArgs);
   const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
   const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, [SERVICE_ENV]: ctx.service };
   const child: ChildProcess = spawn(file, args, {

@@ -64,6 +64,8 @@ export interface HostSettings {
   successExitCodes: number[];
   /** Exit codes after which the program is never restarted, whatever `restart` says. */
   noRestartExitCodes: number[];
+  /** Append the arguments of the service's start (StartService, `sc start <name> a b`) to the program's. */
+  passStartArgs: boolean;
   stopMethod: StopMethod;
   /** How long a stop waits for the program before terminating its process tree (ms). */
   stopTimeout: number;
@@ -100,7 +102,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes',
+  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -158,6 +160,7 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     readyTimeout: checkReadyTimeout(s.readyTimeout ?? 0, kind, `${what}.readyTimeout`),
     successExitCodes: checkExitCodes(s.successExitCodes ?? [], `${what}.successExitCodes`),
     noRestartExitCodes: checkExitCodes(s.noRestartExitCodes ?? [], `${what}.noRestartExitCodes`),
+    passStartArgs: checkBoolean(s.passStartArgs, `${what}.passStartArgs`, false),
   };
 }
 
@@ -224,12 +227,13 @@ export function readSettingsSync(service: string): HostSettings | null {
   return text === null ? null : parseSettings(text, service);
 }
 
-/** The command line the program is started with: [executable, ...arguments]. */
-export function programCommand(settings: HostSettings): { file: string; args: string[] } {
+/** The command line the program is started with (plus the start's arguments, when passed on). */
+export function programCommand(settings: HostSettings, startArgs: readonly string[] = []): { file: string; args: string[] } {
+  const args = [...settings.args, ...startArgs];
   switch (settings.kind) {
-    case 'exe': return { file: settings.program, args: settings.args };
-    case 'cmd': return { file: settings.interpreter as string, args: ['/d', '/s', '/c', cmdLine(settings.program, settings.args)] };
-    default: return { file: settings.interpreter as string, args: [...settings.interpreterArgs, settings.program, ...settings.args] };
+    case 'exe': return { file: settings.program, args };
+    case 'cmd': return { file: settings.interpreter as string, args: ['/d', '/s', '/c', cmdLine(settings.program, args)] };
+    default: return { file: settings.interpreter as string, args: [...settings.interpreterArgs, settings.program, ...args] };
   }
 }
 

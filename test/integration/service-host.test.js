@@ -319,6 +319,22 @@ describe('service host: run any program as a service', function () {
     assert.equal((await cli(['stop', c.name])).code, 0);
   });
 
+  it("--pass-start-args: the start's arguments follow the program's; without it they are logged, not passed", async () => {
+    const c = newCase('startargs');
+    await install(c, 'serve', ['--pass-start-args'], ['own']);
+    assert.equal(await scm.startService(c.name, { args: ['--extra', 'a b'], wait: 15000 }), true);
+    const run = await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.deepEqual(run.args, ['own', '--extra', 'a b']);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+
+    const d = newCase('nostartargs');
+    await install(d, 'serve', [], ['own']);
+    assert.equal(await scm.startService(d.name, { args: ['--extra'], wait: 15000 }), true);
+    assert.deepEqual((await waitForEvent(d.events, (e) => e.event === 'start')).args, ['own']);
+    assert.match(readLog(d.logDir, d.name), /start arguments: --extra \(not passed to the program: install with --pass-start-args\)/);
+    assert.equal((await cli(['stop', d.name])).code, 0);
+  });
+
   it('update changes the arguments (and other settings) in place', async () => {
     const c = newCase('update');
     await install(c, 'serve', [], ['first']);

@@ -168,6 +168,15 @@ describe('host settings', () => {
     assert.deepEqual(py, { file: 'C:\\py\\python.exe', args: ['-u', 'C:\\app\\a.py'] });
   });
 
+  it("appends a start's arguments after the program's, for every kind", () => {
+    assert.deepEqual(programCommand(checkSettings(validSettings()), ['--x', 'a b']).args, ['C:\\app\\server.js', '--port', '80', '--x', 'a b']);
+    assert.deepEqual(programCommand(checkSettings(validSettings({ kind: 'exe', interpreter: null, program: 'C:\\a.exe' })), ['y']).args, ['--port', '80', 'y']);
+    const cmd = programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\cmd.exe', program: 'C:\\r.cmd', args: [] })), ['a&b']);
+    assert.equal(cmd.args[3], '""C:\\r.cmd" "a&b""', 'quoted for cmd like the others');
+    assert.equal(checkSettings(validSettings()).passStartArgs, false, 'off for settings written before it');
+    assert.throws(() => checkSettings(validSettings({ passStartArgs: 'yes' })), TypeError);
+  });
+
   it('picks how to run a program from its extension', () => {
     assert.deepEqual(programKind('C:\\a\\server.js'), { kind: 'node', interpreter: process.execPath });
     assert.equal(programKind('C:\\a\\server.mjs').kind, 'node');
@@ -212,6 +221,8 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options(['--no-pid-file']), { pidFile: null });
     assert.deepEqual(await options([]), {});
     assert.deepEqual(await options(['--ready-timeout', '45s']), { readyTimeout: 45000 });
+    assert.deepEqual(await options(['--pass-start-args']), { passStartArgs: true });
+    assert.deepEqual(await options(['--no-pass-start-args']), { passStartArgs: false });
     assert.deepEqual(await options(['--success-codes', '3, 4', '--no-restart-codes', '78,0xC0000005']), { successExitCodes: [3, 4], noRestartExitCodes: [78, 0xc0000005] });
     assert.deepEqual(await options(['--success-codes', '']), { successExitCodes: [] }, '"" clears (update)');
     await assert.rejects(options(['--no-restart-codes', '3,x']), (e) => e instanceof UsageError && /--no-restart-codes must be exit codes .*got 'x'/.test(e.message));
