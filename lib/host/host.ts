@@ -290,6 +290,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         return settings.readyTimeout > 0 ? undefined : 'running';
       }
       case 'stop':
+      case 'preshutdown':
       case 'shutdown':
         // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
         updateServiceStatus(name, seq, 'stop_pending', { waitHint: Math.min(settings.stopTimeout + 5000, 0x7fffffff) });
@@ -302,7 +303,9 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   };
 
   try {
-    await runAsService({ [service]: handler }, { controls: ['stop', 'shutdown'], debug, failureExitCode: 1 });
+    // PRESHUTDOWN: at system shutdown the program gets its whole stop timeout (the preshutdown
+    // timeout set at install), where SHUTDOWN alone allows a few seconds for all services.
+    await runAsService({ [service]: handler }, { controls: ['stop', 'preshutdown', 'shutdown'], debug, failureExitCode: 1 });
   } finally {
     // Normally gone with the program's exit already; this covers the host ending some other way.
     removePid();

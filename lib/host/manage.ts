@@ -370,6 +370,7 @@ export async function installProgramService(name: string, program: string, args:
     ...(dependencies !== undefined ? { dependencies } : {}),
     ...account,
     ...recoveryActions(opts),
+    preshutdownTimeout: preshutdownTimeoutFor(settings),
   };
   const command = hostCommand(service);
   await createService(service, command, createOptions);
@@ -389,6 +390,15 @@ export async function installProgramService(name: string, program: string, args:
     account: account.account ?? null, profilesDir: profilesDir(),
   });
   return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings };
+}
+
+/**
+ * How long the SCM waits at system shutdown for the host to stop the program (it accepts
+ * PRESHUTDOWN and stops the program as a stop control would): the stop timeout plus the 5 s the
+ * host's STOP_PENDING wait hint adds, instead of Windows' default.
+ */
+function preshutdownTimeoutFor(settings: HostSettings): number {
+  return Math.min(settings.stopTimeout + 5000, 0xffffffff);
 }
 
 /** The folder of the users' profiles: the parent of the Public profile (C:\Users). */
@@ -454,6 +464,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
     else if (startup === 'auto') changes.delayedAutoStart = false;
   }
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
+  if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   Object.assign(changes, accountOf(service, opts, true), recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = hostCommand(service);

@@ -335,6 +335,17 @@ describe('service host: run any program as a service', function () {
     assert.equal((await cli(['stop', d.name])).code, 0);
   });
 
+  it('accepts PRESHUTDOWN, with a preshutdown timeout of the stop timeout + 5 s, kept in step by update', async () => {
+    const c = newCase('preshutdown');
+    await install(c, 'serve');
+    assert.equal((await scm.getServiceConfiguration(c.name, { fields: ['preshutdownTimeout'] })).preshutdownTimeout, 7000, '--stop-timeout 2s');
+    assert.equal((await cli(['start', c.name])).code, 0);
+    assert.ok((await scm.getServiceStatus(c.name)).acceptedControls.includes('preshutdown'));
+    assert.equal((await cli(['update', c.name, '--stop-timeout', '20s'])).code, 0);
+    assert.equal((await scm.getServiceConfiguration(c.name, { fields: ['preshutdownTimeout'] })).preshutdownTimeout, 25000);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
   it('update changes the arguments (and other settings) in place', async () => {
     const c = newCase('update');
     await install(c, 'serve', [], ['first']);
