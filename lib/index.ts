@@ -40,7 +40,9 @@ export {
 } from './services/control';
 export { ServiceWatcher, ServicesWatcher, watchService, watchServices } from './services/watch';
 export type { ServiceDatabaseChange } from './services/watch';
-export type { StartServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';
+export type { StartServiceOptions, StopServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';
+export { restartService } from './services/restart';
+export type { RestartServiceOptions } from './services/restart';
 export { runAsService, updateServiceStatus, isRunningAsService, sendDebugControl } from './as-service/run-as-service';
 export type { RunAsServiceOptions, UpdateStatusOptions } from './as-service/run-as-service';
 export type { ServiceHandler } from './as-service/service-host';

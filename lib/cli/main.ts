@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { quoteCommandLine } from '../command-line';
 import { errorMessage, oneLine } from '../text';
 import { startService, stopService } from '../services/control';
-import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
+import { getDependentServiceStatus, getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
 import type { LogFollower } from '../host/log-follower';
@@ -102,11 +102,19 @@ const COMMANDS: Record<string, Command> = {
   },
   stop: {
     summary: 'stop a service and wait until it has stopped',
-    usage: 'stop <name> [--no-wait]',
-    options: { wait: { type: 'boolean', help: 'wait for stopped (default on)' } },
+    usage: 'stop <name> [--no-wait] [--dependents]',
+    options: {
+      wait: { type: 'boolean', help: 'wait for stopped (default on)' },
+      dependents: { type: 'boolean', help: 'stop the running services that depend on it first' },
+    },
     run: cmdStop,
   },
-  restart: { summary: 'stop, then start a service', usage: 'restart <name>', options: {}, run: cmdRestart },
+  restart: {
+    summary: 'stop, then start a service',
+    usage: 'restart <name> [--dependents]',
+    options: { dependents: { type: 'boolean', help: 'stop the running services that depend on it first, and start them again after' } },
+    run: cmdRestart,
+  },
   status: {
     summary: 'state, program pid, restarts, last exit, uptime',
     usage: 'status [name] [--json]',
@@ -318,27 +326,50 @@ async function cmdStart(args: ParsedArgs, io: Io): Promise<number> {
   return startAndWait(one(args, 'start'), io, bool(args, 'wait') !== false);
 }
 
-async function stopAndWait(name: string, io: Io, wait = true): Promise<number> {
+/** The stop timeout of a service scm-native hosts, plus a margin; 25 s for others. */
+async function stopWaitOf(name: string): Promise<number> {
   const settings = await readSettings(name).catch(() => null);
-  const timeout = (settings?.stopTimeout ?? 10000) + 15000;
-  const stopped = await withProgress(io, `Stopping ${name}`, stopService(name, { wait: wait ? timeout : 0 }), (s) => (s ? 'stopped' : 'still stopping'));
-  if (!wait) return 0;
+  return (settings?.stopTimeout ?? 10000) + 15000;
+}
+
+/**
+ * Stops `name`; with `dependents`, its running dependents first (listed on stdout). Returns the
+ * exit code and the dependents that were stopped, in stop order.
+ */
+async function stopAndWait(name: string, io: Io, wait = true, dependents = false): Promise<{ code: number; stopped: string[] }> {
+  const others = dependents ? (await getDependentServiceStatus(name, { state: 'active' })).map((s) => s.name) : [];
+  let timeout = await stopWaitOf(name);
+  for (const other of others) timeout += await stopWaitOf(other);
+  if (others.length) io.stdout.write(`stopping what depends on ${name} first: ${others.join(', ')}\n`);
+  const stopped = await withProgress(io, `Stopping ${name}`, stopService(name, { wait: wait ? timeout : 0, stopDependents: others.length > 0 }), (s) => (s ? 'stopped' : 'still stopping'));
+  if (!wait) return { code: 0, stopped: others };
   if (!stopped) {
-    io.stderr.write(`scm-native: error: ${name} did not stop within ${humanDuration(timeout)}\n`);
-    return 1;
+    io.stderr.write(`scm-native: error: ${name}${others.length ? ' (or a service that depends on it)' : ''} did not stop within ${humanDuration(timeout)}\n`);
+    return { code: 1, stopped: others };
   }
   io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
-  return 0;
+  return { code: 0, stopped: others };
 }
 
 async function cmdStop(args: ParsedArgs, io: Io): Promise<number> {
-  return stopAndWait(one(args, 'stop'), io, bool(args, 'wait') !== false);
+  const wait = bool(args, 'wait') !== false;
+  const dependents = bool(args, 'dependents') === true;
+  if (dependents && !wait) throw new UsageError('--dependents needs the wait: the dependents must have stopped before the service can stop', 'stop');
+  return (await stopAndWait(one(args, 'stop'), io, wait, dependents)).code;
 }
 
 async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'restart');
-  const code = await stopAndWait(name, io);
-  return code !== 0 ? code : startAndWait(name, io);
+  const { code, stopped } = await stopAndWait(name, io, true, bool(args, 'dependents') === true);
+  if (code !== 0) return code;
+  const started = await startAndWait(name, io);
+  if (started !== 0) return started;
+  // Again in start order: each after what it depends on.
+  for (const other of [...stopped].reverse()) {
+    const again = await startAndWait(other, io);
+    if (again !== 0) return again;
+  }
+  return 0;
 }
 
 function lastExitText(s: ProgramServiceStatus): string {

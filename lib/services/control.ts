@@ -2,8 +2,9 @@
 import { ScmError } from '../errors/scm-error';
 import { callAsync, native, toScmError } from '../native/binding';
 import type { RawWaitResult } from '../native/binding';
-import { checkInteger, checkOptions, checkServiceName, checkSignal, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
+import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkSignal, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
 import type { StandardOptions } from '../validation';
+import { getDependentServiceStatus } from './query';
 import { statusFromRaw } from './status-record';
 import type { ServiceStatus } from './status-record';
 import { notifyBit, SERVICE_CONTROL, SERVICE_STATES } from './tokens';
@@ -149,15 +150,34 @@ function isControlRefusal(error: unknown): boolean {
   return error instanceof ScmError && (error.syscall === 'ControlService' || error.syscall === 'ControlServiceExW');
 }
 
+/** Options of {@link stopService}. */
+export interface StopServiceOptions extends WaitOptions {
+  /**
+   * Stop the active services that depend on this one first, each within what is left of `wait`
+   * (which must then be given): what `net stop` asks about, pywin32's `StopServiceWithDeps` and
+   * .NET's `ServiceController.Stop()` do. Without it, a service with running dependents is an
+   * ScmError ERROR_DEPENDENT_SERVICES_RUNNING. Default false.
+   */
+  stopDependents?: boolean;
+}
+
 /**
  * Stops a service if it is running (twapi `stop_service`). Resolves `true` when the service is
  * stopped by the time it returns and `false` when the `wait` ran out. Stopping a stopped service
- * is not an error. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_STOP).
+ * is not an error. Wraps ControlServiceExW / ControlService(SERVICE_CONTROL_STOP), and with
+ * `stopDependents` EnumDependentServicesW.
  */
-export async function stopService(name: string, options?: WaitOptions): Promise<boolean> {
+export async function stopService(name: string, options?: StopServiceOptions): Promise<boolean> {
   const q = prepareWait(name, options);
+  const stopDependents = checkBoolean((q.opts as StopServiceOptions).stopDependents, 'options.stopDependents', false);
+  if (stopDependents && q.wait === 0) throw new RangeError('options.stopDependents needs options.wait: the dependents must have stopped before the service can be');
   // A signal aborted before the call sends nothing (as startService, and as fetch does).
   if (q.signal?.aborted) throw abortReason(q.signal);
+  if (stopDependents) {
+    const deadline = Date.now() + q.wait;
+    if (!(await stopActiveDependents(q, deadline))) return false;
+    return stopService(q.name, { ...withoutDependents(q.opts), wait: Math.max(1, deadline - Date.now()) });
+  }
   const stopped = async () => (await waitNative(q.name, q.system, q.database, ['stopped'], q.wait, q.signal)).status?.state === 'stopped';
   if (q.wait === 0) {
     // No wait: the plain control, whose answer is the result.
@@ -233,3 +253,28 @@ export async function controlService(name: string, code: number, options?: Stand
   const control = checkInteger(code, 'code', 128, 255);
   return statusFromRaw(q.name, await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control)));
 }
+
+/**
+ * Stops the active dependents of `q.name` in the order EnumDependentServicesW lists them (the
+ * reverse of their start order, so each before what it depends on). False when one did not stop
+ * by `deadline`.
+ */
+async function stopActiveDependents(q: ReturnType<typeof prepareWait>, deadline: number): Promise<boolean> {
+  const system = q.system ?? undefined;
+  const database = q.database ?? undefined;
+  const standard = { ...(system !== undefined ? { system } : {}), ...(database !== undefined ? { database } : {}) };
+  const dependents = await getDependentServiceStatus(q.name, { ...standard, state: 'active' });
+  for (const dependent of dependents) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    const stopped = await stopService(dependent.name, { ...standard, wait: left, ...(q.signal ? { signal: q.signal } : {}) });
+    if (!stopped) return false;
+  }
+  return true;
+}
+
+function withoutDependents(opts: Partial<StopServiceOptions>): WaitOptions {
+  const { stopDependents: _ignored, ...rest } = opts;
+  return rest;
+}
+

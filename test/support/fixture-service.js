@@ -28,11 +28,13 @@ async function waitForLog(file, predicate, timeoutMs = 10000) {
 }
 
 /** Creates a demand-start service running the fixture with `scenario`; pushes its name to `created`. */
-async function installFixture(created, scenario, { names, serviceType } = {}) {
+async function installFixture(created, scenario, { names, serviceType, dependencies } = {}) {
   const name = names ? names[0] : uniqueServiceName(scenario);
   const logFile = path.join(logDir, `${name}.log`);
   const args = [FIXTURE, logFile, scenario, ...(names ? [names.join(',')] : [])];
-  await scm.createService(name, { path: process.execPath, args }, { startType: 'demand_start', ...(serviceType ? { serviceType } : {}) });
+  await scm.createService(name, { path: process.execPath, args }, {
+    startType: 'demand_start', ...(serviceType ? { serviceType } : {}), ...(dependencies ? { dependencies } : {}),
+  });
   created.push(name);
   return { name, logFile };
 }
