@@ -42,6 +42,8 @@ export { ServiceWatcher, ServicesWatcher, watchService, watchServices } from './
 export type { ServiceDatabaseChange } from './services/watch';
 export type { StartServiceOptions, StopServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';
 export { restartService } from './services/restart';
+export { getAccountRights, grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from './services/account-rights';
+export type { AccountRightsOptions } from './services/account-rights';
 export type { RestartServiceOptions } from './services/restart';
 export { runAsService, updateServiceStatus, isRunningAsService, sendDebugControl } from './as-service/run-as-service';
 export type { RunAsServiceOptions, UpdateStatusOptions } from './as-service/run-as-service';

@@ -15,3 +15,4 @@ void RegisterEventLog(Napi::Env env, Napi::Object exports);
 void RegisterConfigOps(Napi::Env env, Napi::Object exports);
 void RegisterSecurityOps(Napi::Env env, Napi::Object exports);
 void RegisterHostOps(Napi::Env env, Napi::Object exports);
+void RegisterAccountRights(Napi::Env env, Napi::Object exports);

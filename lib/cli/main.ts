@@ -266,6 +266,7 @@ async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
   const result = await installProgramService(name, program, programArgs, options);
   io.stdout.write(`${paint(io, 'green', 'installed')} ${name}: ${describeProgram(result.settings)} (${result.settings.kind})\n`);
   io.stdout.write(`  log: ${result.settings.log.dir}\n`);
+  if (result.logonRightGranted) io.stdout.write(`  granted ${options.username} the "Log on as a service" right\n`);
   for (const warning of result.warnings) io.stderr.write(`scm-native: warning: ${warning}\n`);
   if (bool(args, 'start')) return startAndWait(name, io);
   return 0;

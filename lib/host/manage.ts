@@ -17,6 +17,8 @@ import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
+import { errorMessage } from '../text';
+import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
 import { checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
@@ -123,9 +125,12 @@ export interface InstallResult {
   hostCommand: string;
   /**
    * Why the service may fail to start later although it installed fine: the host run from npm's
-   * npx cache, or files in a user profile that a low-privilege service account cannot read.
+   * npx cache, or files in a user profile that a low-privilege service account cannot read, or a
+   * user account that could not be granted "Log on as a service".
    */
   warnings: string[];
+  /** Whether install granted the user account "Log on as a service" (SeServiceLogonRight). */
+  logonRightGranted: boolean;
 }
 
 /** The host's entry point, beside this file in dist/host/. */
@@ -384,12 +389,31 @@ export async function installProgramService(name: string, program: string, args:
     await rollback(service, eventSource);
     throw error;
   }
+  const logon = await ensureServiceLogonRight(account.account);
   const warnings = serviceLocationWarnings({
     node: command.path, hostMain, program: settings.program,
     interpreter: settings.interpreter !== null && settings.interpreter.toLowerCase() !== command.path.toLowerCase() ? settings.interpreter : null,
     account: account.account ?? null, profilesDir: profilesDir(),
   });
-  return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings };
+  if (logon.warning) warnings.push(logon.warning);
+  return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings, logonRightGranted: logon.granted };
+}
+
+/**
+ * Grants a user account "Log on as a service", which the SCM needs to start the service as that
+ * user (services.msc, NSSM and WinSW do the same). A failure is a warning, not an install error:
+ * an administrator may grant the right by policy instead.
+ */
+async function ensureServiceLogonRight(account: string | undefined): Promise<{ granted: boolean; warning?: string }> {
+  if (account === undefined || !needsServiceLogonRight(account)) return { granted: false };
+  try {
+    return { granted: await grantAccountRight(account, SERVICE_LOGON_RIGHT) };
+  } catch (error) {
+    return {
+      granted: false,
+      warning: `could not grant ${account} the "Log on as a service" right (${SERVICE_LOGON_RIGHT}): ${errorMessage(error)}; the service will fail to start with 1069 until the account holds it`,
+    };
+  }
 }
 
 /**
@@ -465,9 +489,12 @@ export async function updateProgramService(name: string, change: ProgramChange =
   }
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
-  Object.assign(changes, accountOf(service, opts, true), recoveryActions(opts));
+  const account = accountOf(service, opts, true);
+  Object.assign(changes, account, recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = hostCommand(service);
+  // A new user account needs the right too. Granted first: if that fails, nothing has changed.
+  if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
   await writeSettings(service, settings);
   return settings;

@@ -152,6 +152,10 @@ export interface NativeBinding {
   jobProcessIds(): number[];
   terminateJobProcesses(exitCode: number): number;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
+  enumAccountRights(system: Sys, account: string): Promise<string[]>;
+  enumAccountRightsSync(system: Sys, account: string): string[];
+  addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;
+  addAccountRightSync(system: Sys, account: string, right: string): boolean;
 }
 
 /** What a watcher thread reports. @internal */

@@ -3,25 +3,11 @@
 // (stopService's stopDependents, `scm-native stop|restart --dependents`). Wine's
 // EnumDependentServicesW is a stub that lists nothing, so the dependents themselves are tested on
 // Windows only; under Wine the calls still run their whole path with no dependents.
-const path = require('node:path');
-const { spawn } = require('node:child_process');
 const scm = require('../..');
 const { assert, deleteQuietly, itWindowsOnly, rejectsWithCode } = require('../support/scm');
 const { installFixture } = require('../support/fixture-service');
-
-const BIN = path.join(__dirname, '..', '..', 'bin', 'scm-native.js');
+const { cliChild: cli } = require('../support/host-service');
 const created = [];
-
-function cli(args) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('restartService and stopping with dependents', function () {
   this.timeout(60000);

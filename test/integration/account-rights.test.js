@@ -1,0 +1,61 @@
+'use strict';
+// "Log on as a service" for a service's user account: getAccountRights / grantAccountRight, and
+// install granting it. Wine's LsaAddAccountRights is a stub that reports success and its
+// LsaEnumerateAccountRights lists nothing, so a grant is read back on Windows only.
+const os = require('node:os');
+const { execFileSync } = require('node:child_process');
+const scm = require('../..');
+const { assert, itWindowsOnly, rejectsWithCode, underWine } = require('../support/scm');
+const { cleanup, cli, newCase, PROGRAM } = require('../support/host-service');
+
+const created = [];
+
+describe('service account rights (LSA)', function () {
+  this.timeout(60000);
+  after(async () => {
+    await cleanup(created);
+  });
+
+  it('reads and grants the rights of an existing account; an unknown one is ERROR_NONE_MAPPED', async () => {
+    const me = os.userInfo().username;
+    assert.ok(Array.isArray(await scm.getAccountRights(me)));
+    assert.equal(typeof await scm.grantAccountRight(me, scm.SERVICE_LOGON_RIGHT), 'boolean');
+    await rejectsWithCode(scm.getAccountRights('scmn-no-such-user'), 'ERROR_NONE_MAPPED');
+    await rejectsWithCode(scm.grantAccountRight('scmn-no-such-user', scm.SERVICE_LOGON_RIGHT), 'ERROR_NONE_MAPPED');
+  });
+
+  it('install grants a user account "Log on as a service", or warns when it cannot', async () => {
+    const c = newCase('logonright');
+    const me = `.\\${os.userInfo().username}`;
+    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--username', me, '--password', 'unused-here', '--', PROGRAM, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    // The installing account may hold it already (an administrator on Windows may not).
+    if (underWine) assert.match(installed.stdout, new RegExp(`granted \\.\\\\${os.userInfo().username} the "Log on as a service" right`));
+    const missing = newCase('nologonright');
+    const warned = await cli(['install', missing.name, '--log-dir', missing.logDir, '--username', '.\\scmn-no-such-user', '--password', 'x', '--', PROGRAM, missing.events, 'serve']);
+    if (!underWine) {
+      // Windows' CreateServiceW checks the account first.
+      assert.equal(warned.code, 1);
+      assert.match(warned.stderr, /ERROR_INVALID_SERVICE_ACCOUNT/);
+      return;
+    }
+    created.push(missing.name);
+    assert.equal(warned.code, 0, 'the install itself succeeds');
+    assert.match(warned.stderr, /scm-native: warning: could not grant \.\\scmn-no-such-user the "Log on as a service" right \(SeServiceLogonRight\): .*1332.*; the service will fail to start with 1069/);
+  });
+
+  itWindowsOnly('a granted right reads back, and a second grant changes nothing', "Wine's LSA account rights are stubs", async () => {
+    const user = `scmn${process.pid}`;
+    execFileSync('net', ['user', user, `Pw-${process.pid}-aA1!`, '/add'], { stdio: 'ignore' });
+    try {
+      assert.equal((await scm.getAccountRights(user)).includes('SeServiceLogonRight'), false);
+      assert.equal(await scm.grantAccountRight(user, 'SeServiceLogonRight'), true);
+      assert.ok((await scm.getAccountRights(user)).includes('SeServiceLogonRight'));
+      assert.equal(await scm.grantAccountRight(user, 'SeServiceLogonRight'), false);
+      await rejectsWithCode(scm.grantAccountRight(user, 'SeNoSuchRight'), 'ERROR_NO_SUCH_PRIVILEGE');
+    } finally {
+      execFileSync('net', ['user', user, '/delete'], { stdio: 'ignore' });
+    }
+  });
+});
