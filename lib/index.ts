@@ -54,7 +54,7 @@ export type { EventType, ReportEventOptions, EventSourceOptions } from './as-ser
 export type { LogFollower } from './host/log-follower';
 export { notifyServiceReady, requestProgramRestart } from './host/program-messages';
 export {
-  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, readProgramServiceLog,
+  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog,
   plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
 export type {

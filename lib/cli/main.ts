@@ -11,7 +11,7 @@ import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
 import type { LogFollower } from '../host/log-follower';
 import {
-  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile,
+  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog,
   removeProgramService, updateProgramService,
 } from '../host/manage';
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
@@ -140,6 +140,12 @@ const COMMANDS: Record<string, Command> = {
       follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
     },
     run: cmdLogs,
+  },
+  rotate: {
+    summary: "start a new log file now (a running service's host rotates between two lines)",
+    usage: 'rotate <name>',
+    options: {},
+    run: cmdRotate,
   },
   ...SERVICES_COMMANDS,
   watch: watchCommand,
@@ -497,6 +503,13 @@ async function followLog(follower: LogFollower, io: Io): Promise<void> {
     };
     process.on('SIGINT', onInterrupt);
   });
+}
+
+async function cmdRotate(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'rotate');
+  await rotateProgramServiceLog(name);
+  io.stdout.write(`asked ${name} to rotate its log: ${await programServiceLogFile(name)} starts anew\n`);
+  return 0;
 }
 
 async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {

@@ -58,8 +58,16 @@ interface Sink {
   stdout(line: string): void;
   stderr(line: string): void;
   host(line: string): void;
+  /** Starts a new log file now; false when there is nothing to rotate (or no file). */
+  rotate(): boolean;
   close(): void;
 }
+
+/**
+ * The user-defined control (`scm-native rotate`, `rotateProgramServiceLog`) that makes the host
+ * rotate its log now, as `nssm rotate` does with the same code.
+ */
+export const ROTATE_CONTROL = 128;
 
 function fileSink(service: string, settings: HostSettings): Sink {
   const writer = new LogWriter({ ...settings.log, name: service });
@@ -74,6 +82,11 @@ function fileSink(service: string, settings: HostSettings): Sink {
     stdout: (line) => safe(() => writer.writeLine(line)),
     stderr: (line) => safe(() => writer.writeLine(line)),
     host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
+    rotate: () => {
+      let rotated = false;
+      safe(() => { rotated = writer.rotateNow(); });
+      return rotated;
+    },
     close: () => safe(() => writer.close()),
   };
 }
@@ -90,6 +103,7 @@ function consoleSink(): Sink {
     stdout: (line) => write(process.stdout, `${line}\n`),
     stderr: (line) => write(process.stderr, `${line}\n`),
     host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
+    rotate: () => false,
     close: () => {},
   };
 }
@@ -261,8 +275,14 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     return supervisor;
   };
 
-  const handler = (control: ServiceControl, name: string, seq: number, _code: number, ...extra: unknown[]) => {
+  const handler = (control: ServiceControl, name: string, seq: number, code: number, ...extra: unknown[]) => {
     switch (control) {
+      case 'user_defined':
+        if (code === ROTATE_CONTROL) {
+          sink.host('log rotation requested');
+          if (!sink.rotate()) sink.host('log not rotated: there is no log file (debug mode), or the rotation failed');
+        }
+        return undefined;
       case 'start': {
         sink.host(`service ${name} starting (host pid ${process.pid}${debug ? ', debug mode' : ''})`);
         if (problem) {

@@ -100,6 +100,19 @@ export class LogWriter {
     this.size += bytes.length;
   }
 
+  /**
+   * Rotates now, between two lines (the next line starts a new file), unless the current file is
+   * empty. Returns whether it rotated.
+   */
+  rotateNow(): boolean {
+    this.open();
+    if (this.size === 0) return false;
+    this.rotate(this.now());
+    this.fd = fs.openSync(this.file, 'a');
+    this.size = 0;
+    return true;
+  }
+
   /** Closes the current file (a later write reopens it). */
   close(): void {
     if (this.fd === null) return;

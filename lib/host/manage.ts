@@ -10,13 +10,13 @@ import { quoteCommandLine } from '../command-line';
 import { processAlive, waitForProcessExit } from '../process-alive';
 import { getServiceConfiguration, setServiceConfiguration } from '../services/configuration';
 import type { ServiceConfigurationChanges } from '../services/configuration';
-import { stopService } from '../services/control';
+import { controlService, stopService } from '../services/control';
 import { createService, deleteService } from '../services/lifecycle';
 import type { CreateServiceOptions } from '../services/lifecycle';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
-import { HOST_PREFIX } from './host';
+import { HOST_PREFIX, ROTATE_CONTROL } from './host';
 import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
@@ -657,6 +657,18 @@ export async function listProgramServices(options: ListOptions = {}): Promise<Pr
     out.push({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null, program: settings.program });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Makes the host of a running hosted service start a new log file now (between two lines), as
+ * `nssm rotate` does: for log shippers and for keeping a file of one period. Rejects with an
+ * ScmError ERROR_SERVICE_NOT_ACTIVE when the service is not running. Wraps ControlServiceExW
+ * with the user-defined control 128.
+ */
+export async function rotateProgramServiceLog(name: string): Promise<void> {
+  const service = checkServiceName(name, 'name');
+  await settingsOf(service);
+  await controlService(service, ROTATE_CONTROL);
 }
 
 /** The current log file of a hosted service. */

@@ -346,6 +346,23 @@ describe('service host: run any program as a service', function () {
     assert.equal((await cli(['stop', c.name])).code, 0);
   });
 
+  it('rotate: the running host starts a new log file at once; a stopped service is ERROR_SERVICE_NOT_ACTIVE', async () => {
+    const c = newCase('rotatenow');
+    await install(c, 'serve');
+    assert.equal((await cli(['start', c.name])).code, 0);
+    await waitFor('some ticks', () => /tick 2/.test(readLog(c.logDir, c.name)));
+    const rotated = await cli(['rotate', c.name]);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const old = await waitFor('a rotated file', () => fs.readdirSync(c.logDir).find((f) => new RegExp(`^${c.name}\\.\\d{8}-\\d{6}\\.001\\.log$`).test(f)));
+    assert.match(fs.readFileSync(path.join(c.logDir, old), 'utf8'), /tick 2[\s\S]*\[scm-native\] log rotation requested\n$/);
+    await waitFor('ticks in the new file', () => /^tick \d+$/m.test(readLog(c.logDir, c.name)));
+    assert.doesNotMatch(readLog(c.logDir, c.name), /tick 1\n/, 'the new file has only what came after');
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    const stopped = await cli(['rotate', c.name]);
+    assert.equal(stopped.code, 1);
+    assert.match(stopped.stderr, /ERROR_SERVICE_NOT_ACTIVE/);
+  });
+
   it('update changes the arguments (and other settings) in place', async () => {
     const c = newCase('update');
     await install(c, 'serve', [], ['first']);

@@ -154,4 +154,19 @@ describe('host log writer', () => {
     r.clear();
     assert.deepEqual(r.items, []);
   });
+  it('rotateNow starts a new file between two lines, and does nothing to an empty file', () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc' });
+    assert.equal(w.rotateNow(), false, 'nothing written yet');
+    w.writeLine('one');
+    assert.equal(w.rotateNow(), true);
+    assert.equal(w.rotateNow(), false, 'the new file is empty');
+    w.writeLine('two');
+    w.close();
+    const names = files(dir);
+    assert.equal(names.length, 2);
+    assert.match(names[0], /^svc\.\d{8}-\d{6}\.001\.log$/);
+    assert.equal(read(dir, names[0]), 'one\n');
+    assert.equal(read(dir, 'svc.log'), 'two\n');
+  });
 });
