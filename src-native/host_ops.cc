@@ -2,7 +2,8 @@
 // - its settings, a string value under HKLM\SYSTEM\CurrentControlSet\Services\<name>\Parameters;
 // - a job object holding the host and everything it starts, killed when the host dies
 //   (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE), so no program process outlives the service;
-// - a console control event (Ctrl+C / Ctrl+Break) sent to a console program it supervises.
+// - a console control event (Ctrl+C / Ctrl+Break) sent to a console program it supervises;
+// - the processors the program may run on (its affinity).
 #include <windows.h>
 #include <vector>
 #include "args.h"
@@ -250,6 +251,62 @@ Napi::Value SendConsoleCtrl(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
+// setProcessAffinity(pid, cpus[]): restricts a process (the hosted program) to the given logical
+// processors of its processor group (0-63). Node has no API for it.
+Napi::Value SetProcessAffinity(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info, "setProcessAffinity(pid, cpus)");
+  DWORD pid = args.Uint32(0);
+  if (!info[1].IsArray()) throw Napi::TypeError::New(env, "cpus must be an array of processor numbers");
+  Napi::Array cpus = info[1].As<Napi::Array>();
+  DWORD_PTR mask = 0;
+  for (uint32_t i = 0; i < cpus.Length(); ++i) {
+    Napi::Value cpu = cpus.Get(i);
+    if (!cpu.IsNumber()) throw Napi::TypeError::New(env, "cpus must be an array of processor numbers");
+    double n = cpu.As<Napi::Number>().DoubleValue();
+    if (n < 0 || n >= static_cast<double>(sizeof(DWORD_PTR) * 8) || n != static_cast<double>(static_cast<int>(n))) {
+      throw Napi::RangeError::New(env, "a processor number must be a whole number from 0 to 63");
+    }
+    mask |= static_cast<DWORD_PTR>(1) << static_cast<int>(n);
+  }
+  if (mask == 0) throw Napi::RangeError::New(env, "cpus must name at least one processor");
+  HANDLE process = OpenProcess(PROCESS_SET_INFORMATION | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  if (process == nullptr) return ThrowAsJs(env, GetLastError(), "OpenProcess");
+  BOOL ok = SetProcessAffinityMask(process, mask);
+  DWORD error = ok ? ERROR_SUCCESS : GetLastError();
+  CloseHandle(process);
+  if (!ok) return ThrowAsJs(env, error, "SetProcessAffinityMask");
+  return env.Undefined();
+}
+
+// getProcessAffinity(pid) -> { process: number[], system: number[] }: the processors a process
+// may run on, and those the system has.
+Napi::Value GetProcessAffinity(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Args args(info, "getProcessAffinity(pid)");
+  DWORD pid = args.Uint32(0);
+  HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  if (process == nullptr) return ThrowAsJs(env, GetLastError(), "OpenProcess");
+  DWORD_PTR processMask = 0;
+  DWORD_PTR systemMask = 0;
+  BOOL ok = GetProcessAffinityMask(process, &processMask, &systemMask);
+  DWORD error = ok ? ERROR_SUCCESS : GetLastError();
+  CloseHandle(process);
+  if (!ok) return ThrowAsJs(env, error, "GetProcessAffinityMask");
+  auto toArray = [&](DWORD_PTR mask) {
+    Napi::Array out = Napi::Array::New(env);
+    uint32_t n = 0;
+    for (int cpu = 0; cpu < static_cast<int>(sizeof(DWORD_PTR) * 8); ++cpu) {
+      if (mask & (static_cast<DWORD_PTR>(1) << cpu)) out.Set(n++, Napi::Number::New(env, cpu));
+    }
+    return out;
+  };
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("process", toArray(processMask));
+  out.Set("system", toArray(systemMask));
+  return out;
+}
+
 }  // namespace
 
 void RegisterHostOps(Napi::Env env, Napi::Object exports) {
@@ -260,4 +317,6 @@ void RegisterHostOps(Napi::Env env, Napi::Object exports) {
   exports.Set("jobProcessIds", Napi::Function::New(env, GetJobProcessIds, "jobProcessIds"));
   exports.Set("terminateJobProcesses", Napi::Function::New(env, TerminateJobProcesses, "terminateJobProcesses"));
   exports.Set("sendConsoleCtrl", Napi::Function::New(env, SendConsoleCtrl, "sendConsoleCtrl"));
+  exports.Set("setProcessAffinity", Napi::Function::New(env, SetProcessAffinity, "setProcessAffinity"));
+  exports.Set("getProcessAffinity", Napi::Function::New(env, GetProcessAffinity, "getProcessAffinity"));
 }

@@ -58,6 +58,7 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'no-restart-codes': { type: 'string', value: 'n,n...', help: 'exit codes after which the program is never restarted; "" clears' },
   'stop-method': { type: 'string', value: 'ipc|ctrl-c|ctrl-break|kill', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)' },
   'stop-timeout': { type: 'string', value: 'duration', help: 'then the process tree is terminated (default 10s)' },
+  affinity: { type: 'string', value: 'n,n...|all', help: 'the processors the program may run on, such as 0,1 (default all)' },
   'pass-start-args': { type: 'boolean', help: "append the service start's arguments (sc start <name> a b) to the program's (--no-pass-start-args: not; the default)" },
   'kill-tree': { type: 'boolean', help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)" },
   'early-exit': { type: 'string', value: 'duration', help: 'a failure this soon reports the last stderr lines (default 10s)' },
@@ -233,6 +234,7 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   }
   if (s('stop-timeout') !== undefined) o.stopTimeout = parseDuration(s('stop-timeout') as string, '--stop-timeout');
   if (bool(args, 'kill-tree') !== undefined) o.killTree = bool(args, 'kill-tree') as boolean;
+  if (s('affinity') !== undefined) o.affinity = parseAffinity(s('affinity') as string);
   if (bool(args, 'pass-start-args') !== undefined) o.passStartArgs = bool(args, 'pass-start-args') as boolean;
   if (s('success-codes') !== undefined) o.successExitCodes = parseExitCodes(s('success-codes') as string, '--success-codes');
   if (s('no-restart-codes') !== undefined) o.noRestartExitCodes = parseExitCodes(s('no-restart-codes') as string, '--no-restart-codes');
@@ -303,6 +305,21 @@ async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;
+}
+
+/** `--affinity 0,2-3` -> [0, 2, 3]; `all` or '' -> null. */
+function parseAffinity(text: string): number[] | null {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'all') return null;
+  const cpus: number[] = [];
+  for (const part of t.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const from = m ? Number(m[1]) : NaN;
+    const to = m && m[2] !== undefined ? Number(m[2]) : from;
+    if (!(from >= 0 && to >= from && to <= 63)) throw new UsageError(`--affinity must be processor numbers 0-63 and ranges, such as 0,2-3, or all; got '${part.trim()}'`);
+    for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);
+  }
+  return cpus;
 }
 
 /** The exit code of a hosted service whose program never reported ready (also a 1053 of the SCM's). */
@@ -424,6 +441,7 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ['Pid file', s.pidFile ?? '-'],
     ...(s.successExitCodes.length ? [['Success codes', `0, ${s.successExitCodes.join(', ')}`] as [string, string]] : []),
     ...(s.noRestartExitCodes.length ? [['No restart on', s.noRestartExitCodes.join(', ')] as [string, string]] : []),
+    ['Affinity', s.affinity === null ? 'all processors' : s.affinity.join(', ')],
     ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
     ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
   ];

@@ -20,7 +20,7 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'log',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'log',
   'recovery',
 ] as const;
 
@@ -66,6 +66,7 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   set('successExitCodes', r.integers('successCodes', 0, 0xffffffff));
   set('noRestartExitCodes', r.integers('noRestartCodes', 0, 0xffffffff));
   set('passStartArgs', r.boolean('passStartArgs'));
+  set('affinity', r.integers('affinity', 0, 63));
   const log = r.table('log');
   if (log) {
     log.onlyKnown(LOG_FIELDS);

@@ -21,7 +21,7 @@ import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
-import { checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import { checkAffinity, checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
@@ -84,6 +84,11 @@ export interface ProgramServiceOptions {
    * `sc start <name> a b`) to the program's, for every run until the service stops. Default false.
    */
   passStartArgs?: boolean;
+  /**
+   * The processors (0-63, in the program's processor group) the program may run on, set right
+   * after each start (SetProcessAffinityMask); null or [] on update: all again. Default: all.
+   */
+  affinity?: number[] | null;
   /** Default: `ipc` for Node programs, `ctrl-c` for others. */
   stopMethod?: StopMethod;
   /** Default 10000 ms. */
@@ -251,6 +256,7 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   if (opts.successExitCodes !== undefined) s.successExitCodes = checkExitCodes(opts.successExitCodes, 'options.successExitCodes');
   if (opts.noRestartExitCodes !== undefined) s.noRestartExitCodes = checkExitCodes(opts.noRestartExitCodes, 'options.noRestartExitCodes');
   if (opts.passStartArgs !== undefined) s.passStartArgs = checkBoolean(opts.passStartArgs, 'options.passStartArgs', false);
+  if (opts.affinity !== undefined) s.affinity = Array.isArray(opts.affinity) && opts.affinity.length === 0 ? null : checkAffinity(opts.affinity, 'options.affinity');
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   return s;
@@ -325,6 +331,7 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     successExitCodes: [],
     noRestartExitCodes: [],
     passStartArgs: false,
+    affinity: null,
   };
   return applyOptions(base, opts);
 }
@@ -575,6 +582,8 @@ export interface ProgramServiceStatus {
   /** Exit codes that count as success besides 0, and those never restarted after. */
   successExitCodes: number[];
   noRestartExitCodes: number[];
+  /** The processors the program may run on (null: all). */
+  affinity: number[] | null;
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -614,6 +623,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     readyTimeout: settings.readyTimeout,
     successExitCodes: settings.successExitCodes,
     noRestartExitCodes: settings.noRestartExitCodes,
+    affinity: settings.affinity,
   };
 }
 

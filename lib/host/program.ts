@@ -87,6 +87,20 @@ export function applyPriority(pid: number, priority: PriorityClass, note: (messa
   }
 }
 
+/**
+ * Restricts the started program to the processors `cpus` (null: all, nothing done). Like the
+ * priority, set right after the start (its child processes inherit it from then on). A failure
+ * is noted; the program runs on regardless. Wraps SetProcessAffinityMask.
+ */
+export function applyAffinity(pid: number, cpus: readonly number[] | null, note: (message: string) => void): void {
+  if (cpus === null) return;
+  try {
+    native().setProcessAffinity(pid, [...cpus]);
+  } catch (error) {
+    note(`could not restrict the program to processors ${cpus.join(',')}: ${(error as Error).message}`);
+  }
+}
+
 /** Starts the program once. */
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
@@ -100,7 +114,10 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
     windowsHide: true,
     windowsVerbatimArguments: settings.kind === 'cmd',
   });
-  if (child.pid !== undefined) applyPriority(child.pid, settings.priority, ctx.note);
+  if (child.pid !== undefined) {
+    applyPriority(child.pid, settings.priority, ctx.note);
+    applyAffinity(child.pid, settings.affinity, ctx.note);
+  }
   child.on('message', (message: unknown) => {
     const type = (message as { type?: unknown } | null)?.type;
     if (type === READY_MESSAGE.type) ctx.ready?.();

@@ -64,6 +64,8 @@ export interface HostSettings {
   successExitCodes: number[];
   /** Exit codes after which the program is never restarted, whatever `restart` says. */
   noRestartExitCodes: number[];
+  /** The processors (0-63) the program may run on; null: all. */
+  affinity: number[] | null;
   /** Append the arguments of the service's start (StartService, `sc start <name> a b`) to the program's. */
   passStartArgs: boolean;
   stopMethod: StopMethod;
@@ -102,7 +104,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs',
+  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -161,7 +163,17 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     successExitCodes: checkExitCodes(s.successExitCodes ?? [], `${what}.successExitCodes`),
     noRestartExitCodes: checkExitCodes(s.noRestartExitCodes ?? [], `${what}.noRestartExitCodes`),
     passStartArgs: checkBoolean(s.passStartArgs, `${what}.passStartArgs`, false),
+    affinity: checkAffinity(s.affinity, `${what}.affinity`),
   };
+}
+
+/** Processor numbers 0-63 (one processor group), sorted, without repeats; null/undefined: all. */
+export function checkAffinity(value: unknown, what: string): number[] | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of processor numbers, or null for all`);
+  if (value.length === 0) throw new RangeError(`${what} must name at least one processor (null: all)`);
+  const cpus = value.map((cpu: unknown, i) => checkInteger(cpu, `${what}[${i}]`, 0, 63));
+  return [...new Set(cpus)].sort((a, b) => a - b);
 }
 
 /** A list of process exit codes (0 to 0xFFFFFFFF, as Windows reports them), sorted, without repeats. */

@@ -152,6 +152,8 @@ export interface NativeBinding {
   jobProcessIds(): number[];
   terminateJobProcesses(exitCode: number): number;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
+  setProcessAffinity(pid: number, cpus: number[]): void;
+  getProcessAffinity(pid: number): { process: number[]; system: number[] };
   enumAccountRights(system: Sys, account: string): Promise<string[]>;
   enumAccountRightsSync(system: Sys, account: string): string[];
   addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;

@@ -1,10 +1,12 @@
 'use strict';
-// The host's --priority and --pid-file against a real SCM: the program runs at its priority class
-// (also after a restart), its pid is in the pid file while it runs (a stale one is replaced), the
-// file is gone once it stops, and update changes the class and removes the file.
+// The host's --priority, --affinity and --pid-file against a real SCM: the program runs at its
+// priority class on its processors (also after a restart), its pid is in the pid file while it
+// runs (a stale one is replaced), the file is gone once it stops, and update changes the class and
+// removes the file.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { binding } = require('../../binding');
 const { assert } = require('../support/scm');
 const { PROGRAM, cleanup, cli, newCase, processGone, readEvents, readLog, waitFor, waitForEvent } = require('../support/host-service');
 
@@ -92,5 +94,27 @@ describe('service host: priority class and pid file of the program', function ()
     assert.equal((await statusJson(c.name)).programPid, start.pid, 'the program runs');
     assert.equal((await cli(['stop', c.name])).code, 0);
     assert.ok(readEvents(c.events).some((e) => e.event === 'graceful-exit'));
+  });
+
+  it('restricts the program to its --affinity processors at each start; update --affinity all lifts it', async () => {
+    const c = newCase('affinity');
+    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--backoff', '300ms', '--stop-timeout', '2s',
+      '--affinity', '1', '--', PROGRAM, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    assert.deepEqual((await statusJson(c.name)).affinity, [1]);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    const first = await waitForEvent(c.events, (e) => e.event === 'start');
+    const { process: cpus, system } = binding.getProcessAffinity(first.pid);
+    assert.ok(system.length >= 2, `this machine has ${system.length} processors`);
+    assert.deepEqual(cpus, [1]);
+    process.kill(first.pid);
+    const second = await waitForEvent(c.events, (e) => e.event === 'start' && e.pid !== first.pid);
+    assert.deepEqual(binding.getProcessAffinity(second.pid).process, [1], 'again after a restart');
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    assert.equal((await cli(['update', c.name, '--affinity', 'all'])).code, 0);
+    assert.equal((await statusJson(c.name)).affinity, null);
+    assert.throws(() => binding.setProcessAffinity(process.pid, []), RangeError);
+    assert.throws(() => binding.setProcessAffinity(process.pid, [64]), RangeError);
   });
 });

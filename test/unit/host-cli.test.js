@@ -132,6 +132,14 @@ describe('host settings', () => {
     assert.throws(() => checkSettings(validSettings({ readyTimeout: '5s' })), TypeError);
   });
 
+  it('affinity: all for settings written before it; sorted processors 0-63, at least one', () => {
+    assert.equal(checkSettings(validSettings()).affinity, null);
+    assert.deepEqual(checkSettings(validSettings({ affinity: [3, 1, 3] })).affinity, [1, 3]);
+    assert.throws(() => checkSettings(validSettings({ affinity: [] })), RangeError);
+    assert.throws(() => checkSettings(validSettings({ affinity: [64] })), (e) => e instanceof RangeError && /settings\.affinity\[0\]/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ affinity: 3 })), TypeError);
+  });
+
   it('exit code lists: none for settings written before them; sorted, without repeats, 0 to 0xFFFFFFFF', () => {
     const old = checkSettings(validSettings());
     assert.deepEqual([old.successExitCodes, old.noRestartExitCodes], [[], []]);
@@ -222,6 +230,9 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options([]), {});
     assert.deepEqual(await options(['--ready-timeout', '45s']), { readyTimeout: 45000 });
     assert.deepEqual(await options(['--pass-start-args']), { passStartArgs: true });
+    assert.deepEqual(await options(['--affinity', '0, 2-3']), { affinity: [0, 2, 3] });
+    assert.deepEqual(await options(['--affinity', 'all']), { affinity: null });
+    for (const bad of ['64', '3-1', 'x', '1,,2']) await assert.rejects(options(['--affinity', bad]), (e) => e instanceof UsageError && /--affinity must be processor numbers/.test(e.message), bad);
     assert.deepEqual(await options(['--no-pass-start-args']), { passStartArgs: false });
     assert.deepEqual(await options(['--success-codes', '3, 4', '--no-restart-codes', '78,0xC0000005']), { successExitCodes: [3, 4], noRestartExitCodes: [78, 0xc0000005] });
     assert.deepEqual(await options(['--success-codes', '']), { successExitCodes: [] }, '"" clears (update)');

@@ -16,7 +16,7 @@ describe('services file: hosted programs', () => {
         displayName: 'Web app', description: '', startup: 'delayed', username: '.\\svc', passwordEnv: 'WEB_PASSWORD', dependencies: ['db'],
         restart: 'always', backoff: '2s', backoffLimit: 60, backoffReset: '1m', giveUpCode: 7, stopMethod: 'ipc', stopTimeout: 0,
         killTree: false, earlyExit: '5s', priority: 'below_normal', pidFile: 'run/web.pid', readyTimeout: '20s',
-        successCodes: [3], noRestartCodes: [78, 79], passStartArgs: true,
+        successCodes: [3], noRestartCodes: [78, 79], passStartArgs: true, affinity: [0, 1],
         log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3 }, recovery: { delay: '30s', count: 2, resetPeriod: '1h' },
       }],
     }, path.join('conf', 'svc.json'));
@@ -29,7 +29,7 @@ describe('services file: hosted programs', () => {
         cwd: path.join(dir, 'app'), env: { PORT: '8080', DEBUG: 'false', NAME: 'x' }, displayName: 'Web app', description: '',
         startup: 'delayed', username: '.\\svc', dependencies: ['db'], restart: 'always', backoffInitial: 2000, backoffLimit: 60000,
         backoffReset: 60000, giveUpExitCode: 7, stopMethod: 'ipc', stopTimeout: 0, killTree: false, earlyExitWindow: 5000,
-        priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), readyTimeout: 20000, successExitCodes: [3], noRestartExitCodes: [78, 79], passStartArgs: true, logDir: path.join(dir, 'logs'), logTimestamps: true,
+        priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), readyTimeout: 20000, successExitCodes: [3], noRestartExitCodes: [78, 79], passStartArgs: true, affinity: [0, 1], logDir: path.join(dir, 'logs'), logTimestamps: true,
         logMaxSize: 1048576, logDaily: false, logKeep: 3, recovery: { delay: 30000, count: 2, resetPeriod: 3600 },
       },
     });
