@@ -41,6 +41,8 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
   cwd: { type: 'string', value: 'dir', help: "working directory (default: the program's folder)" },
   env: { type: 'list', value: 'KEY=VALUE', help: 'environment variable for the program (repeatable)' },
+  'env-unset': { type: 'list', value: 'KEY', help: "a variable of the system's environment the program does not get (repeatable)" },
+  'path-prepend': { type: 'list', value: 'dir', help: "a folder put before the program's PATH (repeatable, in order)" },
   depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
   interpreter: { type: 'string', value: 'exe', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
   'interpreter-arg': { type: 'list', value: 'arg', help: 'argument for the interpreter, before the file (repeatable)' },
@@ -196,6 +198,10 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   if (bool(args, 'password-stdin')) o.password = await readPasswordFromStdin(io);
   if (bool(args, 'virtual-account')) o.virtualAccount = true;
   if (s('cwd') !== undefined) o.cwd = s('cwd') as string;
+  const unset = list(args, 'env-unset');
+  if (unset) o.envUnset = unset;
+  const prepend = list(args, 'path-prepend');
+  if (prepend) o.pathPrepend = prepend.map((dir) => path.resolve(dir));
   const env = list(args, 'env');
   if (env) {
     o.env = {};

@@ -20,7 +20,7 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'log',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'log',
   'recovery',
 ] as const;
 
@@ -67,6 +67,9 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   set('noRestartExitCodes', r.integers('noRestartCodes', 0, 0xffffffff));
   set('passStartArgs', r.boolean('passStartArgs'));
   set('affinity', r.integers('affinity', 0, 63));
+  set('envUnset', r.strings('envUnset'));
+  const prepend = r.strings('pathPrepend');
+  set('pathPrepend', prepend === undefined ? undefined : prepend.map(here));
   const log = r.table('log');
   if (log) {
     log.onlyKnown(LOG_FIELDS);

@@ -21,7 +21,7 @@ import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
-import { checkAffinity, checkExitCodes, checkPidFile, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkPidFile, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
@@ -89,6 +89,10 @@ export interface ProgramServiceOptions {
    * after each start (SetProcessAffinityMask); null or [] on update: all again. Default: all.
    */
   affinity?: number[] | null;
+  /** Variables of the host's (the system's) environment the program does not get. Default none. */
+  envUnset?: string[];
+  /** Absolute folders put before the program's PATH, in this order. Default none. */
+  pathPrepend?: string[];
   /** Default: `ipc` for Node programs, `ctrl-c` for others. */
   stopMethod?: StopMethod;
   /** Default 10000 ms. */
@@ -233,6 +237,8 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
     s.cwd = cwd;
   }
   if (opts.env !== undefined) s.env = checkEnv(opts.env);
+  if (opts.envUnset !== undefined) s.envUnset = checkStringArray(opts.envUnset, 'options.envUnset', (item, label) => checkVariableName(item, label));
+  if (opts.pathPrepend !== undefined) s.pathPrepend = checkStringArray(opts.pathPrepend, 'options.pathPrepend', (item, label) => checkAbsoluteFolder(item, label));
   if (opts.logDir !== undefined) s.log.dir = path.resolve(checkString(opts.logDir, 'options.logDir'));
   if (opts.logTimestamps !== undefined) s.log.timestamps = checkBoolean(opts.logTimestamps, 'options.logTimestamps', false);
   if (opts.logMaxSize !== undefined) s.log.maxSize = checkInteger(opts.logMaxSize, 'options.logMaxSize', 0, Number.MAX_SAFE_INTEGER);
@@ -315,6 +321,8 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     ...prog,
     cwd: path.dirname(prog.program),
     env: {},
+    envUnset: [],
+    pathPrepend: [],
     restart: DEFAULTS.restart,
     backoffInitial: DEFAULTS.backoffInitial,
     backoffLimit: DEFAULTS.backoffLimit,

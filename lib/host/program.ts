@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as os from 'node:os';
 import { native } from '../native/binding';
+import { programEnvironment } from './environment';
 import { READY_MESSAGE, RESTART_MESSAGE } from './program-messages';
 import { programCommand } from './settings';
 import type { HostSettings, PriorityClass } from './settings';
@@ -12,8 +13,6 @@ import type { ProgramExit, RunningProgram } from './supervisor';
 
 /** The IPC message a Node program gets when the service stops. */
 export const STOP_MESSAGE = { type: 'scm-native:stop' } as const;
-/** The environment variable naming the service, set for the program. */
-export const SERVICE_ENV = 'SCM_NATIVE_SERVICE';
 /** How long the output of an exited program is waited for when something else holds its pipes. */
 const OUTPUT_DRAIN_MS = 2000;
 
@@ -106,7 +105,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
   const { file, args } = programCommand(settings, ctx.startArgs);
   const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
-  const env: NodeJS.ProcessEnv = { ...process.env, ...settings.env, [SERVICE_ENV]: ctx.service };
+  const env = programEnvironment(process.env, settings, ctx.service);
   const child: ChildProcess = spawn(file, args, {
     cwd: settings.cwd,
     env,

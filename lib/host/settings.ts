@@ -51,6 +51,10 @@ export interface HostSettings {
   cwd: string;
   /** Environment variables added to (or replacing) the host's. */
   env: Record<string, string>;
+  /** Variables of the host's environment the program does not get. */
+  envUnset: string[];
+  /** Absolute folders put before PATH, in this order. */
+  pathPrepend: string[];
   restart: RestartPolicy;
   /** First wait before a restart (ms); doubles after each failure. */
   backoffInitial: number;
@@ -104,7 +108,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity',
+  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -164,7 +168,24 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     noRestartExitCodes: checkExitCodes(s.noRestartExitCodes ?? [], `${what}.noRestartExitCodes`),
     passStartArgs: checkBoolean(s.passStartArgs, `${what}.passStartArgs`, false),
     affinity: checkAffinity(s.affinity, `${what}.affinity`),
+    envUnset: checkStringArray(s.envUnset ?? [], `${what}.envUnset`, (item, label) => checkVariableName(item, label)),
+    pathPrepend: checkStringArray(s.pathPrepend ?? [], `${what}.pathPrepend`, (item, label) => checkAbsoluteFolder(item, label)),
   };
+}
+
+/** An environment variable name: not empty, no '=' or NUL. */
+export function checkVariableName(value: unknown, what: string): string {
+  const name = checkString(value, what);
+  if (name.includes('=') || name.includes('\0')) throw new RangeError(`${what} is not a valid environment variable name: '${name}'`);
+  return name;
+}
+
+/** An absolute Windows folder path without ';' (it is joined into PATH). */
+export function checkAbsoluteFolder(value: unknown, what: string): string {
+  const dir = checkString(value, what);
+  if (!path.win32.isAbsolute(dir)) throw new RangeError(`${what} must be an absolute path; got '${dir}'`);
+  if (dir.includes(';')) throw new RangeError(`${what} must not contain ';' (PATH's separator); got '${dir}'`);
+  return dir;
 }
 
 /** Processor numbers 0-63 (one processor group), sorted, without repeats; null/undefined: all. */

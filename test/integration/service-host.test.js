@@ -363,6 +363,24 @@ describe('service host: run any program as a service', function () {
     assert.match(stopped.stderr, /ERROR_SERVICE_NOT_ACTIVE/);
   });
 
+  it('--env-unset and --path-prepend shape the environment the program gets', async () => {
+    const plain = newCase('envplain');
+    await install(plain, 'serve');
+    assert.equal((await cli(['start', plain.name])).code, 0);
+    const before = await waitForEvent(plain.events, (e) => e.event === 'start');
+    assert.notEqual(before.processors, null, "the system's environment has NUMBER_OF_PROCESSORS");
+    assert.equal((await cli(['stop', plain.name])).code, 0);
+
+    const c = newCase('envshaped');
+    const bin = path.join(c.dir, 'bin');
+    await install(c, 'serve', ['--env-unset', 'number_of_processors', '--path-prepend', bin, '--path-prepend', 'C:\\tools']);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    const run = await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.equal(run.processors, null, 'unset, whatever the case');
+    assert.deepEqual(run.pathHead.map((d) => d.toLowerCase()), [bin.toLowerCase(), 'c:\\tools']);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
   it('update changes the arguments (and other settings) in place', async () => {
     const c = newCase('update');
     await install(c, 'serve', [], ['first']);

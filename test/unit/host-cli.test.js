@@ -132,6 +132,14 @@ describe('host settings', () => {
     assert.throws(() => checkSettings(validSettings({ readyTimeout: '5s' })), TypeError);
   });
 
+  it('envUnset and pathPrepend: none for settings written before them; names and absolute folders', () => {
+    const old = checkSettings(validSettings());
+    assert.deepEqual([old.envUnset, old.pathPrepend], [[], []]);
+    assert.throws(() => checkSettings(validSettings({ envUnset: ['A=B'] })), RangeError);
+    assert.throws(() => checkSettings(validSettings({ pathPrepend: ['bin'] })), (e) => e instanceof RangeError && /must be an absolute path/.test(e.message));
+    assert.throws(() => checkSettings(validSettings({ pathPrepend: ['C:\\a;C:\\b'] })), /must not contain ';'/);
+  });
+
   it('affinity: all for settings written before it; sorted processors 0-63, at least one', () => {
     assert.equal(checkSettings(validSettings()).affinity, null);
     assert.deepEqual(checkSettings(validSettings({ affinity: [3, 1, 3] })).affinity, [1, 3]);
@@ -232,6 +240,7 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options(['--pass-start-args']), { passStartArgs: true });
     assert.deepEqual(await options(['--affinity', '0, 2-3']), { affinity: [0, 2, 3] });
     assert.deepEqual(await options(['--affinity', 'all']), { affinity: null });
+    assert.deepEqual(await options(['--env-unset', 'TEMP', '--env-unset', 'TMP', '--path-prepend', 'bin']), { envUnset: ['TEMP', 'TMP'], pathPrepend: [path.resolve('bin')] });
     for (const bad of ['64', '3-1', 'x', '1,,2']) await assert.rejects(options(['--affinity', bad]), (e) => e instanceof UsageError && /--affinity must be processor numbers/.test(e.message), bad);
     assert.deepEqual(await options(['--no-pass-start-args']), { passStartArgs: false });
     assert.deepEqual(await options(['--success-codes', '3, 4', '--no-restart-codes', '78,0xC0000005']), { successExitCodes: [3, 4], noRestartExitCodes: [78, 0xc0000005] });
