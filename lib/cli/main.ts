@@ -3,7 +3,7 @@
 // (--verbose adds the stack). Passwords are never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quoteCommandLine } from '../command-line';
+import { parseCommandLine, quoteCommandLine } from '../command-line';
 import { errorMessage, oneLine } from '../text';
 import { startService, stopService } from '../services/control';
 import { getDependentServiceStatus, getMultipleServiceStatus, getServiceStatus } from '../services/query';
@@ -41,6 +41,9 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
   cwd: { type: 'string', value: 'dir', help: "working directory (default: the program's folder)" },
   env: { type: 'list', value: 'KEY=VALUE', help: 'environment variable for the program (repeatable)' },
+  'pre-start': { type: 'string', value: 'command line', help: "run before the program's first start; a failure fails the start ('' removes it)" },
+  'post-stop': { type: 'string', value: 'command line', help: "run once the program has stopped for good ('' removes it)" },
+  'hook-timeout': { type: 'string', value: 'duration', help: 'how long a pre-start or post-stop command may run (default 30s)' },
   'env-unset': { type: 'list', value: 'KEY', help: "a variable of the system's environment the program does not get (repeatable)" },
   'path-prepend': { type: 'list', value: 'dir', help: "a folder put before the program's PATH (repeatable, in order)" },
   depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
@@ -198,6 +201,14 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   if (bool(args, 'password-stdin')) o.password = await readPasswordFromStdin(io);
   if (bool(args, 'virtual-account')) o.virtualAccount = true;
   if (s('cwd') !== undefined) o.cwd = s('cwd') as string;
+  for (const [flag, key] of [['pre-start', 'preStart'], ['post-stop', 'postStop']] as const) {
+    const text = s(flag);
+    if (text === undefined) continue;
+    const argv = text.trim() === '' ? null : parseCommandLine(text);
+    if (argv && argv.length > 0) argv[0] = path.resolve(argv[0] as string);
+    o[key] = argv;
+  }
+  if (s('hook-timeout') !== undefined) o.hookTimeout = parseDuration(s('hook-timeout') as string, '--hook-timeout');
   const unset = list(args, 'env-unset');
   if (unset) o.envUnset = unset;
   const prepend = list(args, 'path-prepend');

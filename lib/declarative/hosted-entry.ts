@@ -20,7 +20,8 @@ export interface HostedDeclaration {
 export const HOSTED_FIELDS = [
   'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
   'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'log',
+  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'preStart', 'postStop',
+  'hookTimeout', 'log',
   'recovery',
 ] as const;
 
@@ -68,6 +69,12 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   set('passStartArgs', r.boolean('passStartArgs'));
   set('affinity', r.integers('affinity', 0, 63));
   set('envUnset', r.strings('envUnset'));
+  for (const key of ['preStart', 'postStop'] as const) {
+    const argv = r.strings(key);
+    if (argv !== undefined && argv.length === 0) r.fail(key, 'must list the program to run, then its arguments');
+    set(key, argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)]);
+  }
+  set('hookTimeout', r.duration('hookTimeout'));
   const prepend = r.strings('pathPrepend');
   set('pathPrepend', prepend === undefined ? undefined : prepend.map(here));
   const log = r.table('log');

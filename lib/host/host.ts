@@ -15,6 +15,9 @@ import { readSettings } from './settings';
 import type { HostSettings } from './settings';
 import { statusFilePath, writeStatusFile } from './status-file';
 import type { HostStatus } from './status-file';
+import { quoteCommandLine } from '../command-line';
+import { programEnvironment } from './environment';
+import { describeHookResult, runHook } from './hooks';
 import { ReadinessWait } from './readiness';
 import { exitSucceeded, Supervisor } from './supervisor';
 import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
@@ -31,6 +34,9 @@ export interface HostOptions {
  * or unreadable, program, interpreter or working directory gone): like ERROR_FILE_NOT_FOUND.
  */
 export const HOST_SETUP_FAILURE = 2;
+
+/** The service-specific exit code of a pre-start command that could not run or timed out. */
+export const HOOK_FAILURE = 3;
 
 /** The Win32 exit code of a start that failed because the program never reported ready. */
 const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
@@ -154,6 +160,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   };
 
   let outcome: SupervisorOutcome | null = null;
+  let stopRequested = false;
   let supervisor: Supervisor | null = null;
 
   // The pid in the pid file (null: none written), so that it is deleted with that program only.
@@ -275,6 +282,30 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     return supervisor;
   };
 
+  const hookContext = (prefix: string) => ({
+    cwd: settings.cwd,
+    env: programEnvironment(process.env, settings, service),
+    timeoutMs: settings.hookTimeout,
+    output: (line: string) => sink.stdout(`${prefix}${line}`),
+  });
+  /** Runs the pre-start command: 0 when it succeeded, else the service-specific exit code. */
+  const runPreStart = async (): Promise<number> => {
+    const command = settings.preStart as string[];
+    sink.host(`running the pre-start command: ${quoteCommandLine(command)}`);
+    const result = await runHook(command, hookContext('[pre-start] '));
+    sink.host(describeHookResult('the pre-start command', result, settings.hookTimeout));
+    if (result.code === 0) return 0;
+    return result.code === null ? HOOK_FAILURE : result.code >>> 0 || HOOK_FAILURE;
+  };
+  /** Runs the post-stop command, if any, with STOP_PENDING reported meanwhile; never fails. */
+  const runPostStop = async (name: string): Promise<void> => {
+    if (settings.postStop === null) return;
+    updateServiceStatus(name, 0, 'stop_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
+    sink.host(`running the post-stop command: ${quoteCommandLine(settings.postStop)}`);
+    const result = await runHook(settings.postStop, hookContext('[post-stop] '));
+    sink.host(describeHookResult('the post-stop command', result, settings.hookTimeout));
+  };
+
   const handler = (control: ServiceControl, name: string, seq: number, code: number, ...extra: unknown[]) => {
     switch (control) {
       case 'user_defined':
@@ -295,25 +326,50 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
           return undefined;
         }
         event('information', `${service}: service started`);
-        if (settings.readyTimeout > 0) readiness.wait(name, seq);
         const given = control === 'start' && Array.isArray(extra[0]) ? (extra[0] as string[]) : [];
         if (given.length > 0) sink.host(`start arguments: ${given.join(' ')}${settings.passStartArgs ? ' (passed to the program)' : ' (not passed to the program: install with --pass-start-args)'}`);
-        const sup = startSupervision(settings.passStartArgs ? given : []);
-        sup.finished.then((result) => {
-          readiness.settle();
-          const serviceCode = result.serviceCode;
-          const timedOut = readiness.timedOut;
-          sink.host(`service stopped (${timedOut ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
-          event(serviceCode || timedOut ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
-          updateServiceStatus(name, 0, 'stopped', timedOut ? { exitCode: ERROR_SERVICE_REQUEST_TIMEOUT } : serviceCode ? { serviceCode } : {});
+        const begin = (reportRunning: boolean) => {
+          if (settings.readyTimeout > 0) readiness.wait(name, seq);
+          const sup = startSupervision(settings.passStartArgs ? given : []);
+          sup.finished.then(async (result) => {
+            readiness.settle();
+            await runPostStop(name);
+            const serviceCode = result.serviceCode;
+            const timedOut = readiness.timedOut;
+            sink.host(`service stopped (${timedOut ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
+            event(serviceCode || timedOut ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+            updateServiceStatus(name, 0, 'stopped', timedOut ? { exitCode: ERROR_SERVICE_REQUEST_TIMEOUT } : serviceCode ? { serviceCode } : {});
+          });
+          if (reportRunning && settings.readyTimeout === 0) updateServiceStatus(name, seq, 'running');
+        };
+        if (settings.preStart === null) {
+          begin(false);
+          return settings.readyTimeout > 0 ? undefined : 'running';
+        }
+        // START_PENDING while the pre-start command runs; it decides whether the program starts.
+        updateServiceStatus(name, seq, 'start_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
+        void runPreStart().then((serviceCode) => {
+          // A stop that came meanwhile (debug mode's Ctrl+C; the SCM refuses stops while starting).
+          if (stopRequested) return;
+          if (serviceCode === 0) {
+            begin(true);
+            return;
+          }
+          outcome = { reason: 'failed', serviceCode, lastExit: null };
+          status.state = 'stopped';
+          status.outcome = { reason: 'failed', serviceCode };
+          publish();
+          event('error', `${service}: the pre-start command failed; the service did not start (service-specific exit code ${serviceCode})`);
+          updateServiceStatus(name, 0, 'stopped', { serviceCode });
         });
-        return settings.readyTimeout > 0 ? undefined : 'running';
+        return undefined;
       }
       case 'stop':
       case 'preshutdown':
       case 'shutdown':
         // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
         updateServiceStatus(name, seq, 'stop_pending', { waitHint: Math.min(settings.stopTimeout + 5000, 0x7fffffff) });
+        stopRequested = true;
         if (supervisor) void (supervisor as Supervisor).stop();
         else updateServiceStatus(name, 0, 'stopped');
         return undefined;

@@ -21,7 +21,7 @@ import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
-import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkPidFile, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkHookCommand, checkPidFile, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
@@ -89,6 +89,16 @@ export interface ProgramServiceOptions {
    * after each start (SetProcessAffinityMask); null or [] on update: all again. Default: all.
    */
   affinity?: number[] | null;
+  /**
+   * A command ([file, ...args], the file an absolute path; a `.cmd`/`.bat` runs through cmd.exe)
+   * the host runs before the program's first start, with its working directory and environment;
+   * a non-zero exit or the hook timeout fails the service's start. null removes it. Default none.
+   */
+  preStart?: string[] | null;
+  /** A command run once the program has stopped for good, before the service reports STOPPED. */
+  postStop?: string[] | null;
+  /** How long (ms) a hook may run before it is terminated. Default 30000. */
+  hookTimeout?: number;
   /** Variables of the host's (the system's) environment the program does not get. Default none. */
   envUnset?: string[];
   /** Absolute folders put before the program's PATH, in this order. Default none. */
@@ -237,6 +247,9 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
     s.cwd = cwd;
   }
   if (opts.env !== undefined) s.env = checkEnv(opts.env);
+  if (opts.preStart !== undefined) s.preStart = checkHookCommand(opts.preStart, 'options.preStart');
+  if (opts.postStop !== undefined) s.postStop = checkHookCommand(opts.postStop, 'options.postStop');
+  if (opts.hookTimeout !== undefined) s.hookTimeout = checkInteger(opts.hookTimeout, 'options.hookTimeout', 1, 0x7fffffff);
   if (opts.envUnset !== undefined) s.envUnset = checkStringArray(opts.envUnset, 'options.envUnset', (item, label) => checkVariableName(item, label));
   if (opts.pathPrepend !== undefined) s.pathPrepend = checkStringArray(opts.pathPrepend, 'options.pathPrepend', (item, label) => checkAbsoluteFolder(item, label));
   if (opts.logDir !== undefined) s.log.dir = path.resolve(checkString(opts.logDir, 'options.logDir'));
@@ -323,6 +336,9 @@ function settingsFor(program: string, args: readonly string[], opts: ProgramServ
     env: {},
     envUnset: [],
     pathPrepend: [],
+    preStart: null,
+    postStop: null,
+    hookTimeout: DEFAULTS.hookTimeout,
     restart: DEFAULTS.restart,
     backoffInitial: DEFAULTS.backoffInitial,
     backoffLimit: DEFAULTS.backoffLimit,

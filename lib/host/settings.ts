@@ -68,6 +68,12 @@ export interface HostSettings {
   successExitCodes: number[];
   /** Exit codes after which the program is never restarted, whatever `restart` says. */
   noRestartExitCodes: number[];
+  /** Command ([file, ...args]) run before the program's first start; non-zero fails the start. */
+  preStart: string[] | null;
+  /** Command run once the program has stopped for good, before the service reports STOPPED. */
+  postStop: string[] | null;
+  /** How long (ms) a hook may run before it is terminated. */
+  hookTimeout: number;
   /** The processors (0-63) the program may run on; null: all. */
   affinity: number[] | null;
   /** Append the arguments of the service's start (StartService, `sc start <name> a b`) to the program's. */
@@ -98,6 +104,7 @@ export const DEFAULTS = {
   backoffReset: 30000,
   stopTimeout: 10000,
   earlyExitWindow: 10000,
+  hookTimeout: 30000,
   priority: 'normal' as PriorityClass,
   log: { timestamps: false, maxSize: 10 * 1024 * 1024, daily: true, keep: 10 },
 };
@@ -108,7 +115,7 @@ const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kil
 const KEYS: readonly (keyof HostSettings)[] = [
   'version', 'program', 'args', 'kind', 'interpreter', 'interpreterArgs', 'cwd', 'env', 'restart', 'backoffInitial',
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
-  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend',
+  'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'preStart', 'postStop', 'hookTimeout',
 ];
 const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
 const MAX_MS = 0x7fffffff;
@@ -170,7 +177,19 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     affinity: checkAffinity(s.affinity, `${what}.affinity`),
     envUnset: checkStringArray(s.envUnset ?? [], `${what}.envUnset`, (item, label) => checkVariableName(item, label)),
     pathPrepend: checkStringArray(s.pathPrepend ?? [], `${what}.pathPrepend`, (item, label) => checkAbsoluteFolder(item, label)),
+    preStart: checkHookCommand(s.preStart, `${what}.preStart`),
+    postStop: checkHookCommand(s.postStop, `${what}.postStop`),
+    hookTimeout: checkInteger(s.hookTimeout ?? DEFAULTS.hookTimeout, `${what}.hookTimeout`, 1, MAX_MS),
   };
+}
+
+/** A hook command: [file, ...args] with an absolute file, or null/undefined for none. */
+export function checkHookCommand(value: unknown, what: string): string[] | null {
+  if (value === null || value === undefined) return null;
+  const argv = checkStringArray(value, what, (item, label) => checkString(item, label, { allowEmpty: true }));
+  if (argv.length === 0 || !argv[0]) throw new RangeError(`${what} must start with the program to run`);
+  if (!path.win32.isAbsolute(argv[0])) throw new RangeError(`${what}[0] must be an absolute path; got '${argv[0]}'`);
+  return argv;
 }
 
 /** An environment variable name: not empty, no '=' or NUL. */

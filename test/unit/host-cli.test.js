@@ -132,6 +132,15 @@ describe('host settings', () => {
     assert.throws(() => checkSettings(validSettings({ readyTimeout: '5s' })), TypeError);
   });
 
+  it('hooks: none for settings written before them; an absolute program first', () => {
+    const old = checkSettings(validSettings());
+    assert.deepEqual([old.preStart, old.postStop, old.hookTimeout], [null, null, 30000]);
+    assert.deepEqual(checkSettings(validSettings({ preStart: ['C:\\t\\m.exe', ''] })).preStart, ['C:\\t\\m.exe', '']);
+    assert.throws(() => checkSettings(validSettings({ preStart: [] })), /must start with the program to run/);
+    assert.throws(() => checkSettings(validSettings({ postStop: ['m.exe'] })), /postStop\[0\] must be an absolute path/);
+    assert.throws(() => checkSettings(validSettings({ hookTimeout: 0 })), RangeError);
+  });
+
   it('envUnset and pathPrepend: none for settings written before them; names and absolute folders', () => {
     const old = checkSettings(validSettings());
     assert.deepEqual([old.envUnset, old.pathPrepend], [[], []]);
@@ -240,6 +249,8 @@ describe('CLI without an SCM', () => {
     assert.deepEqual(await options(['--pass-start-args']), { passStartArgs: true });
     assert.deepEqual(await options(['--affinity', '0, 2-3']), { affinity: [0, 2, 3] });
     assert.deepEqual(await options(['--affinity', 'all']), { affinity: null });
+    assert.deepEqual(await options(['--pre-start', 'tools\\migrate.exe --up "a b"', '--post-stop', '', '--hook-timeout', '5s']),
+      { preStart: [path.resolve('tools\\migrate.exe'), '--up', 'a b'], postStop: null, hookTimeout: 5000 });
     assert.deepEqual(await options(['--env-unset', 'TEMP', '--env-unset', 'TMP', '--path-prepend', 'bin']), { envUnset: ['TEMP', 'TMP'], pathPrepend: [path.resolve('bin')] });
     for (const bad of ['64', '3-1', 'x', '1,,2']) await assert.rejects(options(['--affinity', bad]), (e) => e instanceof UsageError && /--affinity must be processor numbers/.test(e.message), bad);
     assert.deepEqual(await options(['--no-pass-start-args']), { passStartArgs: false });

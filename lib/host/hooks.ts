@@ -1,0 +1,60 @@
+// Commands the host runs around the program, as WinSW's prestart/poststop and NSSM's AppEvents:
+// `preStart` before the program's first start (a failure fails the service's start, so a
+// migration or a check can keep a broken version from running) and `postStop` after the program
+// has stopped for good (cleanup). Each runs with the program's working directory and environment,
+// its output goes to the service log with a prefix, and it is terminated at the hook timeout.
+import { spawn } from 'node:child_process';
+import { LineSplitter } from './log-writer';
+import { cmdLine } from './settings';
+
+export interface HookContext {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** One line of the hook's output. */
+  output(line: string): void;
+}
+
+/** How a hook ended: its exit code (null: it could not run, or was terminated at the timeout). */
+export interface HookResult {
+  code: number | null;
+  timedOut: boolean;
+  error?: string;
+}
+
+/** Runs `argv` ([file, ...args]) to its end, or terminates it at the timeout. Never rejects. */
+export function runHook(argv: readonly string[], ctx: HookContext): Promise<HookResult> {
+  const [command, ...rest] = argv as [string, ...string[]];
+  // A batch file runs through cmd.exe (Node refuses to spawn one directly), quoted as the host
+  // quotes a `.cmd` program.
+  const batch = /\.(cmd|bat)$/i.test(command);
+  const file = batch ? ctx.env.ComSpec ?? ctx.env.COMSPEC ?? 'cmd.exe' : command;
+  const args = batch ? ['/d', '/s', '/c', cmdLine(command, rest)] : rest;
+  return new Promise((resolve) => {
+    const lines = new LineSplitter((line) => ctx.output(line));
+    let timedOut = false;
+    let spawnError: string | undefined;
+    const child = spawn(file, args, { cwd: ctx.cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, windowsVerbatimArguments: batch });
+    child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill();
+    }, ctx.timeoutMs);
+    child.on('error', (error) => {
+      spawnError = error.message;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      lines.flush();
+      resolve({ code: timedOut || spawnError !== undefined ? null : code, timedOut, ...(spawnError !== undefined ? { error: spawnError } : {}) });
+    });
+  });
+}
+
+/** The one-line account of a hook's end for the log. */
+export function describeHookResult(what: string, result: HookResult, timeoutMs: number): string {
+  if (result.timedOut) return `${what} did not finish within ${(timeoutMs / 1000).toFixed(1)} s: terminated`;
+  if (result.error !== undefined) return `${what} could not run: ${result.error}`;
+  return `${what} exited with code ${result.code}`;
+}
