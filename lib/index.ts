@@ -58,7 +58,7 @@ export {
   plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
 export type {
-  InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
+  InstallResult, ListOptions, ProgramLogOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
 } from './host/manage';
 export { runHost } from './host/host';
 export type { HostOptions } from './host/host';

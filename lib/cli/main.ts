@@ -53,6 +53,7 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   'log-timestamps': { type: 'boolean', help: 'prefix every log line with its time' },
   'log-max-size': { type: 'string', value: 'size', help: 'rotate the log at this size (default 10M; 0: never)' },
   'log-daily': { type: 'boolean', help: 'rotate the log every day (default on; --no-log-daily)' },
+  'log-stderr': { type: 'string', value: 'merge|separate', help: "the program's stderr with stdout in <name>.log (default), or in <name>.err.log" },
   'log-keep': { type: 'string', value: 'n', help: 'rotated logs kept (default 10; 0: all)' },
   restart: { type: 'string', value: 'always|on-failure|never', help: 'when to restart the program (default on-failure)' },
   backoff: { type: 'string', value: 'duration', help: 'first restart delay, doubling each time (default 5s)' },
@@ -140,9 +141,10 @@ const COMMANDS: Record<string, Command> = {
   },
   logs: {
     summary: "print a service's log",
-    usage: 'logs <name> [--lines <n>] [--follow]',
+    usage: 'logs <name> [--lines <n>] [--follow] [--stderr]',
     options: {
       lines: { type: 'string', value: 'n', help: 'how many of the last lines (default 50)' },
+      stderr: { type: 'boolean', help: 'the separate stderr log (installed with --log-stderr separate)' },
       follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
     },
     run: cmdLogs,
@@ -230,6 +232,11 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   if (bool(args, 'log-timestamps') !== undefined) o.logTimestamps = bool(args, 'log-timestamps') as boolean;
   if (s('log-max-size') !== undefined) o.logMaxSize = parseSize(s('log-max-size') as string, '--log-max-size');
   if (bool(args, 'log-daily') !== undefined) o.logDaily = bool(args, 'log-daily') as boolean;
+  if (s('log-stderr') !== undefined) {
+    const mode = s('log-stderr') as string;
+    if (mode !== 'merge' && mode !== 'separate') throw new UsageError('--log-stderr must be merge or separate', command);
+    o.logStderr = mode;
+  }
   if (s('log-keep') !== undefined) o.logKeep = parseCount(s('log-keep') as string, '--log-keep', 100000);
   if (s('restart') !== undefined) {
     const v = s('restart') as string;
@@ -465,6 +472,7 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
   if (s.state === 'stopped' && s.exitCode !== 0) rows.push(['Exit code', s.exitCode === 1066 ? `service-specific ${s.serviceCode}` : String(s.exitCode)]);
   rows.push(['Startup', String(s.startType ?? '-')], ['Account', s.account ?? '-'], ['Log', s.logFile]);
+  if (s.stderrLogFile) rows.push(['Stderr log', s.stderrLogFile]);
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   if (s.lastStderr.length) {
@@ -507,8 +515,9 @@ async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
 async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'logs');
   const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
-  const file = await programServiceLogFile(name);
-  const { lines, follower } = await followProgramServiceLog(name, count);
+  const which = bool(args, 'stderr') === true ? { stderr: true } : {};
+  const file = await programServiceLogFile(name, which);
+  const { lines, follower } = await followProgramServiceLog(name, count, which);
   if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (!bool(args, 'follow')) return 0;

@@ -56,6 +56,7 @@ const SETTINGS_FIELDS: [string, (s: HostSettings) => unknown][] = [
   ['log.maxSize', (s) => s.log.maxSize],
   ['log.daily', (s) => s.log.daily],
   ['log.keep', (s) => s.log.keep],
+  ['log.stderr', (s) => s.log.stderr],
 ];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -155,7 +156,7 @@ export function repairOptions(name: string, h: HostedDeclaration, drift: HostedD
     readyTimeout: s.readyTimeout, successExitCodes: s.successExitCodes, noRestartExitCodes: s.noRestartExitCodes,
     passStartArgs: s.passStartArgs, affinity: s.affinity,
     envUnset: s.envUnset, pathPrepend: s.pathPrepend, preStart: s.preStart, postStop: s.postStop, hookTimeout: s.hookTimeout,
-    logDir: s.log.dir, logTimestamps: s.log.timestamps, logMaxSize: s.log.maxSize, logDaily: s.log.daily, logKeep: s.log.keep,
+    logDir: s.log.dir, logTimestamps: s.log.timestamps, logMaxSize: s.log.maxSize, logDaily: s.log.daily, logKeep: s.log.keep, logStderr: s.log.stderr,
     displayName: o.displayName ?? name, description: o.description ?? '', startup: o.startup ?? 'manual', dependencies: o.dependencies ?? [],
     ...(o.interpreter !== undefined ? { interpreter: o.interpreter } : {}),
   };

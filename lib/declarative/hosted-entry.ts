@@ -25,7 +25,7 @@ export const HOSTED_FIELDS = [
   'recovery',
 ] as const;
 
-const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'] as const;
+const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep', 'stderr'] as const;
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
 const PRIORITIES = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'] as const;
 
@@ -86,6 +86,7 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
     set('logMaxSize', log.size('maxSize'));
     set('logDaily', log.boolean('daily'));
     set('logKeep', log.integer('keep', 0, 100000));
+    set('logStderr', log.oneOf('stderr', ['merge', 'separate'] as const));
   }
   set('recovery', readRecovery(r));
   return { program: here(program), args: r.strings('args') ?? [], options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };

@@ -8,7 +8,7 @@ import { logServiceProblem } from '../as-service/service-host';
 import type { EventType } from '../as-service/event-log';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
-import { LineRing, LineSplitter, LogWriter } from './log-writer';
+import { LineRing, LineSplitter, LogWriter, stderrLogName } from './log-writer';
 import { removePidFile, writePidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
 import { readSettings } from './settings';
@@ -77,6 +77,8 @@ export const ROTATE_CONTROL = 128;
 
 function fileSink(service: string, settings: HostSettings): Sink {
   const writer = new LogWriter({ ...settings.log, name: service });
+  // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
+  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
   const safe = (fn: () => void) => {
     try {
       fn();
@@ -86,14 +88,18 @@ function fileSink(service: string, settings: HostSettings): Sink {
   };
   return {
     stdout: (line) => safe(() => writer.writeLine(line)),
-    stderr: (line) => safe(() => writer.writeLine(line)),
+    stderr: (line) => safe(() => errWriter.writeLine(line)),
     host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
     rotate: () => {
       let rotated = false;
       safe(() => { rotated = writer.rotateNow(); });
+      if (errWriter !== writer) safe(() => { errWriter.rotateNow(); });
       return rotated;
     },
-    close: () => safe(() => writer.close()),
+    close: () => {
+      safe(() => writer.close());
+      if (errWriter !== writer) safe(() => errWriter.close());
+    },
   };
 }
 

@@ -27,6 +27,9 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const dayOf = (d: Date) => `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
 const stampOf = (d: Date) => `${dayOf(d)}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 
+/** The base name of the separate stderr log of `service` (`--log-stderr separate`). */
+export const stderrLogName = (service: string) => `${service}.err`;
+
 /** The rotated files of the log `<dir>/<name>.log`, oldest first. */
 export function rotatedLogFiles(dir: string, name: string): string[] {
   let names: string[];

@@ -21,6 +21,7 @@ import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { LogFollower } from './log-follower';
+import { stderrLogName } from './log-writer';
 import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkHookCommand, checkPidFile, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
@@ -58,6 +59,8 @@ export interface ProgramServiceOptions {
   logDaily?: boolean;
   /** Rotated files kept; 0 keeps all. Default 10. */
   logKeep?: number;
+  /** `separate`: the program's stderr in `<name>.err.log` (rotated alike); default `merge`. */
+  logStderr?: 'merge' | 'separate';
   /** Default `on-failure`. */
   restart?: RestartPolicy;
   /** First restart delay (ms), doubling. Default 5000. */
@@ -257,6 +260,7 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   if (opts.logMaxSize !== undefined) s.log.maxSize = checkInteger(opts.logMaxSize, 'options.logMaxSize', 0, Number.MAX_SAFE_INTEGER);
   if (opts.logDaily !== undefined) s.log.daily = checkBoolean(opts.logDaily, 'options.logDaily', true);
   if (opts.logKeep !== undefined) s.log.keep = checkInteger(opts.logKeep, 'options.logKeep', 0, 100000);
+  if (opts.logStderr !== undefined) s.log = { ...s.log, stderr: oneOf(opts.logStderr, 'options.logStderr', ['merge', 'separate'] as const) };
   if (opts.restart !== undefined) s.restart = oneOf(opts.restart, 'options.restart', ['always', 'on-failure', 'never'] as const);
   if (opts.backoffInitial !== undefined) s.backoffInitial = MS(opts.backoffInitial, 'options.backoffInitial');
   if (opts.backoffLimit !== undefined) s.backoffLimit = MS(opts.backoffLimit, 'options.backoffLimit');
@@ -595,6 +599,8 @@ export interface ProgramServiceStatus {
   serviceCode: number;
   nextRestartAt: string | null;
   logFile: string;
+  /** The separate stderr log (`logStderr: 'separate'`), or null. */
+  stderrLogFile: string | null;
   startType: string | number | null;
   account: string | null;
   /** The program's configured priority class. */
@@ -640,6 +646,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     serviceCode: scm.serviceCode,
     nextRestartAt: live ? file.nextRestartAt : null,
     logFile: path.join(settings.log.dir, `${service}.log`),
+    stderrLogFile: settings.log.stderr === 'separate' ? path.join(settings.log.dir, `${stderrLogName(service)}.log`) : null,
     startType: (config as { startType?: string }).startType ?? null,
     account: (config as { account?: string }).account ?? null,
     priority: settings.priority,
@@ -705,19 +712,33 @@ export async function rotateProgramServiceLog(name: string): Promise<void> {
   await controlService(service, ROTATE_CONTROL);
 }
 
-/** The current log file of a hosted service. */
-export async function programServiceLogFile(name: string): Promise<string> {
+/** Options of the log functions: which log. */
+export interface ProgramLogOptions {
+  /** The separate stderr log (`<name>.err.log`, `logStderr: 'separate'`) instead of the main one. */
+  stderr?: boolean;
+}
+
+/** The base name of the log `options` select, checked against the settings. */
+function logNameOf(service: string, settings: HostSettings, options: unknown): string {
+  const opts = checkOptions<ProgramLogOptions>(options);
+  if (!checkBoolean(opts.stderr, 'options.stderr', false)) return service;
+  if (settings.log.stderr !== 'separate') throw usageError(`${service} logs stderr with stdout in one file (install or update it with logStderr 'separate' for a stderr log)`);
+  return stderrLogName(service);
+}
+
+/** The current log file of a hosted service (or its separate stderr log). */
+export async function programServiceLogFile(name: string, options?: ProgramLogOptions): Promise<string> {
   const service = checkServiceName(name, 'name');
   const settings = await settingsOf(service);
-  return path.join(settings.log.dir, `${service}.log`);
+  return path.join(settings.log.dir, `${logNameOf(service, settings, options)}.log`);
 }
 
 /**
  * The last `count` lines of a hosted service's log, reaching back into the rotated files when the
  * current one has fewer.
  */
-export async function readProgramServiceLog(name: string, count: number): Promise<string[]> {
-  return (await followProgramServiceLog(name, count)).lines;
+export async function readProgramServiceLog(name: string, count: number, options?: ProgramLogOptions): Promise<string[]> {
+  return (await followProgramServiceLog(name, count, options)).lines;
 }
 
 /**
@@ -725,11 +746,11 @@ export async function readProgramServiceLog(name: string, count: number): Promis
  * {@link readProgramServiceLog}); each `follower.poll()` returns the complete lines written
  * since, across rotations, none missed and none twice.
  */
-export async function followProgramServiceLog(name: string, count: number): Promise<{ lines: string[]; follower: LogFollower }> {
+export async function followProgramServiceLog(name: string, count: number, options?: ProgramLogOptions): Promise<{ lines: string[]; follower: LogFollower }> {
   const service = checkServiceName(name, 'name');
   const wanted = checkInteger(count, 'count', 0, 0x7fffffff);
   const settings = await settingsOf(service);
-  const follower = new LogFollower(settings.log.dir, service);
+  const follower = new LogFollower(settings.log.dir, logNameOf(service, settings, options));
   return { lines: follower.start(wanted), follower };
 }
 

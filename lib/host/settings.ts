@@ -35,6 +35,8 @@ export interface LogSettings {
   daily: boolean;
   /** Rotated files kept (the oldest beyond this are deleted); 0 keeps all. */
   keep: number;
+  /** `merge`: stderr in `<name>.log` with stdout; `separate`: in `<name>.err.log`, rotated alike. */
+  stderr: 'merge' | 'separate';
 }
 
 export interface HostSettings {
@@ -106,9 +108,10 @@ export const DEFAULTS = {
   earlyExitWindow: 10000,
   hookTimeout: 30000,
   priority: 'normal' as PriorityClass,
-  log: { timestamps: false, maxSize: 10 * 1024 * 1024, daily: true, keep: 10 },
+  log: { timestamps: false, maxSize: 10 * 1024 * 1024, daily: true, keep: 10, stderr: 'merge' as 'merge' | 'separate' },
 };
 
+const STDERR_MODES = ['merge', 'separate'] as const;
 const KINDS: readonly ProgramKind[] = ['node', 'exe', 'cmd', 'interpreter'];
 const RESTARTS: readonly RestartPolicy[] = ['always', 'on-failure', 'never'];
 const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kill'];
@@ -117,7 +120,7 @@ const KEYS: readonly (keyof HostSettings)[] = [
   'backoffLimit', 'backoffReset', 'giveUpExitCode', 'stopMethod', 'stopTimeout', 'killTree', 'earlyExitWindow', 'log',
   'priority', 'pidFile', 'readyTimeout', 'successExitCodes', 'noRestartExitCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'preStart', 'postStop', 'hookTimeout',
 ];
-const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep'];
+const LOG_KEYS: readonly (keyof LogSettings)[] = ['dir', 'timestamps', 'maxSize', 'daily', 'keep', 'stderr'];
 const MAX_MS = 0x7fffffff;
 
 function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T {
@@ -166,6 +169,7 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
       maxSize: checkInteger(log.maxSize ?? DEFAULTS.log.maxSize, `${what}.log.maxSize`, 0, Number.MAX_SAFE_INTEGER),
       daily: checkBoolean(log.daily, `${what}.log.daily`, DEFAULTS.log.daily),
       keep: checkInteger(log.keep ?? DEFAULTS.log.keep, `${what}.log.keep`, 0, 100000),
+      stderr: oneOf(log.stderr ?? DEFAULTS.log.stderr, `${what}.log.stderr`, STDERR_MODES),
     },
     // Settings written before these fields existed read as the defaults.
     priority: oneOf(s.priority ?? DEFAULTS.priority, `${what}.priority`, PRIORITY_CLASSES),

@@ -381,6 +381,29 @@ describe('service host: run any program as a service', function () {
     assert.equal((await cli(['stop', c.name])).code, 0);
   });
 
+  it('--log-stderr separate: stderr goes to <name>.err.log, which logs --stderr reads', async () => {
+    const c = newCase('errlog');
+    await install(c, 'flood', ['--log-stderr', 'separate'], ['100']);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    await waitForEvent(c.events, (e) => e.event === 'flooded');
+    const errFile = path.join(c.logDir, `${c.name}.err.log`);
+    const numbers = (text) => [...text.matchAll(/^line (\d{6}) /gm)].map((m) => Number(m[1]));
+    await waitFor('the stderr lines', () => fs.existsSync(errFile) && numbers(fs.readFileSync(errFile, 'utf8')).length === 20);
+    assert.deepEqual(numbers(fs.readFileSync(errFile, 'utf8')), Array.from({ length: 20 }, (_, i) => (i + 1) * 5));
+    await waitFor('the stdout lines', () => numbers(readLog(c.logDir, c.name)).length === 80);
+    assert.ok(numbers(readLog(c.logDir, c.name)).every((n) => n % 5 !== 0), 'no stderr line in the main log');
+    const tail = await cli(['logs', c.name, '--stderr', '--lines', '2']);
+    assert.equal(tail.code, 0, tail.stderr);
+    assert.deepEqual(numbers(tail.stdout), [95, 100]);
+    assert.equal((await statusJson(c.name)).stderrLogFile, errFile);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    const merged = newCase('mergedlog');
+    await install(merged, 'serve');
+    const refused = await cli(['logs', merged.name, '--stderr']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /logs stderr with stdout in one file/);
+  });
+
   it('update changes the arguments (and other settings) in place', async () => {
     const c = newCase('update');
     await install(c, 'serve', [], ['first']);
