@@ -1,13 +1,16 @@
 'use strict';
 // A small HTTP server to run as a service with `scm-native install` (the tour's section 9 and
-// bench/host.bench.js use it). It knows nothing of the SCM: it is an ordinary Node program.
+// bench/host.bench.js use it). It knows nothing of the SCM: it is an ordinary Node program, which
+// at most tells the scm-native host that it is listening (--notify-ready).
 //
-//   node http-server.js [--port N] [--port-file FILE] [--ready-file FILE] [--crash-after SECONDS]
+//   node http-server.js [--port N] [--port-file FILE] [--ready-file FILE] [--crash-after SECONDS] [--notify-ready]
 //
 //   --port N             port on 127.0.0.1 (default 0: any free port; the chosen one is printed)
 //   --port-file FILE     write the port to FILE once listening (how a caller finds it)
 //   --ready-file FILE    write a marker file once listening (pid and time, as JSON)
 //   --crash-after S      exit with code 1 after S seconds (also HTTP_SERVER_CRASH_AFTER=S)
+//   --notify-ready       once listening, call scm-native's notifyServiceReady(): a service
+//                        installed with --ready-timeout reports RUNNING only then
 //
 // Routes: GET / answers JSON (pid, uptime, SCM_NATIVE_SERVICE); GET /crash answers, then exits
 // with code 1 (a simulated crash). Stopping: under the scm-native host a Node program gets the
@@ -25,6 +28,7 @@ const port = Number(option('port', '0'));
 const portFile = option('port-file', null);
 const readyFile = option('ready-file', null);
 const crashAfter = Number(option('crash-after', process.env.HTTP_SERVER_CRASH_AFTER || '0'));
+const notifyReady = process.argv.includes('--notify-ready');
 const started = Date.now();
 const service = process.env.SCM_NATIVE_SERVICE || null;
 
@@ -55,6 +59,8 @@ server.listen(port, '127.0.0.1', () => {
   log(`listening on http://127.0.0.1:${actual} (pid ${process.pid}${service ? `, service ${service}` : ''})`);
   if (portFile) fs.writeFileSync(portFile, String(actual));
   if (readyFile) fs.writeFileSync(readyFile, JSON.stringify({ pid: process.pid, port: actual, at: Date.now() }));
+  // false (nothing sent) when not run by the scm-native host
+  if (notifyReady) require('scm-native').notifyServiceReady();
 });
 
 if (crashAfter > 0) setTimeout(() => crash(`--crash-after ${crashAfter}`), crashAfter * 1000).unref();

@@ -51,18 +51,22 @@ module.exports = {
     const shortDir = '<tmp>';
     const installArgs = ['install', name, '--display-name', `scm-native tour HTTP server (${t.runId})`,
       '--log-dir', logDir, '--backoff', BACKOFF, '--backoff-limit', '60s', '--stop-timeout', '5s', '--log-timestamps',
-      '--', APP, '--port-file', portFile];
+      '--ready-timeout', '30s', '--', APP, '--port-file', portFile, '--notify-ready'];
     const shownInstall = ['install', name, '--log-dir', `${shortDir}\\logs`, '--backoff', BACKOFF, '--backoff-limit', '60s',
-      '--stop-timeout', '5s', '--log-timestamps', '--', 'examples\\apps\\http-server.js', '--port-file', `${shortDir}\\port.txt`];
+      '--stop-timeout', '5s', '--log-timestamps', '--ready-timeout', '30s', '--', 'examples\\apps\\http-server.js',
+      '--port-file', `${shortDir}\\port.txt`, '--notify-ready'];
     await run(t, installArgs, { shown: shownInstall });
     const config = await scm.getServiceConfiguration(name, { fields: ['command', 'startType'] });
     t.say('The SCM runs node.exe with the host script; the program and its options live in the registry:');
     t.fields({ command: config.command.replace(ROOT, '<scm-native>'), startType: config.startType });
 
     t.say();
-    t.say('Start it (the CLI waits until the service runs):');
+    t.say('Start it. With --ready-timeout the service stays START_PENDING until the server, once');
+    t.say('listening, calls notifyServiceReady(); the CLI waits for RUNNING, so the server answers at once:');
     await run(t, ['start', name]);
-    const port = Number(await waitFor('the port file', () => readText(portFile)));
+    const portText = readText(portFile);
+    t.check(portText !== null, 'the server was not listening when start returned');
+    const port = Number(portText);
     const { value: hello } = await t.call(`await httpGet('http://127.0.0.1:${port}/')`, () => httpGet(port, '/'));
     const answer = JSON.parse(hello.body);
     t.check(hello.status === 200 && answer.service === name, `unexpected answer ${hello.status} ${hello.body}`);

@@ -17,7 +17,7 @@ describe('services file: hosted programs', () => {
         restart: 'always', backoff: '2s', backoffLimit: 60, backoffReset: '1m', giveUpCode: 7, stopMethod: 'ipc', stopTimeout: 0,
         killTree: false, earlyExit: '5s', priority: 'below_normal', pidFile: 'run/web.pid', readyTimeout: '20s',
         successCodes: [3], noRestartCodes: [78, 79], passStartArgs: true, affinity: [0, 1],
-        log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3 }, recovery: { delay: '30s', count: 2, resetPeriod: '1h' },
+        log: { dir: 'logs', timestamps: true, maxSize: '1M', daily: false, keep: 3, stderr: 'separate' }, recovery: { delay: '30s', count: 2, resetPeriod: '1h' },
       }],
     }, path.join('conf', 'svc.json'));
     const d = f.services[0];
@@ -30,7 +30,7 @@ describe('services file: hosted programs', () => {
         startup: 'delayed', username: '.\\svc', dependencies: ['db'], restart: 'always', backoffInitial: 2000, backoffLimit: 60000,
         backoffReset: 60000, giveUpExitCode: 7, stopMethod: 'ipc', stopTimeout: 0, killTree: false, earlyExitWindow: 5000,
         priority: 'below_normal', pidFile: path.join(dir, 'run', 'web.pid'), readyTimeout: 20000, successExitCodes: [3], noRestartExitCodes: [78, 79], passStartArgs: true, affinity: [0, 1], logDir: path.join(dir, 'logs'), logTimestamps: true,
-        logMaxSize: 1048576, logDaily: false, logKeep: 3, recovery: { delay: 30000, count: 2, resetPeriod: 3600 },
+        logMaxSize: 1048576, logDaily: false, logKeep: 3, logStderr: 'separate', recovery: { delay: 30000, count: 2, resetPeriod: 3600 },
       },
     });
   });
@@ -52,7 +52,7 @@ describe('services file: hosted programs', () => {
     fails(one({ restart: true }), /field "restart" must be one of "always", "on-failure", "never", got true/, 0, 'restart');
     fails(one({ backoff: '5 minutes' }), /field "backoff" must be a number of seconds or a duration/, 0, 'backoff');
     fails(one({ log: { maxSize: '10 MB!' } }), /field "log.maxSize" must be a number of bytes or a size/, 0, 'log.maxSize');
-    fails(one({ log: { rotate: true } }), /field "log.rotate" is unknown \(allowed: dir, timestamps, maxSize, daily, keep\)/, 0, 'log.rotate');
+    fails(one({ log: { rotate: true } }), /field "log.rotate" is unknown \(allowed: dir, timestamps, maxSize, daily, keep, stderr\)/, 0, 'log.rotate');
     fails(one({ log: 'x' }), /field "log" must be a table, got "x"/, 0, 'log');
     fails(one({ env: { A: [1] } }), /field "env.A" must be a string, number or boolean, got an array/, 0, 'env.A');
     fails(one({ env: { 'A=B': '1' } }), /field "env" has an invalid variable name "A=B"/, 0, 'env');
