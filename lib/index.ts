@@ -54,11 +54,12 @@ export type { EventType, ReportEventOptions, EventSourceOptions } from './as-ser
 export type { LogFollower } from './host/log-follower';
 export { notifyServiceReady, requestProgramRestart } from './host/program-messages';
 export {
-  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog,
-  plannedProgramSettings, removeProgramService, updateProgramService,
+  getProgramServiceStatus, installProgramService, listProgramServices, plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
+export { followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog } from './host/service-logs';
+export type { ProgramLogOptions } from './host/service-logs';
 export type {
-  InstallResult, ListOptions, ProgramLogOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
+  InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
 } from './host/manage';
 export { runHost } from './host/host';
 export type { HostOptions } from './host/host';

@@ -11,9 +11,9 @@ import type { ServiceState } from '../services/tokens';
 import { runHost } from '../host/host';
 import type { LogFollower } from '../host/log-follower';
 import {
-  getProgramServiceStatus, installProgramService, listProgramServices, followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog,
-  removeProgramService, updateProgramService,
+  getProgramServiceStatus, installProgramService, listProgramServices, removeProgramService, updateProgramService,
 } from '../host/manage';
+import { followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog } from '../host/service-logs';
 import type { ProgramServiceOptions, ProgramServiceStatus } from '../host/manage';
 import { PRIORITY_CLASSES, readSettings } from '../host/settings';
 import type { HostSettings, PriorityClass } from '../host/settings';

@@ -10,19 +10,18 @@ import { quoteCommandLine } from '../command-line';
 import { processAlive, waitForProcessExit } from '../process-alive';
 import { getServiceConfiguration, setServiceConfiguration } from '../services/configuration';
 import type { ServiceConfigurationChanges } from '../services/configuration';
-import { controlService, stopService } from '../services/control';
+import { stopService } from '../services/control';
 import { createService, deleteService } from '../services/lifecycle';
 import type { CreateServiceOptions } from '../services/lifecycle';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
-import { HOST_PREFIX, ROTATE_CONTROL } from './host';
+import { HOST_PREFIX } from './host';
 import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
-import { LogFollower } from './log-follower';
 import { stderrLogName } from './log-writer';
-import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkHookCommand, checkPidFile, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkHookCommand, checkPidFile, hostedSettings, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
 import { readStatusFile, statusFilePath } from './status-file';
 
@@ -475,13 +474,6 @@ async function rollback(service: string, eventSource: boolean): Promise<void> {
   await deleteService(service).catch(() => {});
 }
 
-async function settingsOf(service: string): Promise<HostSettings> {
-  const settings = await readSettings(service);
-  if (!settings) {
-    throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native (no settings under its Parameters key)` });
-  }
-  return settings;
-}
 
 /** What {@link updateProgramService} changes besides options: a new program and/or arguments. */
 export interface ProgramChange {
@@ -497,7 +489,7 @@ export interface ProgramChange {
 export async function updateProgramService(name: string, change: ProgramChange = {}, options: ProgramServiceOptions = {}): Promise<HostSettings> {
   const service = checkServiceName(name, 'name');
   const opts = checkOptions<ProgramServiceOptions>(options);
-  const current = await settingsOf(service);
+  const current = await hostedSettings(service);
   let base = current;
   if (change.program !== undefined || opts.interpreter !== undefined || opts.interpreterArgs !== undefined) {
     const prog = programSettings(change.program ?? current.program, change.args ?? current.args, {
@@ -619,7 +611,7 @@ export interface ProgramServiceStatus {
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
 export async function getProgramServiceStatus(name: string): Promise<ProgramServiceStatus> {
   const service = checkServiceName(name, 'name');
-  const settings = await settingsOf(service);
+  const settings = await hostedSettings(service);
   const [scm, config] = await Promise.all([
     getServiceStatus(service),
     getServiceConfiguration(service, { fields: ['displayName', 'startType', 'account'] }).catch(() => ({} as Record<string, undefined>)),
@@ -698,60 +690,6 @@ export async function listProgramServices(options: ListOptions = {}): Promise<Pr
     out.push({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null, program: settings.program });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/**
- * Makes the host of a running hosted service start a new log file now (between two lines), as
- * `nssm rotate` does: for log shippers and for keeping a file of one period. Rejects with an
- * ScmError ERROR_SERVICE_NOT_ACTIVE when the service is not running. Wraps ControlServiceExW
- * with the user-defined control 128.
- */
-export async function rotateProgramServiceLog(name: string): Promise<void> {
-  const service = checkServiceName(name, 'name');
-  await settingsOf(service);
-  await controlService(service, ROTATE_CONTROL);
-}
-
-/** Options of the log functions: which log. */
-export interface ProgramLogOptions {
-  /** The separate stderr log (`<name>.err.log`, `logStderr: 'separate'`) instead of the main one. */
-  stderr?: boolean;
-}
-
-/** The base name of the log `options` select, checked against the settings. */
-function logNameOf(service: string, settings: HostSettings, options: unknown): string {
-  const opts = checkOptions<ProgramLogOptions>(options);
-  if (!checkBoolean(opts.stderr, 'options.stderr', false)) return service;
-  if (settings.log.stderr !== 'separate') throw usageError(`${service} logs stderr with stdout in one file (install or update it with logStderr 'separate' for a stderr log)`);
-  return stderrLogName(service);
-}
-
-/** The current log file of a hosted service (or its separate stderr log). */
-export async function programServiceLogFile(name: string, options?: ProgramLogOptions): Promise<string> {
-  const service = checkServiceName(name, 'name');
-  const settings = await settingsOf(service);
-  return path.join(settings.log.dir, `${logNameOf(service, settings, options)}.log`);
-}
-
-/**
- * The last `count` lines of a hosted service's log, reaching back into the rotated files when the
- * current one has fewer.
- */
-export async function readProgramServiceLog(name: string, count: number, options?: ProgramLogOptions): Promise<string[]> {
-  return (await followProgramServiceLog(name, count, options)).lines;
-}
-
-/**
- * Follows a hosted service's log: `lines` are its last `count` lines (as
- * {@link readProgramServiceLog}); each `follower.poll()` returns the complete lines written
- * since, across rotations, none missed and none twice.
- */
-export async function followProgramServiceLog(name: string, count: number, options?: ProgramLogOptions): Promise<{ lines: string[]; follower: LogFollower }> {
-  const service = checkServiceName(name, 'name');
-  const wanted = checkInteger(count, 'count', 0, 0x7fffffff);
-  const settings = await settingsOf(service);
-  const follower = new LogFollower(settings.log.dir, logNameOf(service, settings, options));
-  return { lines: follower.start(wanted), follower };
 }
 
 export { HOST_PREFIX };

@@ -2,6 +2,7 @@
 // string in HKLM\SYSTEM\CurrentControlSet\Services\<name>\Parameters, value "scm-native", so they
 // live and die with the service and `update` changes them in place. Never holds a password.
 import * as path from 'node:path';
+import { ScmError } from '../errors/scm-error';
 import { callAsync, callSync } from '../native/binding';
 import { checkBoolean, checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
 
@@ -281,6 +282,18 @@ export async function readSettings(service: string): Promise<HostSettings | null
 export function readSettingsSync(service: string): HostSettings | null {
   const text = callSync({ service }, (b) => b.readServiceParameterSync(service, SETTINGS_VALUE));
   return text === null ? null : parseSettings(text, service);
+}
+
+/**
+ * The settings of a service scm-native installed; an ScmError ERR_SCM_NOT_HOSTED for any other
+ * service.
+ */
+export async function hostedSettings(service: string): Promise<HostSettings> {
+  const settings = await readSettings(service);
+  if (!settings) {
+    throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native (no settings under its Parameters key)` });
+  }
+  return settings;
 }
 
 /** The command line the program is started with (plus the start's arguments, when passed on). */
