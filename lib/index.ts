@@ -59,8 +59,9 @@ export {
 export { followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog } from './host/service-logs';
 export type { ProgramLogOptions } from './host/service-logs';
 export type {
-  InstallResult, ListOptions, ProgramChange, ProgramServiceOptions, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, Startup,
+  InstallResult, ListOptions, ProgramChange, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions,
 } from './host/manage';
+export type { ProgramServiceOptions, Startup } from './host/program-service-options';
 export { runHost } from './host/host';
 export type { HostOptions } from './host/host';
 export type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './host/settings';

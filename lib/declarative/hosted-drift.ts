@@ -3,7 +3,9 @@
 // at its default (so deleting a line from the file resets that setting on the next apply).
 import { ScmError } from '../errors/scm-error';
 import { hostServiceCommand, plannedProgramSettings, recoveryActions } from '../host/manage';
-import type { ProgramServiceOptions } from '../host/manage';
+import type { ProgramServiceOptions } from '../host/program-service-options';
+import { comparableSetting } from '../host/setting-checks';
+import { SETTING_FIELDS, settingAt } from '../host/setting-fields';
 import { readSettings } from '../host/settings';
 import { native } from '../native/binding';
 import type { HostSettings } from '../host/settings';
@@ -22,42 +24,22 @@ export interface HostedDrift {
   desired: HostSettings;
 }
 
-/** Host settings fields, by the name the services file gives them. */
-const SETTINGS_FIELDS: [string, (s: HostSettings) => unknown][] = [
+/** The program part, compared as Windows compares paths; every other setting by its row. */
+const PROGRAM_FIELDS: [string, (s: HostSettings) => unknown][] = [
   ['program', (s) => s.program.toLowerCase()],
   ['args', (s) => s.args],
   ['interpreter', (s) => [s.kind, s.interpreter?.toLowerCase() ?? null]],
-  ['interpreterArgs', (s) => s.interpreterArgs],
-  ['cwd', (s) => s.cwd.toLowerCase()],
-  ['env', (s) => Object.entries(s.env).sort(([a], [b]) => a.localeCompare(b))],
-  ['restart', (s) => s.restart],
-  ['backoff', (s) => s.backoffInitial],
-  ['backoffLimit', (s) => s.backoffLimit],
-  ['backoffReset', (s) => s.backoffReset],
-  ['giveUpCode', (s) => s.giveUpExitCode],
-  ['stopMethod', (s) => s.stopMethod],
-  ['stopTimeout', (s) => s.stopTimeout],
-  ['killTree', (s) => s.killTree],
-  ['earlyExit', (s) => s.earlyExitWindow],
-  ['priority', (s) => s.priority],
-  ['pidFile', (s) => s.pidFile?.toLowerCase() ?? null],
-  ['readyTimeout', (s) => s.readyTimeout],
-  ['successCodes', (s) => s.successExitCodes],
-  ['noRestartCodes', (s) => s.noRestartExitCodes],
-  ['passStartArgs', (s) => s.passStartArgs],
-  ['affinity', (s) => s.affinity],
-  ['preStart', (s) => s.preStart],
-  ['postStop', (s) => s.postStop],
-  ['hookTimeout', (s) => s.hookTimeout],
-  ['envUnset', (s) => s.envUnset.map((n) => n.toLowerCase()).sort()],
-  ['pathPrepend', (s) => s.pathPrepend.map((d) => d.toLowerCase())],
-  ['log.dir', (s) => s.log.dir.toLowerCase()],
-  ['log.timestamps', (s) => s.log.timestamps],
-  ['log.maxSize', (s) => s.log.maxSize],
-  ['log.daily', (s) => s.log.daily],
-  ['log.keep', (s) => s.log.keep],
-  ['log.stderr', (s) => s.log.stderr],
 ];
+
+/** The services-file fields whose host settings differ. */
+function settingsDrift(current: HostSettings, desired: HostSettings): string[] {
+  const program = PROGRAM_FIELDS.filter(([, get]) => !same(get(current), get(desired))).map(([field]) => field);
+  const settings = SETTING_FIELDS.filter((row) => {
+    const compared = (s: HostSettings) => comparableSetting(row.kind, settingAt(s, row.key));
+    return !same(compared(current), compared(desired));
+  });
+  return [...program, ...settings.map((row) => row.field)];
+}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const lower = (list: readonly string[] | undefined) => (list ?? []).map((d) => d.toLowerCase()).sort();
@@ -126,8 +108,7 @@ export async function hostedDrift(name: string, h: HostedDeclaration): Promise<H
   if (!current) {
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service: name, detail: `service '${name}' exists but was not installed by scm-native: remove it or rename the entry` });
   }
-  const fields = SETTINGS_FIELDS.filter(([, get]) => !same(get(current), get(desired))).map(([field]) => field);
-  return { installed: true, fields: [...fields, ...scm], desired };
+  return { installed: true, fields: [...settingsDrift(current, desired), ...scm], desired };
 }
 
 /** The password of a declared account, from the environment variable the entry names. */
@@ -150,16 +131,10 @@ export function repairOptions(name: string, h: HostedDeclaration, drift: HostedD
   const s = drift.desired;
   const o = h.options;
   const options: ProgramServiceOptions = {
-    cwd: s.cwd, env: s.env, interpreterArgs: s.interpreterArgs, restart: s.restart, backoffInitial: s.backoffInitial,
-    backoffLimit: s.backoffLimit, backoffReset: s.backoffReset, giveUpExitCode: s.giveUpExitCode, stopMethod: s.stopMethod,
-    stopTimeout: s.stopTimeout, killTree: s.killTree, earlyExitWindow: s.earlyExitWindow, priority: s.priority, pidFile: s.pidFile,
-    readyTimeout: s.readyTimeout, successExitCodes: s.successExitCodes, noRestartExitCodes: s.noRestartExitCodes,
-    passStartArgs: s.passStartArgs, affinity: s.affinity,
-    envUnset: s.envUnset, pathPrepend: s.pathPrepend, preStart: s.preStart, postStop: s.postStop, hookTimeout: s.hookTimeout,
-    logDir: s.log.dir, logTimestamps: s.log.timestamps, logMaxSize: s.log.maxSize, logDaily: s.log.daily, logKeep: s.log.keep, logStderr: s.log.stderr,
     displayName: o.displayName ?? name, description: o.description ?? '', startup: o.startup ?? 'manual', dependencies: o.dependencies ?? [],
     ...(o.interpreter !== undefined ? { interpreter: o.interpreter } : {}),
   };
+  for (const row of SETTING_FIELDS) (options as Record<string, unknown>)[row.option] = settingAt(s, row.key);
   // Only when it drifted: Wine refuses the failure-actions flag level (ERROR_INVALID_LEVEL), and
   // never reports recovery as drift.
   if (drift.fields.includes('recovery')) options.recovery = o.recovery ?? null;

@@ -2,7 +2,10 @@
 // takes them on the command line, written as fields of the entry. Relative paths are relative to
 // the services file's folder, so a file and its programs can move together.
 import * as path from 'node:path';
-import type { ProgramServiceOptions } from '../host/manage';
+import { STARTUPS } from '../host/program-service-options';
+import type { ProgramServiceOptions } from '../host/program-service-options';
+import { SETTING_FIELDS } from '../host/setting-fields';
+import type { SettingKind } from '../host/setting-fields';
 import type { EntryReader } from './entry-reader';
 
 /** A program the services file wants run as a service by the scm-native host. */
@@ -16,18 +19,62 @@ export interface HostedDeclaration {
   passwordEnv?: string;
 }
 
-/** The fields only a hosted entry has (an entry with `program` is hosted). */
-export const HOSTED_FIELDS = [
-  'program', 'args', 'cwd', 'env', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount',
-  'dependencies', 'interpreter', 'interpreterArgs', 'restart', 'backoff', 'backoffLimit', 'backoffReset', 'giveUpCode',
-  'stopMethod', 'stopTimeout', 'killTree', 'earlyExit', 'priority', 'pidFile', 'readyTimeout', 'successCodes', 'noRestartCodes', 'passStartArgs', 'affinity', 'envUnset', 'pathPrepend', 'preStart', 'postStop',
-  'hookTimeout', 'log',
-  'recovery',
+/** The fields of a hosted entry that are not host settings: the program and the SCM's part. */
+const PROGRAM_AND_SCM_FIELDS = [
+  'program', 'args', 'displayName', 'description', 'startup', 'username', 'passwordEnv', 'virtualAccount', 'dependencies', 'interpreter', 'recovery',
 ] as const;
 
-const LOG_FIELDS = ['dir', 'timestamps', 'maxSize', 'daily', 'keep', 'stderr'] as const;
+/** The fields only a hosted entry has (an entry with `program` is hosted); `log` is a table of settings. */
+export const HOSTED_FIELDS: readonly string[] = [...PROGRAM_AND_SCM_FIELDS, ...new Set(SETTING_FIELDS.map((row) => row.field.split('.')[0] as string))];
+
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
-const PRIORITIES = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'] as const;
+
+/**
+ * A setting's value as the entry gives it (undefined when absent), read by the setting's kind:
+ * durations as seconds or `30s`, sizes as bytes or `10M`, paths from the file's folder.
+ */
+function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p: string) => string): unknown {
+  switch (kind.type) {
+    case 'duration': return r.duration(field, { allowZero: kind.zeroInFile });
+    case 'size': return r.size(field);
+    case 'count': return r.integer(field, 0, kind.max);
+    case 'exit-code': return r.integer(field, 1, 0xffffffff);
+    case 'exit-codes': return r.integers(field, 0, 0xffffffff);
+    case 'choice': return r.oneOf(field, kind.values);
+    case 'boolean': return r.boolean(field);
+    case 'file':
+    case 'folder': {
+      const value = r.string(field);
+      return value === undefined ? undefined : here(value);
+    }
+    case 'folders': return r.strings(field)?.map(here);
+    case 'variable-names':
+    case 'arguments': return r.strings(field);
+    case 'command': {
+      const argv = r.strings(field);
+      if (argv !== undefined && argv.length === 0) r.fail(field, 'must list the program to run, then its arguments');
+      return argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)];
+    }
+    case 'processors': return r.integers(field, 0, 63);
+    case 'environment': return r.environment(field);
+  }
+}
+
+/** The reader of a row's field: the entry's, or that of the table a dotted field is in (`log.keep`). */
+function tableReaders(r: EntryReader): (field: string) => [EntryReader | undefined, string] {
+  const tables = new Map<string, EntryReader | undefined>();
+  return (field) => {
+    const dot = field.indexOf('.');
+    if (dot < 0) return [r, field];
+    const name = field.slice(0, dot);
+    if (!tables.has(name)) {
+      const table = r.table(name);
+      table?.onlyKnown(SETTING_FIELDS.filter((row) => row.field.startsWith(`${name}.`)).map((row) => row.field.slice(dot + 1)));
+      tables.set(name, table);
+    }
+    return [tables.get(name), field.slice(dot + 1)];
+  };
+}
 
 /** Reads the hosted fields of an entry that has `program`. */
 export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
@@ -37,12 +84,9 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   const set = <K extends keyof ProgramServiceOptions>(key: K, value: ProgramServiceOptions[K] | undefined) => {
     if (value !== undefined) o[key] = value;
   };
-  const cwd = r.string('cwd');
-  set('cwd', cwd === undefined ? undefined : here(cwd));
-  set('env', r.environment('env'));
   set('displayName', r.string('displayName'));
   set('description', r.string('description', { allowEmpty: true }));
-  set('startup', r.oneOf('startup', ['manual', 'auto', 'delayed', 'disabled'] as const));
+  set('startup', r.oneOf('startup', STARTUPS));
   set('username', r.string('username'));
   set('virtualAccount', r.boolean('virtualAccount'));
   const passwordEnv = r.string('passwordEnv');
@@ -50,43 +94,11 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
   if (o.virtualAccount && (o.username !== undefined || passwordEnv !== undefined)) r.fail('virtualAccount', 'excludes "username" and "passwordEnv" (a virtual account has no password)');
   set('dependencies', r.strings('dependencies'));
   set('interpreter', r.string('interpreter'));
-  set('interpreterArgs', r.strings('interpreterArgs'));
-  set('restart', r.oneOf('restart', ['always', 'on-failure', 'never'] as const));
-  set('backoffInitial', r.duration('backoff'));
-  set('backoffLimit', r.duration('backoffLimit'));
-  set('backoffReset', r.duration('backoffReset'));
-  set('giveUpExitCode', r.integer('giveUpCode', 1, 0xffffffff));
-  set('stopMethod', r.oneOf('stopMethod', ['ipc', 'ctrl-c', 'ctrl-break', 'kill'] as const));
-  set('stopTimeout', r.duration('stopTimeout', { allowZero: true }));
-  set('killTree', r.boolean('killTree'));
-  set('earlyExitWindow', r.duration('earlyExit', { allowZero: true }));
-  set('priority', r.oneOf('priority', PRIORITIES));
-  const pidFile = r.string('pidFile');
-  set('pidFile', pidFile === undefined ? undefined : here(pidFile));
-  set('readyTimeout', r.duration('readyTimeout', { allowZero: true }));
-  set('successExitCodes', r.integers('successCodes', 0, 0xffffffff));
-  set('noRestartExitCodes', r.integers('noRestartCodes', 0, 0xffffffff));
-  set('passStartArgs', r.boolean('passStartArgs'));
-  set('affinity', r.integers('affinity', 0, 63));
-  set('envUnset', r.strings('envUnset'));
-  for (const key of ['preStart', 'postStop'] as const) {
-    const argv = r.strings(key);
-    if (argv !== undefined && argv.length === 0) r.fail(key, 'must list the program to run, then its arguments');
-    set(key, argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)]);
-  }
-  set('hookTimeout', r.duration('hookTimeout'));
-  const prepend = r.strings('pathPrepend');
-  set('pathPrepend', prepend === undefined ? undefined : prepend.map(here));
-  const log = r.table('log');
-  if (log) {
-    log.onlyKnown(LOG_FIELDS);
-    const dir = log.string('dir');
-    set('logDir', dir === undefined ? undefined : here(dir));
-    set('logTimestamps', log.boolean('timestamps'));
-    set('logMaxSize', log.size('maxSize'));
-    set('logDaily', log.boolean('daily'));
-    set('logKeep', log.integer('keep', 0, 100000));
-    set('logStderr', log.oneOf('stderr', ['merge', 'separate'] as const));
+  const readerOf = tableReaders(r);
+  for (const row of SETTING_FIELDS) {
+    const [reader, field] = readerOf(row.field);
+    const value = reader && readSetting(reader, field, row.kind, here);
+    if (value !== undefined) (o as Record<string, unknown>)[row.option] = value;
   }
   set('recovery', readRecovery(r));
   return { program: here(program), args: r.strings('args') ?? [], options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };

@@ -21,123 +21,13 @@ import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
 import { stderrLogName } from './log-writer';
-import { checkAbsoluteFolder, checkAffinity, checkExitCodes, checkHookCommand, checkPidFile, hostedSettings, checkVariableName, defaultStopMethod, DEFAULTS, PRIORITY_CLASSES, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
-import type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './settings';
+import { STARTUPS } from './program-service-options';
+import type { ProgramServiceOptions, Startup } from './program-service-options';
+import { checkChoice, settingFromOption } from './setting-checks';
+import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
+import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
+import type { HostSettings, PriorityClass, ProgramKind } from './settings-types';
 import { readStatusFile, statusFilePath } from './status-file';
-
-/** How the service starts with Windows. */
-export type Startup = 'manual' | 'auto' | 'delayed' | 'disabled';
-
-/** Options of {@link installProgramService} and {@link updateProgramService} (all optional). */
-export interface ProgramServiceOptions {
-  displayName?: string;
-  description?: string;
-  /** Default `manual`. */
-  startup?: Startup;
-  /** Account (`.\\user`, `DOMAIN\\user`, `NT AUTHORITY\\LocalService`, a managed `DOMAIN\\gmsa$`); LocalSystem when omitted. */
-  username?: string;
-  /** Password of `username`. Never stored by scm-native, never printed. */
-  password?: string;
-  /** Run as the virtual account `NT SERVICE\\<name>` (no password). */
-  virtualAccount?: boolean;
-  /** Working directory; default: the program's folder. */
-  cwd?: string;
-  /** Environment variables for the program. Replaces the whole set on update. */
-  env?: Record<string, string>;
-  /** Services that must be running first. */
-  dependencies?: string[];
-  /** Executable that runs the program (required for files other than .js/.mjs/.cjs/.exe/.cmd/.bat). */
-  interpreter?: string;
-  interpreterArgs?: string[];
-  /** Log folder; default `%ProgramData%\\scm-native\\logs`. */
-  logDir?: string;
-  logTimestamps?: boolean;
-  /** Rotate at this size (bytes); 0: never. Default 10 MiB. */
-  logMaxSize?: number;
-  /** Rotate daily. Default true. */
-  logDaily?: boolean;
-  /** Rotated files kept; 0 keeps all. Default 10. */
-  logKeep?: number;
-  /** `separate`: the program's stderr in `<name>.err.log` (rotated alike); default `merge`. */
-  logStderr?: 'merge' | 'separate';
-  /** Default `on-failure`. */
-  restart?: RestartPolicy;
-  /** First restart delay (ms), doubling. Default 5000. */
-  backoffInitial?: number;
-  /** Give up when the waits add up past this (ms). Default 300000. */
-  backoffLimit?: number;
-  /** A run this long (ms) resets the backoff. Default 30000. */
-  backoffReset?: number;
-  /** Service-specific exit code when giving up; default: the program's last exit code. */
-  giveUpExitCode?: number | null;
-  /**
-   * Exit codes that count as success besides 0: under `restart: 'on-failure'` the service then
-   * stops cleanly instead of restarting the program. Default none.
-   */
-  successExitCodes?: number[];
-  /**
-   * Exit codes after which the program is never restarted (a configuration error a restart
-   * cannot cure): the service stops, with the code as its service-specific exit code unless it is
-   * a success code. Default none.
-   */
-  noRestartExitCodes?: number[];
-  /**
-   * Append the arguments given to the service's start (`startService(name, { args })`,
-   * `sc start <name> a b`) to the program's, for every run until the service stops. Default false.
-   */
-  passStartArgs?: boolean;
-  /**
-   * The processors (0-63, in the program's processor group) the program may run on, set right
-   * after each start (SetProcessAffinityMask); null or [] on update: all again. Default: all.
-   */
-  affinity?: number[] | null;
-  /**
-   * A command ([file, ...args], the file an absolute path; a `.cmd`/`.bat` runs through cmd.exe)
-   * the host runs before the program's first start, with its working directory and environment;
-   * a non-zero exit or the hook timeout fails the service's start. null removes it. Default none.
-   */
-  preStart?: string[] | null;
-  /** A command run once the program has stopped for good, before the service reports STOPPED. */
-  postStop?: string[] | null;
-  /** How long (ms) a hook may run before it is terminated. Default 30000. */
-  hookTimeout?: number;
-  /** Variables of the host's (the system's) environment the program does not get. Default none. */
-  envUnset?: string[];
-  /** Absolute folders put before the program's PATH, in this order. Default none. */
-  pathPrepend?: string[];
-  /** Default: `ipc` for Node programs, `ctrl-c` for others. */
-  stopMethod?: StopMethod;
-  /** Default 10000 ms. */
-  stopTimeout?: number;
-  /** Keep the program's process tree in a kill-on-close job (default true). */
-  killTree?: boolean;
-  /** A failure this soon after start (ms) reports the last stderr lines. Default 10000. */
-  earlyExitWindow?: number;
-  /**
-   * Priority class of the program's process, set by the host right after each start. Default
-   * `normal`. `realtime` without the privilege becomes `high` (Windows decides, silently).
-   */
-  priority?: PriorityClass;
-  /**
-   * Absolute path of a file the host keeps the program's pid in (decimal + newline) while it
-   * runs; null or '' removes it on update. Default: none.
-   */
-  pidFile?: string | null;
-  /**
-   * Wait up to this long (ms) for the program's ready message before the service reports RUNNING
-   * (it stays START_PENDING, so `startService` with a wait, `scm-native start` and dependent
-   * services go on only once the program is ready); no message in time fails the start with
-   * ERROR_SERVICE_REQUEST_TIMEOUT. The program calls `notifyServiceReady()`. Node programs only.
-   * Default 0: RUNNING as soon as the program is started.
-   */
-  readyTimeout?: number;
-  /**
-   * Windows recovery once the host gives up (or the service fails otherwise): restart the
-   * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
-   * failure actions with the non-crash flag. Not applied by Wine.
-   */
-  recovery?: { delay: number; count?: number; resetPeriod?: number } | null;
-}
 
 export interface InstallResult {
   name: string;
@@ -159,14 +49,6 @@ export function hostMainPath(): string {
   return path.join(__dirname, 'host-main.js');
 }
 
-function programData(): string {
-  return process.env.ProgramData || process.env.ALLUSERSPROFILE || 'C:\\ProgramData';
-}
-
-export function defaultLogDir(): string {
-  return path.join(programData(), 'scm-native', 'logs');
-}
-
 const START_TYPE: Record<Startup, StartType> = { manual: 'demand_start', auto: 'auto_start', delayed: 'auto_start', disabled: 'disabled' };
 
 function usageError(message: string): RangeError {
@@ -176,14 +58,6 @@ function usageError(message: string): RangeError {
 function isFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -222,63 +96,15 @@ export function programKind(file: string, interpreter: string | undefined): { ki
   throw usageError(`don't know how to run '${path.basename(file)}': give --interpreter for files other than .js, .mjs, .cjs, .exe, .cmd and .bat`);
 }
 
-function checkEnv(value: unknown): Record<string, string> {
-  const env = checkOptions<Record<string, string>>(value, 'options.env');
-  for (const [key, val] of Object.entries(env)) {
-    if (key === '' || key.includes('=') || key.includes('\0')) throw usageError(`invalid environment variable name '${key}'`);
-    checkString(val, `options.env.${key}`, { allowEmpty: true });
-  }
-  return { ...env } as Record<string, string>;
-}
+const MS = (value: unknown, what: string) => checkInteger(value, what, 0, MAX_MS);
 
-const MS = (value: unknown, what: string) => checkInteger(value, what, 0, 0x7fffffff);
-
-function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw usageError(`${what} must be one of ${allowed.join(', ')}${typeof value === 'string' ? `; got '${value}'` : ''}`);
-  }
-  return value as T;
-}
-
-/** Applies validated option values onto settings (install starts from defaults). */
+/** Applies the given options onto settings (install starts from the defaults), each checked by its row. */
 function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSettings {
   const s: HostSettings = { ...base, log: { ...base.log }, env: { ...base.env } };
-  if (opts.cwd !== undefined) {
-    const cwd = path.resolve(checkString(opts.cwd, 'options.cwd'));
-    if (!isDirectory(cwd)) throw usageError(`working directory not found: ${cwd}`);
-    s.cwd = cwd;
+  for (const row of SETTING_FIELDS) {
+    const value = opts[row.option];
+    if (value !== undefined) setSettingAt(s, row.key, settingFromOption(row.kind, value, `options.${row.option}`));
   }
-  if (opts.env !== undefined) s.env = checkEnv(opts.env);
-  if (opts.preStart !== undefined) s.preStart = checkHookCommand(opts.preStart, 'options.preStart');
-  if (opts.postStop !== undefined) s.postStop = checkHookCommand(opts.postStop, 'options.postStop');
-  if (opts.hookTimeout !== undefined) s.hookTimeout = checkInteger(opts.hookTimeout, 'options.hookTimeout', 1, 0x7fffffff);
-  if (opts.envUnset !== undefined) s.envUnset = checkStringArray(opts.envUnset, 'options.envUnset', (item, label) => checkVariableName(item, label));
-  if (opts.pathPrepend !== undefined) s.pathPrepend = checkStringArray(opts.pathPrepend, 'options.pathPrepend', (item, label) => checkAbsoluteFolder(item, label));
-  if (opts.logDir !== undefined) s.log.dir = path.resolve(checkString(opts.logDir, 'options.logDir'));
-  if (opts.logTimestamps !== undefined) s.log.timestamps = checkBoolean(opts.logTimestamps, 'options.logTimestamps', false);
-  if (opts.logMaxSize !== undefined) s.log.maxSize = checkInteger(opts.logMaxSize, 'options.logMaxSize', 0, Number.MAX_SAFE_INTEGER);
-  if (opts.logDaily !== undefined) s.log.daily = checkBoolean(opts.logDaily, 'options.logDaily', true);
-  if (opts.logKeep !== undefined) s.log.keep = checkInteger(opts.logKeep, 'options.logKeep', 0, 100000);
-  if (opts.logStderr !== undefined) s.log = { ...s.log, stderr: oneOf(opts.logStderr, 'options.logStderr', ['merge', 'separate'] as const) };
-  if (opts.restart !== undefined) s.restart = oneOf(opts.restart, 'options.restart', ['always', 'on-failure', 'never'] as const);
-  if (opts.backoffInitial !== undefined) s.backoffInitial = MS(opts.backoffInitial, 'options.backoffInitial');
-  if (opts.backoffLimit !== undefined) s.backoffLimit = MS(opts.backoffLimit, 'options.backoffLimit');
-  if (opts.backoffReset !== undefined) s.backoffReset = MS(opts.backoffReset, 'options.backoffReset');
-  if (opts.giveUpExitCode !== undefined) {
-    s.giveUpExitCode = opts.giveUpExitCode === null ? null : checkInteger(opts.giveUpExitCode, 'options.giveUpExitCode', 1, 0xffffffff);
-  }
-  if (opts.stopMethod !== undefined) s.stopMethod = oneOf(opts.stopMethod, 'options.stopMethod', ['ipc', 'ctrl-c', 'ctrl-break', 'kill'] as const);
-  if (opts.stopTimeout !== undefined) s.stopTimeout = MS(opts.stopTimeout, 'options.stopTimeout');
-  if (opts.killTree !== undefined) s.killTree = checkBoolean(opts.killTree, 'options.killTree', true);
-  if (opts.earlyExitWindow !== undefined) s.earlyExitWindow = MS(opts.earlyExitWindow, 'options.earlyExitWindow');
-  if (opts.priority !== undefined) s.priority = oneOf(opts.priority, 'options.priority', PRIORITY_CLASSES);
-  // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
-  if (opts.pidFile !== undefined) s.pidFile = opts.pidFile === '' ? null : checkPidFile(opts.pidFile, 'options.pidFile');
-  if (opts.readyTimeout !== undefined) s.readyTimeout = MS(opts.readyTimeout, 'options.readyTimeout');
-  if (opts.successExitCodes !== undefined) s.successExitCodes = checkExitCodes(opts.successExitCodes, 'options.successExitCodes');
-  if (opts.noRestartExitCodes !== undefined) s.noRestartExitCodes = checkExitCodes(opts.noRestartExitCodes, 'options.noRestartExitCodes');
-  if (opts.passStartArgs !== undefined) s.passStartArgs = checkBoolean(opts.passStartArgs, 'options.passStartArgs', false);
-  if (opts.affinity !== undefined) s.affinity = Array.isArray(opts.affinity) && opts.affinity.length === 0 ? null : checkAffinity(opts.affinity, 'options.affinity');
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   return s;
@@ -291,8 +117,7 @@ function programSettings(program: string, args: readonly string[], opts: Program
   const list = checkStringArray(args, 'args', (item, label) => checkString(item, label, { allowEmpty: true }));
   const interpreter = opts.interpreter === undefined ? undefined : checkString(opts.interpreter, 'options.interpreter');
   const { kind, interpreter: exe } = programKind(file, interpreter);
-  const interpreterArgs = opts.interpreterArgs === undefined ? [] : checkStringArray(opts.interpreterArgs, 'options.interpreterArgs');
-  return { program: file, args: list, kind, interpreter: exe, interpreterArgs };
+  return { program: file, args: list, kind, interpreter: exe };
 }
 
 /** The account fields for the SCM, validated; password never echoed. */
@@ -329,37 +154,10 @@ function displayNameOf(opts: ProgramServiceOptions): string | undefined {
   return opts.displayName === undefined ? undefined : checkServiceName(opts.displayName, 'options.displayName', { acceptDisplayName: true });
 }
 
-/** The settings install writes: the defaults, the program's, then the options. */
+/** The settings install writes: the program's, every other setting's default, then the options. */
 function settingsFor(program: string, args: readonly string[], opts: ProgramServiceOptions): HostSettings {
-  const prog = programSettings(program, args, opts);
-  const base: HostSettings = {
-    version: SETTINGS_VERSION,
-    ...prog,
-    cwd: path.dirname(prog.program),
-    env: {},
-    envUnset: [],
-    pathPrepend: [],
-    preStart: null,
-    postStop: null,
-    hookTimeout: DEFAULTS.hookTimeout,
-    restart: DEFAULTS.restart,
-    backoffInitial: DEFAULTS.backoffInitial,
-    backoffLimit: DEFAULTS.backoffLimit,
-    backoffReset: DEFAULTS.backoffReset,
-    giveUpExitCode: null,
-    stopMethod: defaultStopMethod(prog.kind),
-    stopTimeout: DEFAULTS.stopTimeout,
-    killTree: true,
-    earlyExitWindow: DEFAULTS.earlyExitWindow,
-    log: { dir: defaultLogDir(), ...DEFAULTS.log },
-    priority: DEFAULTS.priority,
-    pidFile: null,
-    readyTimeout: 0,
-    successExitCodes: [],
-    noRestartExitCodes: [],
-    passStartArgs: false,
-    affinity: null,
-  };
+  const base = { version: SETTINGS_VERSION, ...programSettings(program, args, opts) } as HostSettings;
+  for (const row of SETTING_FIELDS) setSettingAt(base, row.key, row.defaultValue(base));
   return applyOptions(base, opts);
 }
 
@@ -393,7 +191,7 @@ export async function installProgramService(name: string, program: string, args:
   const service = checkServiceName(name, 'name');
   const opts = checkOptions<ProgramServiceOptions>(options);
   const settings = settingsFor(program, args, opts);
-  const startup = opts.startup === undefined ? 'manual' : oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
+  const startup = opts.startup === undefined ? 'manual' : checkChoice(opts.startup, 'options.startup', STARTUPS);
   const displayName = displayNameOf(opts);
   const description = opts.description === undefined ? undefined : checkString(opts.description, 'options.description', { allowEmpty: true });
   const dependencies = opts.dependencies === undefined ? undefined : checkStringArray(opts.dependencies, 'options.dependencies');
@@ -496,7 +294,8 @@ export async function updateProgramService(name: string, change: ProgramChange =
       ...opts,
       ...(opts.interpreter === undefined && current.kind === 'interpreter' && change.program === undefined ? { interpreter: current.interpreter as string } : {}),
     });
-    base = { ...current, ...prog };
+    // A new program or interpreter starts without the old interpreter's arguments unless given.
+    base = { ...current, ...prog, interpreterArgs: [] };
     if (change.program !== undefined && opts.cwd === undefined && current.cwd === path.dirname(current.program)) base.cwd = path.dirname(prog.program);
     if (prog.kind !== current.kind && opts.stopMethod === undefined) base.stopMethod = defaultStopMethod(prog.kind);
   } else if (change.args !== undefined) {
@@ -509,7 +308,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (displayName !== undefined) changes.displayName = displayName;
   if (opts.description !== undefined) changes.description = checkString(opts.description, 'options.description', { allowEmpty: true });
   if (opts.startup !== undefined) {
-    const startup = oneOf(opts.startup, 'options.startup', ['manual', 'auto', 'delayed', 'disabled'] as const);
+    const startup = checkChoice(opts.startup, 'options.startup', STARTUPS);
     changes.startType = START_TYPE[startup];
     if (startup === 'delayed') changes.delayedAutoStart = true;
     else if (startup === 'auto') changes.delayedAutoStart = false;
@@ -551,7 +350,7 @@ export async function removeProgramService(name: string, options: RemoveOptions 
   if (!settings && !damaged && !checkBoolean(options.force, 'options.force', false)) {
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native; pass force to remove it anyway` });
   }
-  const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULTS.stopTimeout) + 15000 : MS(options.wait, 'options.wait');
+  const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS) + 15000 : MS(options.wait, 'options.wait');
   const status = await getServiceStatus(service);
   if (status.state !== 'stopped') {
     await stopService(service, { wait });

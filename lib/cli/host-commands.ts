@@ -1,0 +1,95 @@
+// `scm-native install`, `update`, `remove` and `debug`: a program as a service, its settings
+// changed in place, the service deleted, or run in the foreground. The library does the work
+// (lib/host/manage.ts); these parse, call and print.
+import { getServiceStatus } from '../services/query';
+import { runHost } from '../host/host';
+import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
+import { UsageError } from './args';
+import type { ParsedArgs } from './args';
+import { one, programLine } from './command';
+import type { Command } from './command';
+import { startAndWait } from './control-commands';
+import { paint, withProgress } from './output';
+import type { Io } from './output';
+import { SERVICE_OPTIONS, serviceOptions } from './service-options';
+
+const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
+
+async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'install');
+  if (!args.rest || args.rest.length === 0) throw new UsageError("missing the program: install <name> [options] -- <program> [args...]", 'install');
+  const [program, ...programArgs] = args.rest as [string, ...string[]];
+  const options = await serviceOptions(args, io, 'install');
+  const result = await installProgramService(name, program, programArgs, options);
+  io.stdout.write(`${paint(io, 'green', 'installed')} ${name}: ${programLine(result.settings.program, result.settings.args)} (${result.settings.kind})\n`);
+  io.stdout.write(`  log: ${result.settings.log.dir}\n`);
+  if (result.logonRightGranted) io.stdout.write(`  granted ${options.username} the "Log on as a service" right\n`);
+  for (const warning of result.warnings) io.stderr.write(`scm-native: warning: ${warning}\n`);
+  if (bool(args, 'start')) return startAndWait(name, io);
+  return 0;
+}
+
+async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'update');
+  const options = await serviceOptions(args, io, 'update');
+  const change: { program?: string; args?: string[] } = {};
+  if (bool(args, 'args')) {
+    if (args.rest === null) throw new UsageError("--args needs the new arguments after '--'", 'update');
+    change.args = args.rest;
+  } else if (args.rest !== null) {
+    if (args.rest.length === 0) throw new UsageError("give the program after '--' (or use --args to change only the arguments)", 'update');
+    const [program, ...rest] = args.rest as [string, ...string[]];
+    change.program = program;
+    change.args = rest;
+  }
+  const settings = await updateProgramService(name, change, options);
+  io.stdout.write(`${paint(io, 'green', 'updated')} ${name}: ${programLine(settings.program, settings.args)}\n`);
+  const status = await getServiceStatus(name);
+  if (status.state !== 'stopped') io.stdout.write(`  the service is ${status.state}: restart it to apply the changes (scm-native restart ${name})\n`);
+  return 0;
+}
+
+async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'remove');
+  await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
+  io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
+  return 0;
+}
+
+async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'debug');
+  const status = await getServiceStatus(name);
+  if (status.state !== 'stopped') throw new UsageError(`service '${name}' is ${status.state}: stop it before debugging it (scm-native stop ${name})`, 'debug');
+  io.stderr.write(`running ${name} in the foreground; Ctrl+C stops it\n`);
+  const outcome = await runHost(name, { debug: true });
+  return outcome && outcome.serviceCode !== 0 ? 1 : 0;
+}
+
+export const HOST_COMMANDS: Record<string, Command> = {
+  install: {
+    summary: 'install a program as a service',
+    usage: 'install <name> [options] -- <program> [args...]',
+    options: { ...SERVICE_OPTIONS, start: { type: 'boolean', help: 'start the service once installed' } },
+    takesRest: true,
+    run: cmdInstall,
+  },
+  update: {
+    summary: "change an installed service's settings",
+    usage: 'update <name> [options] [-- <program> [args...]]   |   update <name> --args -- [args...]',
+    options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
+    takesRest: true,
+    run: cmdUpdate,
+  },
+  remove: {
+    summary: 'stop and delete a service (logs are kept)',
+    usage: 'remove <name> [--force]',
+    options: { force: { type: 'boolean', help: 'also a service that scm-native did not install' } },
+    run: cmdRemove,
+  },
+  debug: {
+    summary: 'run the service in the foreground: output here, Ctrl+C stops',
+    usage: 'debug <name>',
+    options: {},
+    run: cmdDebug,
+  },
+};

@@ -1,0 +1,180 @@
+// The options of `install` and `update`: the SCM's (name, account, startup, dependencies,
+// recovery) written here, and one flag per host setting derived from its row (setting-fields.ts):
+// the flag's type, placeholder and help, and how its text becomes the library's option.
+import * as path from 'node:path';
+import { parseCommandLine } from '../command-line';
+import { STARTUPS } from '../host/program-service-options';
+import type { ProgramServiceOptions, Startup } from '../host/program-service-options';
+import { SETTING_FIELDS } from '../host/setting-fields';
+import type { SettingField, SettingKind } from '../host/setting-fields';
+import { parseCount, parseDuration, parseExitCodes, parseSize, UsageError } from './args';
+import type { OptionSpec, OptionType, ParsedArgs } from './args';
+import type { Io } from './output';
+
+/** `a, b or c`, as the CLI's errors list choices. */
+function orList(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+/** The flag of each kind: how it is given on the command line, and its help placeholder. */
+function flagShape(kind: SettingKind): { type: OptionType; value?: string } {
+  switch (kind.type) {
+    case 'boolean': return { type: 'boolean' };
+    case 'duration': return { type: 'string', value: 'duration' };
+    case 'size': return { type: 'string', value: 'size' };
+    case 'count':
+    case 'exit-code': return { type: 'string', value: 'n' };
+    case 'exit-codes': return { type: 'string', value: 'n,n...' };
+    case 'choice': return { type: 'string', value: kind.values.join('|') };
+    case 'file': return { type: 'string', value: 'path' };
+    case 'folder': return { type: 'string', value: 'dir' };
+    case 'command': return { type: 'string', value: 'command line' };
+    case 'processors': return { type: 'string', value: 'n,n...|all' };
+    case 'folders': return { type: 'list', value: 'dir' };
+    case 'variable-names': return { type: 'list', value: 'KEY' };
+    case 'environment': return { type: 'list', value: 'KEY=VALUE' };
+    case 'arguments': return { type: 'list', value: 'arg' };
+  }
+}
+
+/** The flags of one setting: its own, and `--no-<flag>` for a file it can remove. */
+function settingFlags(row: SettingField): [string, OptionSpec][] {
+  const shape = flagShape(row.kind);
+  const spec: OptionSpec = { type: shape.type, help: row.help, ...(row.value ?? shape.value ? { value: row.value ?? shape.value } : {}) };
+  const flags: [string, OptionSpec][] = [[row.flag, spec]];
+  if (row.kind.type === 'file') flags.push([`no-${row.flag}`, { type: 'boolean', help: row.kind.noFlagHelp }]);
+  return flags;
+}
+
+/** `--affinity 0,2-3` -> [0, 2, 3]; `all` or '' -> null. */
+function parseAffinity(text: string): number[] | null {
+  const t = text.trim().toLowerCase();
+  if (t === '' || t === 'all') return null;
+  const cpus: number[] = [];
+  for (const part of t.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const from = m ? Number(m[1]) : NaN;
+    const to = m && m[2] !== undefined ? Number(m[2]) : from;
+    if (!(from >= 0 && to >= from && to <= 63)) throw new UsageError(`--affinity must be processor numbers 0-63 and ranges, such as 0,2-3, or all; got '${part.trim()}'`);
+    for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);
+  }
+  return cpus;
+}
+
+/**
+ * The library's option for a setting's flag as given (`raw`: the text, the texts of a repeated
+ * flag, or the boolean). Paths are taken from the current folder, as a user means them: the
+ * host's working folder is another.
+ */
+function settingOption(row: SettingField, raw: string | boolean | string[], command: string): unknown {
+  const flag = `--${row.flag}`;
+  const kind = row.kind;
+  switch (kind.type) {
+    case 'boolean': return raw;
+    case 'duration': return parseDuration(raw as string, flag);
+    case 'size': return parseSize(raw as string, flag);
+    case 'count': return parseCount(raw as string, flag, kind.max);
+    case 'exit-code': {
+      const n = parseCount(raw as string, flag, 0xffffffff);
+      if (n === 0) throw new UsageError(`${flag} must not be 0`, command);
+      return n;
+    }
+    case 'exit-codes': return parseExitCodes(raw as string, flag);
+    case 'choice': {
+      const value = kind.underscores ? (raw as string).replace(/-/g, '_') : raw as string;
+      if (!kind.values.includes(value)) throw new UsageError(`${flag} must be ${orList(kind.values)}`, command);
+      return value;
+    }
+    case 'file': return raw === '' ? null : path.resolve(raw as string);
+    case 'folder': return raw;
+    case 'folders': return (raw as string[]).map((dir) => path.resolve(dir));
+    case 'variable-names':
+    case 'arguments': return raw;
+    case 'command': {
+      const text = raw as string;
+      const argv = text.trim() === '' ? null : parseCommandLine(text);
+      if (argv && argv.length > 0) argv[0] = path.resolve(argv[0] as string);
+      return argv;
+    }
+    case 'processors': return parseAffinity(raw as string);
+    case 'environment': {
+      const env: Record<string, string> = {};
+      for (const pair of raw as string[]) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new UsageError(`${flag} takes KEY=VALUE`, command);
+        env[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      return env;
+    }
+  }
+}
+
+/** The options of install and update: the SCM's, then one flag per host setting. */
+export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
+  'display-name': { type: 'string', value: 'text', help: 'name shown in the Services console' },
+  description: { type: 'string', value: 'text', help: 'service description' },
+  startup: { type: 'string', value: STARTUPS.join('|'), help: 'how the service starts (default manual)' },
+  username: { type: 'string', value: 'account', help: 'run as this account (DOMAIN\\user, .\\user, NT AUTHORITY\\LocalService, DOMAIN\\gmsa$)' },
+  password: { type: 'string', value: 'secret', help: "the account's password (never stored or printed; prefer --password-stdin)" },
+  'password-stdin': { type: 'boolean', help: "read the account's password from the first line of stdin" },
+  'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
+  depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
+  interpreter: { type: 'string', value: 'exe', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
+  recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', help: 'Windows recovery once the host gives up' },
+  ...Object.fromEntries(SETTING_FIELDS.flatMap(settingFlags)),
+};
+
+
+async function readPasswordFromStdin(io: Io): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+/** `--recovery restart[:<delay>[:<count>]]` or `none`. */
+function parseRecovery(text: string, command: string): ProgramServiceOptions['recovery'] {
+  if (text === 'none') return null;
+  const m = /^restart(?::([^:]+))?(?::(\d+))?$/.exec(text);
+  if (!m) throw new UsageError('--recovery must be restart[:<delay>[:<count>]] or none', command);
+  return { delay: m[1] ? parseDuration(m[1], '--recovery delay') : 60000, ...(m[2] ? { count: Number(m[2]) } : {}) };
+}
+
+/** The SCM's options from the command line (name, account, startup, dependencies, recovery). */
+async function scmOptions(args: ParsedArgs, io: Io, command: string): Promise<ProgramServiceOptions> {
+  const o: ProgramServiceOptions = {};
+  const str = (key: string) => args.options[key] as string | undefined;
+  if (str('display-name') !== undefined) o.displayName = str('display-name') as string;
+  if (str('description') !== undefined) o.description = str('description') as string;
+  const startup = str('startup');
+  if (startup !== undefined) {
+    if (!(STARTUPS as readonly string[]).includes(startup)) throw new UsageError(`--startup must be ${orList(STARTUPS)}`, command);
+    o.startup = startup as Startup;
+  }
+  if (str('username') !== undefined) o.username = str('username') as string;
+  if (str('password') !== undefined && args.options['password-stdin']) throw new UsageError('give --password or --password-stdin, not both', command);
+  if (str('password') !== undefined) o.password = str('password') as string;
+  if (args.options['password-stdin']) o.password = await readPasswordFromStdin(io);
+  if (args.options['virtual-account']) o.virtualAccount = true;
+  const depends = args.options.depends as string[] | undefined;
+  if (depends) o.dependencies = depends.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  if (str('interpreter') !== undefined) o.interpreter = str('interpreter') as string;
+  if (str('recovery') !== undefined) o.recovery = parseRecovery(str('recovery') as string, command);
+  return o;
+}
+
+/** The options of install/update from the command line (exported for the unit tests). */
+export async function serviceOptions(args: ParsedArgs, io: Io, command: string): Promise<ProgramServiceOptions> {
+  const o = await scmOptions(args, io, command);
+  const hosted = o as Record<string, unknown>;
+  for (const row of SETTING_FIELDS) {
+    const raw = args.options[row.flag];
+    const removed = row.kind.type === 'file' && args.options[`no-${row.flag}`] === true;
+    if (raw !== undefined && removed) throw new UsageError(`give --${row.flag} or --no-${row.flag}, not both`, command);
+    if (removed) hosted[row.option] = null;
+    else if (raw !== undefined) hosted[row.option] = settingOption(row, raw, command);
+  }
+  return o;
+}

@@ -1,0 +1,190 @@
+// `scm-native status`, `list`, `logs` and `rotate`: what the SCM and the host say of hosted
+// services, and their logs.
+import * as fs from 'node:fs';
+import { getMultipleServiceStatus } from '../services/query';
+import type { ServiceState } from '../services/tokens';
+import type { LogFollower } from '../host/log-follower';
+import { getProgramServiceStatus, listProgramServices } from '../host/manage';
+import type { ProgramServiceStatus } from '../host/manage';
+import { followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog } from '../host/service-logs';
+import { parseCount, UsageError } from './args';
+import type { ParsedArgs } from './args';
+import { one, programLine } from './command';
+import type { Command } from './command';
+import { humanDuration, paint, stateColour, table } from './output';
+import type { Io } from './output';
+
+const str = (args: ParsedArgs, key: string) => args.options[key] as string | undefined;
+const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
+
+function lastExitText(s: ProgramServiceStatus): string {
+  if (!s.lastExit) return '-';
+  const ago = humanDuration(Math.max(0, Date.now() - Date.parse(s.lastExit.at)));
+  return `${s.lastExit.code === null ? 'none' : s.lastExit.code} (${ago} ago)`;
+}
+
+async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positionals.length > 1) throw new UsageError('too many arguments', 'status');
+  const json = bool(args, 'json') === true;
+  if (args.positionals.length === 0) {
+    const services = await listProgramServices();
+    const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
+    if (json) {
+      io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
+      return 0;
+    }
+    if (statuses.length === 0) {
+      io.stdout.write('no services installed by scm-native\n');
+      return 0;
+    }
+    io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], statuses.map((s) => {
+      const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
+      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
+        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
+    }))}\n`);
+    return 0;
+  }
+  const s = await getProgramServiceStatus(args.positionals[0] as string);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    return 0;
+  }
+  const state = s.hostState === 'backoff' ? `${s.state} (waiting to restart the program)` : String(s.state);
+  const rows: [string, string][] = [
+    ['Service', s.displayName === s.name ? s.name : `${s.name} (${s.displayName})`],
+    ['State', paint(io, stateColour(s.hostState === 'backoff' ? 'backoff' : String(s.state)), state)],
+    ['Program', programLine(s.program, s.args)],
+    ['Host PID', s.hostPid === null ? '-' : String(s.hostPid)],
+    ['Program PID', s.programPid === null ? '-' : String(s.programPid)],
+    ['Uptime', s.uptime === null ? '-' : humanDuration(s.uptime)],
+    ['Restarts', String(s.restarts)],
+    ['Priority', s.priority],
+    ['Pid file', s.pidFile ?? '-'],
+    ...(s.successExitCodes.length ? [['Success codes', `0, ${s.successExitCodes.join(', ')}`] as [string, string]] : []),
+    ...(s.noRestartExitCodes.length ? [['No restart on', s.noRestartExitCodes.join(', ')] as [string, string]] : []),
+    ['Affinity', s.affinity === null ? 'all processors' : s.affinity.join(', ')],
+    ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
+    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
+  ];
+  if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
+  if (s.state === 'stopped' && s.exitCode !== 0) rows.push(['Exit code', s.exitCode === 1066 ? `service-specific ${s.serviceCode}` : String(s.exitCode)]);
+  rows.push(['Startup', String(s.startType ?? '-')], ['Account', s.account ?? '-'], ['Log', s.logFile]);
+  if (s.stderrLogFile) rows.push(['Stderr log', s.stderrLogFile]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  if (s.lastStderr.length) {
+    io.stdout.write(`Last stderr lines (the program failed early):\n`);
+    for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${line}\n`);
+  }
+  return 0;
+}
+
+const STATES: readonly ServiceState[] = ['stopped', 'start_pending', 'stop_pending', 'running', 'continue_pending', 'pause_pending', 'paused'];
+
+async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positionals.length > 0) throw new UsageError('list takes no arguments (use --filter)', 'list');
+  const state = str(args, 'state');
+  if (state !== undefined && !STATES.includes(state as ServiceState)) throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'list');
+  const filter = str(args, 'filter');
+  const json = bool(args, 'json') === true;
+  if (bool(args, 'all')) {
+    const re = filter === undefined ? null : new RegExp(`^${filter.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    const all = (await getMultipleServiceStatus({ types: ['win32_own_process', 'win32_share_process'] }))
+      .filter((s) => (state === undefined || s.state === state) && (!re || re.test(s.name) || re.test(s.displayName)))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (json) io.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null })), null, 2)}\n`);
+    else io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'DISPLAY NAME'], all.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid > 0 ? String(s.pid) : '-', s.displayName]))}\n`);
+    return 0;
+  }
+  const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
+  if (json) {
+    io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+    return 0;
+  }
+  if (services.length === 0) {
+    io.stdout.write('no services installed by scm-native match\n');
+    return 0;
+  }
+  io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM'], services.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]))}\n`);
+  return 0;
+}
+
+async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'logs');
+  const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
+  const which = bool(args, 'stderr') === true ? { stderr: true } : {};
+  const file = await programServiceLogFile(name, which);
+  const { lines, follower } = await followProgramServiceLog(name, count, which);
+  if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
+  for (const line of lines) io.stdout.write(`${line}\n`);
+  if (!bool(args, 'follow')) return 0;
+  await followLog(follower, io);
+  return 0;
+}
+
+/** Prints the lines appended to the service's log, following it across rotations, until Ctrl+C. */
+async function followLog(follower: LogFollower, io: Io): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      try {
+        const text = follower.poll();
+        if (text) io.stdout.write(text);
+      } catch (error) {
+        stop();
+        reject(error);
+      }
+    }, 250);
+    const stop = () => {
+      clearInterval(timer);
+      process.removeListener('SIGINT', onInterrupt);
+    };
+    const onInterrupt = () => {
+      stop();
+      resolve();
+    };
+    process.on('SIGINT', onInterrupt);
+  });
+}
+
+async function cmdRotate(args: ParsedArgs, io: Io): Promise<number> {
+  const name = one(args, 'rotate');
+  await rotateProgramServiceLog(name);
+  io.stdout.write(`asked ${name} to rotate its log: ${await programServiceLogFile(name)} starts anew\n`);
+  return 0;
+}
+
+export const STATUS_COMMANDS: Record<string, Command> = {
+  status: {
+    summary: 'state, program pid, restarts, last exit, uptime',
+    usage: 'status [name] [--json]',
+    options: { json: { type: 'boolean', help: 'machine-readable output' } },
+    run: cmdStatus,
+  },
+  list: {
+    summary: 'list the services installed by scm-native',
+    usage: 'list [--state <state>] [--filter <pattern>] [--all] [--json]',
+    options: {
+      state: { type: 'string', value: 'state', help: 'only services in this state (running, stopped, ...)' },
+      filter: { type: 'string', value: 'pattern', help: 'only names matching this pattern (* and ? wildcards)' },
+      all: { type: 'boolean', help: 'every Win32 service, not only those installed by scm-native' },
+      json: { type: 'boolean', help: 'machine-readable output' },
+    },
+    run: cmdList,
+  },
+  logs: {
+    summary: "print a service's log",
+    usage: 'logs <name> [--lines <n>] [--follow] [--stderr]',
+    options: {
+      lines: { type: 'string', value: 'n', help: 'how many of the last lines (default 50)' },
+      stderr: { type: 'boolean', help: 'the separate stderr log (installed with --log-stderr separate)' },
+      follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
+    },
+    run: cmdLogs,
+  },
+  rotate: {
+    summary: "start a new log file now (a running service's host rotates between two lines)",
+    usage: 'rotate <name>',
+    options: {},
+    run: cmdRotate,
+  },
+};

@@ -1,0 +1,121 @@
+// What installProgramService and updateProgramService take: the SCM's part (name, account,
+// startup, dependencies, recovery) and the host settings' part, whose names, checks, CLI flags
+// and services-file fields come from the rows of setting-fields.ts.
+import type { PriorityClass, RestartPolicy, StderrMode, StopMethod } from './settings-types';
+
+/** How the service starts with Windows. */
+export type Startup = 'manual' | 'auto' | 'delayed' | 'disabled';
+
+/** Every startup, in the order help texts list them. */
+export const STARTUPS: readonly Startup[] = ['manual', 'auto', 'delayed', 'disabled'];
+
+/** Options of {@link installProgramService} and {@link updateProgramService} (all optional). */
+export interface ProgramServiceOptions {
+  displayName?: string;
+  description?: string;
+  /** Default `manual`. */
+  startup?: Startup;
+  /** Account (`.\\user`, `DOMAIN\\user`, `NT AUTHORITY\\LocalService`, a managed `DOMAIN\\gmsa$`); LocalSystem when omitted. */
+  username?: string;
+  /** Password of `username`. Never stored by scm-native, never printed. */
+  password?: string;
+  /** Run as the virtual account `NT SERVICE\\<name>` (no password). */
+  virtualAccount?: boolean;
+  /** Working directory; default: the program's folder. */
+  cwd?: string;
+  /** Environment variables for the program. Replaces the whole set on update. */
+  env?: Record<string, string>;
+  /** Services that must be running first. */
+  dependencies?: string[];
+  /** Executable that runs the program (required for files other than .js/.mjs/.cjs/.exe/.cmd/.bat). */
+  interpreter?: string;
+  interpreterArgs?: string[];
+  /** Log folder; default `%ProgramData%\\scm-native\\logs`. */
+  logDir?: string;
+  logTimestamps?: boolean;
+  /** Rotate at this size (bytes); 0: never. Default 10 MiB. */
+  logMaxSize?: number;
+  /** Rotate daily. Default true. */
+  logDaily?: boolean;
+  /** Rotated files kept; 0 keeps all. Default 10. */
+  logKeep?: number;
+  /** `separate`: the program's stderr in `<name>.err.log` (rotated alike); default `merge`. */
+  logStderr?: StderrMode;
+  /** Default `on-failure`. */
+  restart?: RestartPolicy;
+  /** First restart delay (ms), doubling. Default 5000. */
+  backoffInitial?: number;
+  /** Give up when the waits add up past this (ms). Default 300000. */
+  backoffLimit?: number;
+  /** A run this long (ms) resets the backoff. Default 30000. */
+  backoffReset?: number;
+  /** Service-specific exit code when giving up; default: the program's last exit code. */
+  giveUpExitCode?: number | null;
+  /**
+   * Exit codes that count as success besides 0: under `restart: 'on-failure'` the service then
+   * stops cleanly instead of restarting the program. Default none.
+   */
+  successExitCodes?: number[];
+  /**
+   * Exit codes after which the program is never restarted (a configuration error a restart
+   * cannot cure): the service stops, with the code as its service-specific exit code unless it is
+   * a success code. Default none.
+   */
+  noRestartExitCodes?: number[];
+  /**
+   * Append the arguments given to the service's start (`startService(name, { args })`,
+   * `sc start <name> a b`) to the program's, for every run until the service stops. Default false.
+   */
+  passStartArgs?: boolean;
+  /**
+   * The processors (0-63, in the program's processor group) the program may run on, set right
+   * after each start (SetProcessAffinityMask); null or [] on update: all again. Default: all.
+   */
+  affinity?: number[] | null;
+  /**
+   * A command ([file, ...args], the file an absolute path; a `.cmd`/`.bat` runs through cmd.exe)
+   * the host runs before the program's first start, with its working directory and environment;
+   * a non-zero exit or the hook timeout fails the service's start. null removes it. Default none.
+   */
+  preStart?: string[] | null;
+  /** A command run once the program has stopped for good, before the service reports STOPPED. */
+  postStop?: string[] | null;
+  /** How long (ms) a hook may run before it is terminated. Default 30000. */
+  hookTimeout?: number;
+  /** Variables of the host's (the system's) environment the program does not get. Default none. */
+  envUnset?: string[];
+  /** Absolute folders put before the program's PATH, in this order. Default none. */
+  pathPrepend?: string[];
+  /** Default: `ipc` for Node programs, `ctrl-c` for others. */
+  stopMethod?: StopMethod;
+  /** Default 10000 ms. */
+  stopTimeout?: number;
+  /** Keep the program's process tree in a kill-on-close job (default true). */
+  killTree?: boolean;
+  /** A failure this soon after start (ms) reports the last stderr lines. Default 10000. */
+  earlyExitWindow?: number;
+  /**
+   * Priority class of the program's process, set by the host right after each start. Default
+   * `normal`. `realtime` without the privilege becomes `high` (Windows decides, silently).
+   */
+  priority?: PriorityClass;
+  /**
+   * Absolute path of a file the host keeps the program's pid in (decimal + newline) while it
+   * runs; null or '' removes it on update. Default: none.
+   */
+  pidFile?: string | null;
+  /**
+   * Wait up to this long (ms) for the program's ready message before the service reports RUNNING
+   * (it stays START_PENDING, so `startService` with a wait, `scm-native start` and dependent
+   * services go on only once the program is ready); no message in time fails the start with
+   * ERROR_SERVICE_REQUEST_TIMEOUT. The program calls `notifyServiceReady()`. Node programs only.
+   * Default 0: RUNNING as soon as the program is started.
+   */
+  readyTimeout?: number;
+  /**
+   * Windows recovery once the host gives up (or the service fails otherwise): restart the
+   * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
+   * failure actions with the non-crash flag. Not applied by Wine.
+   */
+  recovery?: { delay: number; count?: number; resetPeriod?: number } | null;
+}
