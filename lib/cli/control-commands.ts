@@ -8,7 +8,6 @@ import { readSettings } from '../host/settings';
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one } from './command';
-import type { Command } from './command';
 import { humanDuration, paint, withProgress } from './output';
 import type { Io } from './output';
 
@@ -38,7 +37,7 @@ export async function startAndWait(name: string, io: Io, wait = true): Promise<n
   return 0;
 }
 
-async function cmdStart(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdStart(args: ParsedArgs, io: Io): Promise<number> {
   return startAndWait(one(args, 'start'), io, bool(args, 'wait') !== false);
 }
 
@@ -67,14 +66,14 @@ async function stopAndWait(name: string, io: Io, wait = true, dependents = false
   return { code: 0, stopped: others };
 }
 
-async function cmdStop(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdStop(args: ParsedArgs, io: Io): Promise<number> {
   const wait = bool(args, 'wait') !== false;
   const dependents = bool(args, 'dependents') === true;
   if (dependents && !wait) throw new UsageError('--dependents needs the wait: the dependents must have stopped before the service can stop', 'stop');
   return (await stopAndWait(one(args, 'stop'), io, wait, dependents)).code;
 }
 
-async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'restart');
   const { code, stopped } = await stopAndWait(name, io, true, bool(args, 'dependents') === true);
   if (code !== 0) return code;
@@ -87,27 +86,3 @@ async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
   }
   return 0;
 }
-
-export const CONTROL_COMMANDS: Record<string, Command> = {
-  start: {
-    summary: 'start a service and wait until it runs',
-    usage: 'start <name> [--no-wait]',
-    options: { wait: { type: 'boolean', help: 'wait for running (default on)' } },
-    run: cmdStart,
-  },
-  stop: {
-    summary: 'stop a service and wait until it has stopped',
-    usage: 'stop <name> [--no-wait] [--dependents]',
-    options: {
-      wait: { type: 'boolean', help: 'wait for stopped (default on)' },
-      dependents: { type: 'boolean', help: 'stop the running services that depend on it first' },
-    },
-    run: cmdStop,
-  },
-  restart: {
-    summary: 'stop, then start a service',
-    usage: 'restart <name> [--dependents]',
-    options: { dependents: { type: 'boolean', help: 'stop the running services that depend on it first, and start them again after' } },
-    run: cmdRestart,
-  },
-};

@@ -7,15 +7,14 @@ import { installProgramService, removeProgramService, updateProgramService } fro
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
-import type { Command } from './command';
 import { startAndWait } from './control-commands';
 import { paint, withProgress } from './output';
 import type { Io } from './output';
-import { SERVICE_OPTIONS, serviceOptions } from './service-options';
+import { serviceOptions } from './service-options';
 
 const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
 
-async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'install');
   if (!args.rest || args.rest.length === 0) throw new UsageError("missing the program: install <name> [options] -- <program> [args...]", 'install');
   const [program, ...programArgs] = args.rest as [string, ...string[]];
@@ -29,7 +28,7 @@ async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'update');
   const options = await serviceOptions(args, io, 'update');
   const change: { program?: string; args?: string[] } = {};
@@ -49,14 +48,14 @@ async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'remove');
   await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;
 }
 
-async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'debug');
   const status = await getServiceStatus(name);
   if (status.state !== 'stopped') throw new UsageError(`service '${name}' is ${status.state}: stop it before debugging it (scm-native stop ${name})`, 'debug');
@@ -64,32 +63,3 @@ async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   const outcome = await runHost(name, { debug: true });
   return outcome && outcome.serviceCode !== 0 ? 1 : 0;
 }
-
-export const HOST_COMMANDS: Record<string, Command> = {
-  install: {
-    summary: 'install a program as a service',
-    usage: 'install <name> [options] -- <program> [args...]',
-    options: { ...SERVICE_OPTIONS, start: { type: 'boolean', help: 'start the service once installed' } },
-    takesRest: true,
-    run: cmdInstall,
-  },
-  update: {
-    summary: "change an installed service's settings",
-    usage: 'update <name> [options] [-- <program> [args...]]   |   update <name> --args -- [args...]',
-    options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
-    takesRest: true,
-    run: cmdUpdate,
-  },
-  remove: {
-    summary: 'stop and delete a service (logs are kept)',
-    usage: 'remove <name> [--force]',
-    options: { force: { type: 'boolean', help: 'also a service that scm-native did not install' } },
-    run: cmdRemove,
-  },
-  debug: {
-    summary: 'run the service in the foreground: output here, Ctrl+C stops',
-    usage: 'debug <name>',
-    options: {},
-    run: cmdDebug,
-  },
-};

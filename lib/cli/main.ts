@@ -1,15 +1,17 @@
-// `scm-native <command>`: run any program as a Windows service (see docs/service-host.md).
+// `scm-native <command>`: run any program as a Windows service (see docs/service-host.md). Here:
+// the commands' table (what help prints) and the dispatch; each command runs in its own file.
 // Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
 // (--verbose adds the stack). Passwords are never printed.
 import { errorMessage, oneLine } from '../text';
 import { parseArgs, UsageError } from './args';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
-import { CONTROL_COMMANDS } from './control-commands';
-import { HOST_COMMANDS } from './host-commands';
+import { cmdRestart, cmdStart, cmdStop } from './control-commands';
+import { cmdDebug, cmdInstall, cmdRemove, cmdUpdate } from './host-commands';
 import type { Io } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
-import { STATUS_COMMANDS } from './status-commands';
+import { SERVICE_OPTIONS } from './service-options';
+import { cmdList, cmdLogs, cmdRotate, cmdStatus } from './status-commands';
 import { watchCommand } from './watch';
 
 const COMMON: Record<string, OptionSpec> = {
@@ -19,11 +21,88 @@ const COMMON: Record<string, OptionSpec> = {
 };
 
 const COMMANDS: Record<string, Command> = {
-  ...HOST_COMMANDS,
-  ...CONTROL_COMMANDS,
-  ...STATUS_COMMANDS,
+  install: {
+    summary: 'install a program as a service',
+    usage: 'install <name> [options] -- <program> [args...]',
+    options: { ...SERVICE_OPTIONS, start: { type: 'boolean', help: 'start the service once installed' } },
+    takesRest: true,
+    run: cmdInstall,
+  },
+  update: {
+    summary: "change an installed service's settings",
+    usage: 'update <name> [options] [-- <program> [args...]]   |   update <name> --args -- [args...]',
+    options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
+    takesRest: true,
+    run: cmdUpdate,
+  },
+  remove: {
+    summary: 'stop and delete a service (logs are kept)',
+    usage: 'remove <name> [--force]',
+    options: { force: { type: 'boolean', help: 'also a service that scm-native did not install' } },
+    run: cmdRemove,
+  },
+  start: {
+    summary: 'start a service and wait until it runs',
+    usage: 'start <name> [--no-wait]',
+    options: { wait: { type: 'boolean', help: 'wait for running (default on)' } },
+    run: cmdStart,
+  },
+  stop: {
+    summary: 'stop a service and wait until it has stopped',
+    usage: 'stop <name> [--no-wait] [--dependents]',
+    options: {
+      wait: { type: 'boolean', help: 'wait for stopped (default on)' },
+      dependents: { type: 'boolean', help: 'stop the running services that depend on it first' },
+    },
+    run: cmdStop,
+  },
+  restart: {
+    summary: 'stop, then start a service',
+    usage: 'restart <name> [--dependents]',
+    options: { dependents: { type: 'boolean', help: 'stop the running services that depend on it first, and start them again after' } },
+    run: cmdRestart,
+  },
+  status: {
+    summary: 'state, program pid, restarts, last exit, uptime',
+    usage: 'status [name] [--json]',
+    options: { json: { type: 'boolean', help: 'machine-readable output' } },
+    run: cmdStatus,
+  },
+  list: {
+    summary: 'list the services installed by scm-native',
+    usage: 'list [--state <state>] [--filter <pattern>] [--all] [--json]',
+    options: {
+      state: { type: 'string', value: 'state', help: 'only services in this state (running, stopped, ...)' },
+      filter: { type: 'string', value: 'pattern', help: 'only names matching this pattern (* and ? wildcards)' },
+      all: { type: 'boolean', help: 'every Win32 service, not only those installed by scm-native' },
+      json: { type: 'boolean', help: 'machine-readable output' },
+    },
+    run: cmdList,
+  },
+  logs: {
+    summary: "print a service's log",
+    usage: 'logs <name> [--lines <n>] [--follow] [--stderr]',
+    options: {
+      lines: { type: 'string', value: 'n', help: 'how many of the last lines (default 50)' },
+      stderr: { type: 'boolean', help: 'the separate stderr log (installed with --log-stderr separate)' },
+      follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
+    },
+    run: cmdLogs,
+  },
+  rotate: {
+    summary: "start a new log file now (a running service's host rotates between two lines)",
+    usage: 'rotate <name>',
+    options: {},
+    run: cmdRotate,
+  },
   ...SERVICES_COMMANDS,
   watch: watchCommand,
+  debug: {
+    summary: 'run the service in the foreground: output here, Ctrl+C stops',
+    usage: 'debug <name>',
+    options: {},
+    run: cmdDebug,
+  },
 };
 
 export { worstCode };

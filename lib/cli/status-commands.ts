@@ -10,7 +10,6 @@ import { followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog
 import { parseCount, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
-import type { Command } from './command';
 import { humanDuration, paint, stateColour, table } from './output';
 import type { Io } from './output';
 
@@ -23,26 +22,25 @@ function lastExitText(s: ProgramServiceStatus): string {
   return `${s.lastExit.code === null ? 'none' : s.lastExit.code} (${ago} ago)`;
 }
 
-async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
+/** A list of services as JSON, as a table, or the line that says there are none; exit code 0. */
+function printList<T>(io: Io, json: boolean, items: readonly T[], none: string, headers: string[], row: (item: T) => string[]): number {
+  if (json) io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+  else if (items.length === 0) io.stdout.write(`${none}\n`);
+  else io.stdout.write(`${table(headers, items.map(row))}\n`);
+  return 0;
+}
+
+export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length > 1) throw new UsageError('too many arguments', 'status');
   const json = bool(args, 'json') === true;
   if (args.positionals.length === 0) {
     const services = await listProgramServices();
     const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
-    if (json) {
-      io.stdout.write(`${JSON.stringify(statuses, null, 2)}\n`);
-      return 0;
-    }
-    if (statuses.length === 0) {
-      io.stdout.write('no services installed by scm-native\n');
-      return 0;
-    }
-    io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], statuses.map((s) => {
+    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
       const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
       return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
         String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
-    }))}\n`);
-    return 0;
+    });
   }
   const s = await getProgramServiceStatus(args.positionals[0] as string);
   if (json) {
@@ -81,7 +79,7 @@ async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
 
 const STATES: readonly ServiceState[] = ['stopped', 'start_pending', 'stop_pending', 'running', 'continue_pending', 'pause_pending', 'paused'];
 
-async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError('list takes no arguments (use --filter)', 'list');
   const state = str(args, 'state');
   if (state !== undefined && !STATES.includes(state as ServiceState)) throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'list');
@@ -97,19 +95,11 @@ async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
-  if (json) {
-    io.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
-    return 0;
-  }
-  if (services.length === 0) {
-    io.stdout.write('no services installed by scm-native match\n');
-    return 0;
-  }
-  io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'PROGRAM'], services.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]))}\n`);
-  return 0;
+  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM'],
+    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]);
 }
 
-async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'logs');
   const count = str(args, 'lines') === undefined ? 50 : parseCount(str(args, 'lines') as string, '--lines');
   const which = bool(args, 'stderr') === true ? { stderr: true } : {};
@@ -146,45 +136,9 @@ async function followLog(follower: LogFollower, io: Io): Promise<void> {
   });
 }
 
-async function cmdRotate(args: ParsedArgs, io: Io): Promise<number> {
+export async function cmdRotate(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'rotate');
   await rotateProgramServiceLog(name);
   io.stdout.write(`asked ${name} to rotate its log: ${await programServiceLogFile(name)} starts anew\n`);
   return 0;
 }
-
-export const STATUS_COMMANDS: Record<string, Command> = {
-  status: {
-    summary: 'state, program pid, restarts, last exit, uptime',
-    usage: 'status [name] [--json]',
-    options: { json: { type: 'boolean', help: 'machine-readable output' } },
-    run: cmdStatus,
-  },
-  list: {
-    summary: 'list the services installed by scm-native',
-    usage: 'list [--state <state>] [--filter <pattern>] [--all] [--json]',
-    options: {
-      state: { type: 'string', value: 'state', help: 'only services in this state (running, stopped, ...)' },
-      filter: { type: 'string', value: 'pattern', help: 'only names matching this pattern (* and ? wildcards)' },
-      all: { type: 'boolean', help: 'every Win32 service, not only those installed by scm-native' },
-      json: { type: 'boolean', help: 'machine-readable output' },
-    },
-    run: cmdList,
-  },
-  logs: {
-    summary: "print a service's log",
-    usage: 'logs <name> [--lines <n>] [--follow] [--stderr]',
-    options: {
-      lines: { type: 'string', value: 'n', help: 'how many of the last lines (default 50)' },
-      stderr: { type: 'boolean', help: 'the separate stderr log (installed with --log-stderr separate)' },
-      follow: { type: 'boolean', alias: 'f', help: 'keep printing new lines (Ctrl+C ends)' },
-    },
-    run: cmdLogs,
-  },
-  rotate: {
-    summary: "start a new log file now (a running service's host rotates between two lines)",
-    usage: 'rotate <name>',
-    options: {},
-    run: cmdRotate,
-  },
-};
