@@ -8,16 +8,15 @@ import { logServiceProblem } from '../as-service/service-host';
 import type { EventType } from '../as-service/event-log';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
-import { LineRing, LineSplitter, LogWriter, stderrLogName } from './log-writer';
-import { removePidFile, writePidFile } from './pid-file';
+import { HOST_PREFIX, openHostLog, seconds } from './host-log';
+import { LineRing, LineSplitter } from './log-writer';
+import { ProgramPidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
 import { readSettings } from './settings';
 import type { HostSettings } from './settings';
 import { statusFilePath, writeStatusFile } from './status-file';
 import type { HostStatus } from './status-file';
-import { quoteCommandLine } from '../command-line';
-import { programEnvironment } from './environment';
-import { describeHookResult, runHook } from './hooks';
+import { preStartExitCode, runServiceHook } from './hooks';
 import { ReadinessWait } from './readiness';
 import { exitSucceeded, Supervisor } from './supervisor';
 import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
@@ -35,8 +34,8 @@ export interface HostOptions {
  */
 export const HOST_SETUP_FAILURE = 2;
 
-/** The service-specific exit code of a pre-start command that could not run or timed out. */
-export const HOOK_FAILURE = 3;
+export { HOOK_FAILURE } from './hooks';
+export { HOST_PREFIX };
 
 /** The Win32 exit code of a start that failed because the program never reported ready. */
 const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
@@ -56,71 +55,13 @@ async function failWithoutSettings(service: string, problem: string): Promise<nu
   return null;
 }
 
-/** Prefix of the host's own lines in the log. */
-export const HOST_PREFIX = '[scm-native] ';
 const STDERR_TAIL = 20;
-
-interface Sink {
-  stdout(line: string): void;
-  stderr(line: string): void;
-  host(line: string): void;
-  /** Starts a new log file now; false when there is nothing to rotate (or no file). */
-  rotate(): boolean;
-  close(): void;
-}
 
 /**
  * The user-defined control (`scm-native rotate`, `rotateProgramServiceLog`) that makes the host
  * rotate its log now, as `nssm rotate` does with the same code.
  */
 export const ROTATE_CONTROL = 128;
-
-function fileSink(service: string, settings: HostSettings): Sink {
-  const writer = new LogWriter({ ...settings.log, name: service });
-  // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
-  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
-  const safe = (fn: () => void) => {
-    try {
-      fn();
-    } catch {
-      // a full disk must not take the service down; the lines are lost, the program runs on
-    }
-  };
-  return {
-    stdout: (line) => safe(() => writer.writeLine(line)),
-    stderr: (line) => safe(() => errWriter.writeLine(line)),
-    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
-    rotate: () => {
-      let rotated = false;
-      safe(() => { rotated = writer.rotateNow(); });
-      if (errWriter !== writer) safe(() => { errWriter.rotateNow(); });
-      return rotated;
-    },
-    close: () => {
-      safe(() => writer.close());
-      if (errWriter !== writer) safe(() => errWriter.close());
-    },
-  };
-}
-
-function consoleSink(): Sink {
-  const write = (stream: NodeJS.WriteStream, text: string) => {
-    try {
-      stream.write(text);
-    } catch {
-      // console gone
-    }
-  };
-  return {
-    stdout: (line) => write(process.stdout, `${line}\n`),
-    stderr: (line) => write(process.stderr, `${line}\n`),
-    host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
-    rotate: () => false,
-    close: () => {},
-  };
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
 
 /**
  * Runs the service `service` in this process until it stops. Resolves with the outcome (null when
@@ -143,7 +84,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   }
   const missing = [settings.program, settings.interpreter, settings.cwd].find((p) => p !== null && !fs.existsSync(p));
   if (missing !== undefined) problem = `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
-  const sink = debug ? consoleSink() : fileSink(service, settings);
+  const sink = openHostLog(service, settings, debug);
   const statusFile = statusFilePath(settings.log.dir, service);
   const pendingEvents = new Set<Promise<void>>();
   const event = (type: EventType, message: string) => {
@@ -169,20 +110,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   let stopRequested = false;
   let supervisor: Supervisor | null = null;
 
-  // The pid in the pid file (null: none written), so that it is deleted with that program only.
-  let pidInFile: number | null = null;
-  const writePid = (pid: number | undefined) => {
-    if (settings.pidFile === null || pid === undefined) return;
-    const error = writePidFile(settings.pidFile, pid);
-    if (error) sink.host(`could not write the pid file ${settings.pidFile}: ${error}`);
-    else pidInFile = pid;
-  };
-  const removePid = () => {
-    if (settings.pidFile === null || pidInFile === null) return;
-    const error = removePidFile(settings.pidFile, pidInFile);
-    if (error) sink.host(`could not delete the pid file ${settings.pidFile}: ${error}`);
-    pidInFile = null;
-  };
+  const pidFile = new ProgramPidFile(settings.pidFile, (m) => sink.host(m));
 
   const onEvent = (e: SupervisorEvent) => {
     switch (e.type) {
@@ -194,10 +122,10 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         status.nextRestartAt = null;
         status.restarts = supervisor?.restarts ?? 0;
         sink.host(`program started (run ${e.run}, pid ${e.pid ?? 'none'})`);
-        writePid(e.pid);
+        pidFile.write(e.pid);
         break;
       case 'exited': {
-        removePid();
+        pidFile.remove();
         const code = e.exit.code === null ? 'none' : String(e.exit.code);
         status.programPid = null;
         status.programStartedAt = null;
@@ -288,28 +216,11 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     return supervisor;
   };
 
-  const hookContext = (prefix: string) => ({
-    cwd: settings.cwd,
-    env: programEnvironment(process.env, settings, service),
-    timeoutMs: settings.hookTimeout,
-    output: (line: string) => sink.stdout(`${prefix}${line}`),
-  });
-  /** Runs the pre-start command: 0 when it succeeded, else the service-specific exit code. */
-  const runPreStart = async (): Promise<number> => {
-    const command = settings.preStart as string[];
-    sink.host(`running the pre-start command: ${quoteCommandLine(command)}`);
-    const result = await runHook(command, hookContext('[pre-start] '));
-    sink.host(describeHookResult('the pre-start command', result, settings.hookTimeout));
-    if (result.code === 0) return 0;
-    return result.code === null ? HOOK_FAILURE : result.code >>> 0 || HOOK_FAILURE;
-  };
   /** Runs the post-stop command, if any, with STOP_PENDING reported meanwhile; never fails. */
   const runPostStop = async (name: string): Promise<void> => {
     if (settings.postStop === null) return;
     updateServiceStatus(name, 0, 'stop_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
-    sink.host(`running the post-stop command: ${quoteCommandLine(settings.postStop)}`);
-    const result = await runHook(settings.postStop, hookContext('[post-stop] '));
-    sink.host(describeHookResult('the post-stop command', result, settings.hookTimeout));
+    await runServiceHook('post-stop', settings.postStop, service, settings, sink);
   };
 
   const handler = (control: ServiceControl, name: string, seq: number, code: number, ...extra: unknown[]) => {
@@ -354,7 +265,8 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
         }
         // START_PENDING while the pre-start command runs; it decides whether the program starts.
         updateServiceStatus(name, seq, 'start_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
-        void runPreStart().then((serviceCode) => {
+        const preStart = settings.preStart;
+        void runServiceHook('pre-start', preStart, service, settings, sink).then(preStartExitCode).then((serviceCode) => {
           // A stop that came meanwhile (debug mode's Ctrl+C; the SCM refuses stops while starting).
           if (stopRequested) return;
           if (serviceCode === 0) {
@@ -390,7 +302,7 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     await runAsService({ [service]: handler }, { controls: ['stop', 'preshutdown', 'shutdown'], debug, failureExitCode: 1 });
   } finally {
     // Normally gone with the program's exit already; this covers the host ending some other way.
-    removePid();
+    pidFile.remove();
     publish();
     sink.close();
     // The last events (service stopped) before the process ends, but never wait long for them.
