@@ -4,8 +4,15 @@
 // has stopped for good (cleanup). Each runs with the program's working directory and environment,
 // its output goes to the service log with a prefix, and it is terminated at the hook timeout.
 import { spawn } from 'node:child_process';
+import { quoteCommandLine } from '../command-line';
+import { programEnvironment } from './environment';
+import type { HostLog } from './host-log';
 import { LineSplitter } from './log-writer';
 import { cmdLine } from './settings';
+import type { HostSettings } from './settings';
+
+/** The service-specific exit code of a pre-start command that could not run or timed out. */
+export const HOOK_FAILURE = 3;
 
 export interface HookContext {
   cwd: string;
@@ -57,4 +64,30 @@ export function describeHookResult(what: string, result: HookResult, timeoutMs: 
   if (result.timedOut) return `${what} did not finish within ${(timeoutMs / 1000).toFixed(1)} s: terminated`;
   if (result.error !== undefined) return `${what} could not run: ${result.error}`;
   return `${what} exited with code ${result.code}`;
+}
+
+/**
+ * Runs the pre-start or post-stop command of `service` as the host does: announced in the log,
+ * its output there prefixed `[pre-start] ` or `[post-stop] `, its end accounted for.
+ */
+export async function runServiceHook(which: 'pre-start' | 'post-stop', command: readonly string[], service: string, settings: HostSettings, log: HostLog): Promise<HookResult> {
+  log.host(`running the ${which} command: ${quoteCommandLine(command)}`);
+  const result = await runHook(command, {
+    cwd: settings.cwd,
+    env: programEnvironment(process.env, settings, service),
+    timeoutMs: settings.hookTimeout,
+    output: (line) => log.stdout(`[${which}] ${line}`),
+  });
+  log.host(describeHookResult(`the ${which} command`, result, settings.hookTimeout));
+  return result;
+}
+
+/**
+ * The service-specific exit code a pre-start command's end gives the service: 0 when it
+ * succeeded, else its exit code (unsigned 32-bit), or {@link HOOK_FAILURE} when it has none (it
+ * could not run or timed out).
+ */
+export function preStartExitCode(result: HookResult): number {
+  if (result.code === 0) return 0;
+  return result.code === null ? HOOK_FAILURE : result.code >>> 0 || HOOK_FAILURE;
 }

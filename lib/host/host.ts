@@ -2,25 +2,20 @@
 // It reads its settings from the registry, enters its kill-on-close job, becomes the service with
 // runAsService, and supervises the program: output to the rotating log, restarts with backoff,
 // graceful stop with a deadline, its state in the status file and lifecycle events in the event log.
+// The run itself is HostRun (host-run.ts); this file is the entry point and the setup before it.
 import * as fs from 'node:fs';
 import { reportEvent } from '../as-service/event-log';
 import { logServiceProblem } from '../as-service/service-host';
-import type { EventType } from '../as-service/event-log';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
-import { LineRing, LineSplitter, LogWriter, stderrLogName } from './log-writer';
-import { removePidFile, writePidFile } from './pid-file';
-import { enterJob, launchProgram } from './program';
+import { HOST_SETUP_FAILURE, HostRun } from './host-run';
 import { readSettings } from './settings';
 import type { HostSettings } from './settings';
-import { statusFilePath, writeStatusFile } from './status-file';
-import type { HostStatus } from './status-file';
-import { quoteCommandLine } from '../command-line';
-import { programEnvironment } from './environment';
-import { describeHookResult, runHook } from './hooks';
-import { ReadinessWait } from './readiness';
-import { exitSucceeded, Supervisor } from './supervisor';
-import type { SupervisorEvent, SupervisorOutcome } from './supervisor';
+import type { SupervisorOutcome } from './supervisor';
+
+export { HOOK_FAILURE } from './hooks';
+export { HOST_PREFIX } from './host-log';
+export { HOST_SETUP_FAILURE, ROTATE_CONTROL } from './host-run';
 
 export interface HostOptions {
   /** Run in the foreground (runAsService debug mode): output on this console, Ctrl+C stops. */
@@ -28,99 +23,6 @@ export interface HostOptions {
   /** Settings to use instead of the registry's (tests). */
   settings?: HostSettings;
 }
-
-/**
- * The service-specific exit code of a host that cannot run its program at all (settings missing
- * or unreadable, program, interpreter or working directory gone): like ERROR_FILE_NOT_FOUND.
- */
-export const HOST_SETUP_FAILURE = 2;
-
-/** The service-specific exit code of a pre-start command that could not run or timed out. */
-export const HOOK_FAILURE = 3;
-
-/** The Win32 exit code of a start that failed because the program never reported ready. */
-const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
-
-/** Without settings there is no log: the SCM gets the exit code, the event log the reason. */
-async function failWithoutSettings(service: string, problem: string): Promise<null> {
-  logServiceProblem(`scm-native host: ${problem}`);
-  await runAsService({
-    [service]: (control: ServiceControl, name: string, seq: number) => {
-      if (control !== 'start') return undefined;
-      reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
-        updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
-      });
-      return undefined;
-    },
-  }, { controls: ['stop', 'shutdown'] });
-  return null;
-}
-
-/** Prefix of the host's own lines in the log. */
-export const HOST_PREFIX = '[scm-native] ';
-const STDERR_TAIL = 20;
-
-interface Sink {
-  stdout(line: string): void;
-  stderr(line: string): void;
-  host(line: string): void;
-  /** Starts a new log file now; false when there is nothing to rotate (or no file). */
-  rotate(): boolean;
-  close(): void;
-}
-
-/**
- * The user-defined control (`scm-native rotate`, `rotateProgramServiceLog`) that makes the host
- * rotate its log now, as `nssm rotate` does with the same code.
- */
-export const ROTATE_CONTROL = 128;
-
-function fileSink(service: string, settings: HostSettings): Sink {
-  const writer = new LogWriter({ ...settings.log, name: service });
-  // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
-  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
-  const safe = (fn: () => void) => {
-    try {
-      fn();
-    } catch {
-      // a full disk must not take the service down; the lines are lost, the program runs on
-    }
-  };
-  return {
-    stdout: (line) => safe(() => writer.writeLine(line)),
-    stderr: (line) => safe(() => errWriter.writeLine(line)),
-    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
-    rotate: () => {
-      let rotated = false;
-      safe(() => { rotated = writer.rotateNow(); });
-      if (errWriter !== writer) safe(() => { errWriter.rotateNow(); });
-      return rotated;
-    },
-    close: () => {
-      safe(() => writer.close());
-      if (errWriter !== writer) safe(() => errWriter.close());
-    },
-  };
-}
-
-function consoleSink(): Sink {
-  const write = (stream: NodeJS.WriteStream, text: string) => {
-    try {
-      stream.write(text);
-    } catch {
-      // console gone
-    }
-  };
-  return {
-    stdout: (line) => write(process.stdout, `${line}\n`),
-    stderr: (line) => write(process.stderr, `${line}\n`),
-    host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
-    rotate: () => false,
-    close: () => {},
-  };
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
 
 /**
  * Runs the service `service` in this process until it stops. Resolves with the outcome (null when
@@ -141,260 +43,26 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     if (debug) throw new Error(problem ?? 'no settings');
     return failWithoutSettings(service, problem as string);
   }
+  // A missing file does not stop the host: the start fails, reported in the service's own log.
   const missing = [settings.program, settings.interpreter, settings.cwd].find((p) => p !== null && !fs.existsSync(p));
-  if (missing !== undefined) problem = `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
-  const sink = debug ? consoleSink() : fileSink(service, settings);
-  const statusFile = statusFilePath(settings.log.dir, service);
-  const pendingEvents = new Set<Promise<void>>();
-  const event = (type: EventType, message: string) => {
-    if (debug) return;
-    const sent = reportEvent(service, type, message).catch(() => {});
-    pendingEvents.add(sent);
-    void sent.finally(() => pendingEvents.delete(sent));
-  };
+  const setupProblem = missing === undefined ? null : `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
+  return new HostRun(service, settings, debug, setupProblem).run();
+}
 
-  const inJob = settings.killTree ? enterJob((m) => sink.host(m)) : false;
-  const stderrTail = new LineRing(STDERR_TAIL);
-  const status: HostStatus = {
-    service, hostPid: process.pid, state: 'starting', programPid: null, restarts: 0, serviceStartedAt: new Date().toISOString(),
-    programStartedAt: null, nextRestartAt: null, lastExit: null, lastStderr: [], outcome: null, updatedAt: '',
-  };
-  const publish = () => {
-    if (debug) return;
-    status.updatedAt = new Date().toISOString();
-    writeStatusFile(statusFile, status);
-  };
-
-  let outcome: SupervisorOutcome | null = null;
-  let stopRequested = false;
-  let supervisor: Supervisor | null = null;
-
-  // The pid in the pid file (null: none written), so that it is deleted with that program only.
-  let pidInFile: number | null = null;
-  const writePid = (pid: number | undefined) => {
-    if (settings.pidFile === null || pid === undefined) return;
-    const error = writePidFile(settings.pidFile, pid);
-    if (error) sink.host(`could not write the pid file ${settings.pidFile}: ${error}`);
-    else pidInFile = pid;
-  };
-  const removePid = () => {
-    if (settings.pidFile === null || pidInFile === null) return;
-    const error = removePidFile(settings.pidFile, pidInFile);
-    if (error) sink.host(`could not delete the pid file ${settings.pidFile}: ${error}`);
-    pidInFile = null;
-  };
-
-  const onEvent = (e: SupervisorEvent) => {
-    switch (e.type) {
-      case 'started':
-        stderrTail.clear();
-        status.state = readiness.pending ? 'starting' : 'running';
-        status.programPid = e.pid ?? null;
-        status.programStartedAt = new Date().toISOString();
-        status.nextRestartAt = null;
-        status.restarts = supervisor?.restarts ?? 0;
-        sink.host(`program started (run ${e.run}, pid ${e.pid ?? 'none'})`);
-        writePid(e.pid);
-        break;
-      case 'exited': {
-        removePid();
-        const code = e.exit.code === null ? 'none' : String(e.exit.code);
-        status.programPid = null;
-        status.programStartedAt = null;
-        status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
-        sink.host(`program exited with code ${code}${e.exit.error ? ` (${e.exit.error})` : ''} after ${seconds(e.runtimeMs)}${e.stopping ? ' (stopping)' : ''}`);
-        const failed = !exitSucceeded(e.exit, settings.successExitCodes);
-        const failedEarly = !e.stopping && failed && e.runtimeMs < settings.earlyExitWindow;
-        if (failedEarly) {
-          status.lastStderr = stderrTail.items;
-          const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
-          sink.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
-          for (const line of tail) sink.host(`  | ${line}`);
-          event('error', `${service}: the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
-        } else if (failed && !e.stopping) {
-          event('warning', `${service}: the program exited with code ${code} after ${seconds(e.runtimeMs)}`);
-        }
-        break;
-      }
-      case 'backoff':
-        status.state = 'backoff';
-        status.nextRestartAt = new Date(Date.now() + e.delayMs).toISOString();
-        sink.host(`restarting in ${seconds(e.delayMs)} (backoff so far ${seconds(e.cumulativeMs)} of ${seconds(settings.backoffLimit)})`);
-        break;
-      case 'give-up':
-        sink.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${e.serviceCode}`);
-        event('error', `${service}: the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${e.serviceCode}.`);
-        break;
-      case 'stop-requested':
-        status.state = 'stopping';
-        sink.host(e.state === 'backoff' ? 'stop requested while waiting to restart: stopping now' : `stop requested: asking the program to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)})`);
-        break;
-      case 'restart-requested':
-        status.state = 'restarting';
-        sink.host(`the program asked to be restarted: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
-        break;
-      case 'stop-timeout':
-        sink.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);
-        break;
-      case 'finished':
-        outcome = e.outcome;
-        status.state = 'stopped';
-        status.outcome = { reason: e.outcome.reason, serviceCode: e.outcome.serviceCode };
-        status.nextRestartAt = null;
-        break;
-      default:
-        break;
-    }
-    publish();
-  };
-
-  const splitters = () => {
-    const out = new LineSplitter((line) => sink.stdout(line));
-    const err = new LineSplitter((line) => {
-      stderrTail.push(line);
-      sink.stderr(line);
-    });
-    return { out, err };
-  };
-
-  // `--ready-timeout`: START_PENDING until the program's first ready message, or fail the start.
-  const readiness = new ReadinessWait(settings.readyTimeout, {
-    note: (m) => sink.host(m),
-    ready: () => {
-      status.state = 'running';
-      publish();
-    },
-    timedOut: () => {
-      event('error', `${service}: the program did not report ready within ${seconds(settings.readyTimeout)}; the start failed`);
-      if (supervisor) void (supervisor as Supervisor).stop();
-    },
-  });
-
-  const startSupervision = (startArgs: readonly string[]) => {
-    supervisor = new Supervisor(settings, (run) => {
-      const { out, err } = splitters();
-      return launchProgram({
-        service, settings, inJob,
-        output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
-        note: (m) => sink.host(m),
-        startArgs,
-        ready: () => readiness.programReady(run),
-        restart: () => {
-          if (supervisor?.restart() === false) sink.host(`restart request of run ${run} ignored: the program is ${supervisor.currentState}`);
-        },
+/**
+ * Without settings there is no log, no status file and no HostRun: the SCM gets the exit code,
+ * the event log the reason.
+ */
+async function failWithoutSettings(service: string, problem: string): Promise<null> {
+  logServiceProblem(`scm-native host: ${problem}`);
+  await runAsService({
+    [service]: (control: ServiceControl, name: string, seq: number) => {
+      if (control !== 'start') return undefined;
+      reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
+        updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
       });
-    }, onEvent);
-    supervisor.start();
-    return supervisor;
-  };
-
-  const hookContext = (prefix: string) => ({
-    cwd: settings.cwd,
-    env: programEnvironment(process.env, settings, service),
-    timeoutMs: settings.hookTimeout,
-    output: (line: string) => sink.stdout(`${prefix}${line}`),
-  });
-  /** Runs the pre-start command: 0 when it succeeded, else the service-specific exit code. */
-  const runPreStart = async (): Promise<number> => {
-    const command = settings.preStart as string[];
-    sink.host(`running the pre-start command: ${quoteCommandLine(command)}`);
-    const result = await runHook(command, hookContext('[pre-start] '));
-    sink.host(describeHookResult('the pre-start command', result, settings.hookTimeout));
-    if (result.code === 0) return 0;
-    return result.code === null ? HOOK_FAILURE : result.code >>> 0 || HOOK_FAILURE;
-  };
-  /** Runs the post-stop command, if any, with STOP_PENDING reported meanwhile; never fails. */
-  const runPostStop = async (name: string): Promise<void> => {
-    if (settings.postStop === null) return;
-    updateServiceStatus(name, 0, 'stop_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
-    sink.host(`running the post-stop command: ${quoteCommandLine(settings.postStop)}`);
-    const result = await runHook(settings.postStop, hookContext('[post-stop] '));
-    sink.host(describeHookResult('the post-stop command', result, settings.hookTimeout));
-  };
-
-  const handler = (control: ServiceControl, name: string, seq: number, code: number, ...extra: unknown[]) => {
-    switch (control) {
-      case 'user_defined':
-        if (code === ROTATE_CONTROL) {
-          sink.host('log rotation requested');
-          if (!sink.rotate()) sink.host('log not rotated: there is no log file (debug mode), or the rotation failed');
-        }
-        return undefined;
-      case 'start': {
-        sink.host(`service ${name} starting (host pid ${process.pid}${debug ? ', debug mode' : ''})`);
-        if (problem) {
-          sink.host(`cannot start: ${problem}`);
-          event('error', `${service}: cannot start: ${problem}`);
-          outcome = { reason: 'failed', serviceCode: HOST_SETUP_FAILURE, lastExit: null };
-          status.state = 'stopped';
-          status.outcome = { reason: 'failed', serviceCode: HOST_SETUP_FAILURE };
-          updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
-          return undefined;
-        }
-        event('information', `${service}: service started`);
-        const given = control === 'start' && Array.isArray(extra[0]) ? (extra[0] as string[]) : [];
-        if (given.length > 0) sink.host(`start arguments: ${given.join(' ')}${settings.passStartArgs ? ' (passed to the program)' : ' (not passed to the program: install with --pass-start-args)'}`);
-        const begin = (reportRunning: boolean) => {
-          if (settings.readyTimeout > 0) readiness.wait(name, seq);
-          const sup = startSupervision(settings.passStartArgs ? given : []);
-          sup.finished.then(async (result) => {
-            readiness.settle();
-            await runPostStop(name);
-            const serviceCode = result.serviceCode;
-            const timedOut = readiness.timedOut;
-            sink.host(`service stopped (${timedOut ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
-            event(serviceCode || timedOut ? 'error' : 'information', `${service}: service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
-            updateServiceStatus(name, 0, 'stopped', timedOut ? { exitCode: ERROR_SERVICE_REQUEST_TIMEOUT } : serviceCode ? { serviceCode } : {});
-          });
-          if (reportRunning && settings.readyTimeout === 0) updateServiceStatus(name, seq, 'running');
-        };
-        if (settings.preStart === null) {
-          begin(false);
-          return settings.readyTimeout > 0 ? undefined : 'running';
-        }
-        // START_PENDING while the pre-start command runs; it decides whether the program starts.
-        updateServiceStatus(name, seq, 'start_pending', { waitHint: Math.min(settings.hookTimeout + 5000, 0x7fffffff) });
-        void runPreStart().then((serviceCode) => {
-          // A stop that came meanwhile (debug mode's Ctrl+C; the SCM refuses stops while starting).
-          if (stopRequested) return;
-          if (serviceCode === 0) {
-            begin(true);
-            return;
-          }
-          outcome = { reason: 'failed', serviceCode, lastExit: null };
-          status.state = 'stopped';
-          status.outcome = { reason: 'failed', serviceCode };
-          publish();
-          event('error', `${service}: the pre-start command failed; the service did not start (service-specific exit code ${serviceCode})`);
-          updateServiceStatus(name, 0, 'stopped', { serviceCode });
-        });
-        return undefined;
-      }
-      case 'stop':
-      case 'preshutdown':
-      case 'shutdown':
-        // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
-        updateServiceStatus(name, seq, 'stop_pending', { waitHint: Math.min(settings.stopTimeout + 5000, 0x7fffffff) });
-        stopRequested = true;
-        if (supervisor) void (supervisor as Supervisor).stop();
-        else updateServiceStatus(name, 0, 'stopped');
-        return undefined;
-      default:
-        return undefined;
-    }
-  };
-
-  try {
-    // PRESHUTDOWN: at system shutdown the program gets its whole stop timeout (the preshutdown
-    // timeout set at install), where SHUTDOWN alone allows a few seconds for all services.
-    await runAsService({ [service]: handler }, { controls: ['stop', 'preshutdown', 'shutdown'], debug, failureExitCode: 1 });
-  } finally {
-    // Normally gone with the program's exit already; this covers the host ending some other way.
-    removePid();
-    publish();
-    sink.close();
-    // The last events (service stopped) before the process ends, but never wait long for them.
-    await Promise.race([Promise.all(pendingEvents), new Promise((r) => setTimeout(r, 2000).unref())]);
-  }
-  return outcome;
+      return undefined;
+    },
+  }, { controls: ['stop', 'shutdown'] });
+  return null;
 }

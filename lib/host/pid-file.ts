@@ -46,3 +46,31 @@ export function removePidFile(file: string, pid: number): string | null {
     return (error as Error).message;
   }
 }
+
+/**
+ * The pid file of one host's program (`file` null: none): written at each start, deleted at each
+ * exit, and only while it holds the pid this host wrote. Failures go to `note` (the host's log).
+ */
+export class ProgramPidFile {
+  /** The pid this host wrote (null: none, or deleted since). */
+  private written: number | null = null;
+
+  constructor(
+    private readonly file: string | null,
+    private readonly note: (message: string) => void,
+  ) {}
+
+  write(pid: number | undefined): void {
+    if (this.file === null || pid === undefined) return;
+    const error = writePidFile(this.file, pid);
+    if (error) this.note(`could not write the pid file ${this.file}: ${error}`);
+    else this.written = pid;
+  }
+
+  remove(): void {
+    if (this.file === null || this.written === null) return;
+    const error = removePidFile(this.file, this.written);
+    if (error) this.note(`could not delete the pid file ${this.file}: ${error}`);
+    this.written = null;
+  }
+}

@@ -1,0 +1,89 @@
+// How the supervisor's events show outside the host: each updates the status file and writes a
+// log line; a program that fails early or keeps failing also gets an event-log entry; the
+// program's start and exit write and delete the pid file.
+import type { HostEventLog } from './host-event-log';
+import { seconds } from './host-log';
+import type { HostLog } from './host-log';
+import type { HostStatusRecord } from './host-status';
+import type { LineRing } from './log-writer';
+import type { ProgramPidFile } from './pid-file';
+import type { HostSettings } from './settings';
+import { exitSucceeded } from './supervisor';
+import type { SupervisorEvent } from './supervisor';
+
+/** What the events update and where they are written. */
+export interface EventTargets {
+  settings: HostSettings;
+  status: HostStatusRecord;
+  log: HostLog;
+  eventLog: HostEventLog;
+  pidFile: ProgramPidFile;
+  /** The current run's last stderr lines, shown when it fails early. */
+  stderrTail: LineRing;
+  /** Whether the start still waits for the program's ready message (`--ready-timeout`). */
+  readiness: { readonly pending: boolean };
+}
+
+/** Shows one supervisor event: status file, log, event log, pid file. */
+export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void {
+  const { settings, status, log } = to;
+  switch (e.type) {
+    case 'started':
+      to.stderrTail.clear();
+      status.state = to.readiness.pending ? 'starting' : 'running';
+      status.programPid = e.pid ?? null;
+      status.programStartedAt = new Date().toISOString();
+      status.nextRestartAt = null;
+      log.host(`program started (run ${e.run}, pid ${e.pid ?? 'none'})`);
+      to.pidFile.write(e.pid);
+      break;
+    case 'exited': {
+      to.pidFile.remove();
+      const code = e.exit.code === null ? 'none' : String(e.exit.code);
+      status.programPid = null;
+      status.programStartedAt = null;
+      status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
+      log.host(`program exited with code ${code}${e.exit.error ? ` (${e.exit.error})` : ''} after ${seconds(e.runtimeMs)}${e.stopping ? ' (stopping)' : ''}`);
+      const failed = !exitSucceeded(e.exit, settings.successExitCodes);
+      const failedEarly = !e.stopping && failed && e.runtimeMs < settings.earlyExitWindow;
+      if (failedEarly) {
+        status.lastStderr = to.stderrTail.items;
+        const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
+        log.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
+        for (const line of tail) log.host(`  | ${line}`);
+        to.eventLog.report('error', `the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
+      } else if (failed && !e.stopping) {
+        to.eventLog.report('warning', `the program exited with code ${code} after ${seconds(e.runtimeMs)}`);
+      }
+      break;
+    }
+    case 'backoff':
+      status.state = 'backoff';
+      status.nextRestartAt = new Date(Date.now() + e.delayMs).toISOString();
+      log.host(`restarting in ${seconds(e.delayMs)} (backoff so far ${seconds(e.cumulativeMs)} of ${seconds(settings.backoffLimit)})`);
+      break;
+    case 'give-up':
+      log.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${e.serviceCode}`);
+      to.eventLog.report('error', `the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${e.serviceCode}.`);
+      break;
+    case 'stop-requested':
+      status.state = 'stopping';
+      log.host(e.state === 'backoff' ? 'stop requested while waiting to restart: stopping now' : `stop requested: asking the program to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)})`);
+      break;
+    case 'restart-requested':
+      status.state = 'restarting';
+      log.host(`the program asked to be restarted: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
+      break;
+    case 'stop-timeout':
+      log.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);
+      break;
+    case 'finished':
+      status.outcome = e.outcome;
+      status.state = 'stopped';
+      status.nextRestartAt = null;
+      break;
+    default:
+      break;
+  }
+  status.publish();
+}

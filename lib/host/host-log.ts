@@ -1,0 +1,69 @@
+// Where the host writes its lines: the program's stdout and stderr and the host's own lines go to
+// the rotating service log when the host runs as a service, to this console in debug mode.
+import { LogWriter, stderrLogName } from './log-writer';
+import type { HostSettings } from './settings';
+
+/** Prefix of the host's own lines in the log. */
+export const HOST_PREFIX = '[scm-native] ';
+
+export interface HostLog {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  host(line: string): void;
+  /** Starts a new log file now; false when there is nothing to rotate (or no file). */
+  rotate(): boolean;
+  close(): void;
+}
+
+/** A duration as the host's lines write it: `2.5 s`, `30 s`. */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
+
+/** The log of `service`: its log files, or the console in debug mode. */
+export function openHostLog(service: string, settings: HostSettings, debug: boolean): HostLog {
+  return debug ? consoleLog() : fileLog(service, settings);
+}
+
+function fileLog(service: string, settings: HostSettings): HostLog {
+  const writer = new LogWriter({ ...settings.log, name: service });
+  // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
+  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
+  const safe = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // a full disk must not take the service down; the lines are lost, the program runs on
+    }
+  };
+  return {
+    stdout: (line) => safe(() => writer.writeLine(line)),
+    stderr: (line) => safe(() => errWriter.writeLine(line)),
+    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
+    rotate: () => {
+      let rotated = false;
+      safe(() => { rotated = writer.rotateNow(); });
+      if (errWriter !== writer) safe(() => { errWriter.rotateNow(); });
+      return rotated;
+    },
+    close: () => {
+      safe(() => writer.close());
+      if (errWriter !== writer) safe(() => errWriter.close());
+    },
+  };
+}
+
+function consoleLog(): HostLog {
+  const write = (stream: NodeJS.WriteStream, text: string) => {
+    try {
+      stream.write(text);
+    } catch {
+      // console gone
+    }
+  };
+  return {
+    stdout: (line) => write(process.stdout, `${line}\n`),
+    stderr: (line) => write(process.stderr, `${line}\n`),
+    host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
+    rotate: () => false,
+    close: () => {},
+  };
+}

@@ -1,0 +1,263 @@
+// One run of the service host, from the SCM's start control to the final STOPPED: the controls
+// it answers, the start sequence (pre-start command, supervision, readiness wait), the stop
+// sequence (graceful stop, post-stop command, final status) and the one way a start fails.
+// How the supervisor's events show is host-events.ts; where lines go is host-log.ts.
+import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
+import type { UpdateStatusOptions } from '../as-service/run-as-service';
+import type { ServiceControl } from '../as-service/controls';
+import { HostEventLog } from './host-event-log';
+import { showSupervisorEvent } from './host-events';
+import type { EventTargets } from './host-events';
+import { openHostLog, seconds } from './host-log';
+import type { HostLog } from './host-log';
+import { HostStatusRecord } from './host-status';
+import { preStartExitCode, runServiceHook } from './hooks';
+import { LineRing, LineSplitter } from './log-writer';
+import { ProgramPidFile } from './pid-file';
+import { enterJob, launchProgram } from './program';
+import { ReadinessWait } from './readiness';
+import type { HostSettings } from './settings';
+import { statusFilePath } from './status-file';
+import { Supervisor } from './supervisor';
+import type { RunningProgram, SupervisorOutcome } from './supervisor';
+
+/**
+ * The service-specific exit code of a host that cannot run its program at all (settings missing
+ * or unreadable, program, interpreter or working directory gone): like ERROR_FILE_NOT_FOUND.
+ */
+export const HOST_SETUP_FAILURE = 2;
+
+/**
+ * The user-defined control (`scm-native rotate`, `rotateProgramServiceLog`) that makes the host
+ * rotate its log now, as `nssm rotate` does with the same code.
+ */
+export const ROTATE_CONTROL = 128;
+
+/** The Win32 exit code of a start that failed because the program never reported ready. */
+const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
+
+/** Lines of stderr kept of each run, shown when it fails early. */
+const STDERR_TAIL = 20;
+
+/** The wait hint of a pending state that lasts up to `ms`: a margin on top, within a DWORD. */
+const waitHintFor = (ms: number) => Math.min(ms + 5000, 0x7fffffff);
+
+/** Why a start failed, and the exit code the SCM gets with STOPPED for it. */
+interface StartFailure {
+  /** For the event log. */
+  why: string;
+  exit: Pick<UpdateStatusOptions, 'exitCode' | 'serviceCode'>;
+}
+
+/**
+ * The host's run of `service`: what it set up (log, event log, status file, pid file, job) and
+ * what changes while it runs (supervision, a stop that came early, a failed start).
+ */
+export class HostRun {
+  // Set up before the SCM's first control, fixed for the run.
+  private readonly log: HostLog;
+  private readonly eventLog: HostEventLog;
+  private readonly status: HostStatusRecord;
+  private readonly pidFile: ProgramPidFile;
+  /** Whether the host is in its kill-on-close job (`killTree`), which the program then shares. */
+  private readonly inJob: boolean;
+  /** The current run's last stderr lines: what an early failure is reported with. */
+  private readonly stderrTail = new LineRing(STDERR_TAIL);
+  /** `--ready-timeout`: START_PENDING until the program's first ready message, or the start fails. */
+  private readonly readiness: ReadinessWait;
+  /** What the supervisor's events update and write to (host-events.ts). */
+  private readonly eventTargets: EventTargets;
+
+  // Changed by the SCM's controls and the program's events.
+  /** Supervision of the program: null until the start sequence gets that far (it may never). */
+  private supervisor: Supervisor | null = null;
+  /**
+   * A stop came before supervision started (debug mode's Ctrl+C while the pre-start command runs;
+   * the SCM itself refuses stops while starting): the start must not go on.
+   */
+  private stopRequested = false;
+  /** Set by {@link failStart}; a failed start that had a program to stop ends with its exit code. */
+  private startFailure: StartFailure | null = null;
+
+  /**
+   * `setupProblem`: why the program cannot run (a missing file), found before the start; the
+   * start then fails with {@link HOST_SETUP_FAILURE}.
+   */
+  constructor(
+    private readonly service: string,
+    private readonly settings: HostSettings,
+    private readonly debug: boolean,
+    private readonly setupProblem: string | null,
+  ) {
+    this.log = openHostLog(service, settings, debug);
+    this.eventLog = new HostEventLog(service, !debug);
+    this.inJob = settings.killTree ? enterJob((m) => this.log.host(m)) : false;
+    this.status = new HostStatusRecord(service, debug ? null : statusFilePath(settings.log.dir, service), () => this.supervisor?.restarts ?? 0);
+    this.pidFile = new ProgramPidFile(settings.pidFile, (m) => this.log.host(m));
+    this.readiness = new ReadinessWait(settings.readyTimeout, {
+      note: (m) => this.log.host(m),
+      ready: () => {
+        this.status.state = 'running';
+        this.status.publish();
+      },
+      timedOut: () => this.failStart(0, {
+        why: `the program did not report ready within ${seconds(settings.readyTimeout)}; the start failed`,
+        exit: { exitCode: ERROR_SERVICE_REQUEST_TIMEOUT },
+      }),
+    });
+    this.eventTargets = {
+      settings, status: this.status, log: this.log, eventLog: this.eventLog, pidFile: this.pidFile, stderrTail: this.stderrTail, readiness: this.readiness,
+    };
+  }
+
+  /** Runs the service until it stops; resolves with how it ended (null: it never started). */
+  async run(): Promise<SupervisorOutcome | null> {
+    try {
+      // PRESHUTDOWN: at system shutdown the program gets its whole stop timeout (the preshutdown
+      // timeout set at install), where SHUTDOWN alone allows a few seconds for all services.
+      await runAsService({
+        [this.service]: (control: ServiceControl, _name: string, seq: number, code: number, ...extra: unknown[]) => this.onControl(control, seq, code, extra),
+      }, { controls: ['stop', 'preshutdown', 'shutdown'], debug: this.debug, failureExitCode: 1 });
+    } finally {
+      // Normally gone with the program's exit already; this covers the host ending some other way.
+      this.pidFile.remove();
+      this.status.publish();
+      this.log.close();
+      // The last events (service stopped) before the process ends, but never wait long for them.
+      await this.eventLog.flush(2000);
+    }
+    return this.status.outcome;
+  }
+
+  private onControl(control: ServiceControl, seq: number, code: number, extra: unknown[]): 'running' | undefined {
+    switch (control) {
+      case 'start':
+        return this.start(seq, Array.isArray(extra[0]) ? (extra[0] as string[]) : []);
+      case 'stop':
+      case 'preshutdown':
+      case 'shutdown':
+        this.requestStop(seq);
+        return undefined;
+      case 'user_defined':
+        if (code === ROTATE_CONTROL) this.rotateLog();
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private rotateLog(): void {
+    this.log.host('log rotation requested');
+    if (!this.log.rotate()) this.log.host('log not rotated: there is no log file (debug mode), or the rotation failed');
+  }
+
+  // --- start sequence ---
+
+  /**
+   * Answers the start control `seq`: RUNNING at once ('running'), or later once the pre-start
+   * command succeeded and (with `--ready-timeout`) the program reported ready.
+   */
+  private start(seq: number, startArgs: string[]): 'running' | undefined {
+    const { settings } = this;
+    this.log.host(`service ${this.service} starting (host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
+    if (this.setupProblem) {
+      this.log.host(`cannot start: ${this.setupProblem}`);
+      this.failStart(seq, { why: `cannot start: ${this.setupProblem}`, exit: { serviceCode: HOST_SETUP_FAILURE } });
+      return undefined;
+    }
+    this.eventLog.report('information', 'service started');
+    if (startArgs.length > 0) this.log.host(`start arguments: ${startArgs.join(' ')}${settings.passStartArgs ? ' (passed to the program)' : ' (not passed to the program: install with --pass-start-args)'}`);
+    const programArgs = settings.passStartArgs ? startArgs : [];
+    if (settings.preStart === null) {
+      this.superviseProgram(seq, programArgs);
+      return settings.readyTimeout > 0 ? undefined : 'running';
+    }
+    // START_PENDING while the pre-start command runs; it decides whether the program starts.
+    updateServiceStatus(this.service, seq, 'start_pending', { waitHint: waitHintFor(settings.hookTimeout) });
+    void this.startAfterPreStart(seq, settings.preStart, programArgs);
+    return undefined;
+  }
+
+  private async startAfterPreStart(seq: number, preStart: readonly string[], programArgs: string[]): Promise<void> {
+    const serviceCode = preStartExitCode(await runServiceHook('pre-start', preStart, this.service, this.settings, this.log));
+    if (this.stopRequested) return;
+    if (serviceCode !== 0) {
+      this.failStart(0, { why: `the pre-start command failed; the service did not start (service-specific exit code ${serviceCode})`, exit: { serviceCode } });
+      return;
+    }
+    this.superviseProgram(seq, programArgs);
+    if (this.settings.readyTimeout === 0) updateServiceStatus(this.service, seq, 'running');
+  }
+
+  /** Starts the program under supervision; the stop sequence follows whenever supervision ends. */
+  private superviseProgram(seq: number, programArgs: readonly string[]): void {
+    if (this.settings.readyTimeout > 0) this.readiness.wait(this.service, seq);
+    const supervisor = new Supervisor(this.settings, (run) => this.launch(run, programArgs), (e) => showSupervisorEvent(e, this.eventTargets));
+    this.supervisor = supervisor;
+    supervisor.start();
+    void supervisor.finished.then((outcome) => this.finishService(outcome));
+  }
+
+  private launch(run: number, programArgs: readonly string[]): RunningProgram {
+    const out = new LineSplitter((line) => this.log.stdout(line));
+    const err = new LineSplitter((line) => {
+      this.stderrTail.push(line);
+      this.log.stderr(line);
+    });
+    return launchProgram({
+      service: this.service, settings: this.settings, inJob: this.inJob,
+      output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
+      note: (m) => this.log.host(m),
+      startArgs: programArgs,
+      ready: () => this.readiness.programReady(run),
+      restart: () => {
+        if (this.supervisor?.restart() === false) this.log.host(`restart request of run ${run} ignored: the program is ${this.supervisor.currentState}`);
+      },
+    });
+  }
+
+  /**
+   * Fails the start, the one way a start fails: the event log says why, and the service stops
+   * with the failure's exit code. Before supervision (a setup problem, a failed pre-start command)
+   * it stops now, answering the control `seq` (0: not tied to one); a program that runs already
+   * (it never reported ready) is stopped first, and the stop sequence then reports STOPPED.
+   */
+  private failStart(seq: number, failure: StartFailure): void {
+    this.startFailure = failure;
+    this.eventLog.report('error', failure.why);
+    if (this.supervisor) {
+      void this.supervisor.stop();
+      return;
+    }
+    this.status.outcome = { reason: 'failed', serviceCode: failure.exit.serviceCode ?? 0, lastExit: null };
+    this.status.state = 'stopped';
+    this.status.publish();
+    updateServiceStatus(this.service, seq, 'stopped', failure.exit);
+  }
+
+  // --- stop sequence ---
+
+  /** A stop control (stop, preshutdown, shutdown; Ctrl+C in debug mode): the program is asked to exit. */
+  private requestStop(seq: number): void {
+    // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
+    updateServiceStatus(this.service, seq, 'stop_pending', { waitHint: waitHintFor(this.settings.stopTimeout) });
+    this.stopRequested = true;
+    if (this.supervisor) void this.supervisor.stop();
+    else updateServiceStatus(this.service, 0, 'stopped');
+  }
+
+  /** Supervision ended, however it ended: the post-stop command, then the final STOPPED. */
+  private async finishService(result: SupervisorOutcome): Promise<void> {
+    this.readiness.settle();
+    if (this.settings.postStop !== null) {
+      updateServiceStatus(this.service, 0, 'stop_pending', { waitHint: waitHintFor(this.settings.hookTimeout) });
+      await runServiceHook('post-stop', this.settings.postStop, this.service, this.settings, this.log);
+    }
+    const { serviceCode } = result;
+    // Once the program runs, only the readiness timeout fails the start.
+    const failure = this.startFailure;
+    this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
+    this.eventLog.report(serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+    updateServiceStatus(this.service, 0, 'stopped', failure ? failure.exit : serviceCode ? { serviceCode } : {});
+  }
+}
