@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const scm = require('..');
-const { Tour, formatMs, isElevated } = require('./tour/support');
+const { Tour, formatMs, isElevated, stopAndDelete } = require('./tour/support');
 
 const SECTION_DIR = path.join(__dirname, 'tour');
 const SECTION_TIMEOUT_MS = Number(process.env.SCM_TOUR_SECTION_TIMEOUT_MS || 90000);
@@ -48,12 +48,7 @@ async function sweepLeftovers(names, out) {
     left += 1;
     out(`  ! ${name} was left behind: stopping and deleting it\n`);
     try {
-      await scm.stopService(name, { wait: 10000 });
-    } catch {
-      // not running, or not stoppable: deleting still marks it
-    }
-    try {
-      await scm.deleteService(name);
+      await stopAndDelete(scm, name); // a failed stop does not matter here: deleting still marks it
     } catch (error) {
       out(`  ! could not delete ${name}: ${error.message}\n`);
     }

@@ -2,6 +2,8 @@
  * scm-native: the Windows Service Control Manager for Node.js.
  * Function names follow Tcl TWAPI's services module in camelCase.
  */
+import type { Io } from './cli/output';
+
 export { ScmError, win32ErrorName } from './errors/scm-error';
 export type { ScmErrorInit } from './errors/scm-error';
 export type { StandardOptions } from './validation';
@@ -65,7 +67,16 @@ export type { ProgramServiceOptions, Startup } from './host/program-service-opti
 export { runHost } from './host/host';
 export type { HostOptions } from './host/host';
 export type { HostSettings, PriorityClass, ProgramKind, RestartPolicy, StopMethod } from './host/settings';
-export { runCli } from './cli/main';
+/**
+ * Runs the CLI with `argv` (without node and the script) and resolves with the exit code.
+ * Output goes to `io` (process streams by default).
+ */
+export function runCli(argv: readonly string[], ioOverride?: Partial<Io>): Promise<number> {
+  // Required on first call, not imported: the CLI (and the YAML/TOML parsers, the watch code it
+  // brings) stays unloaded for library users. The signature is cli/main's; a unit test compares them.
+  const cli = require('./cli/main') as typeof import('./cli/main');
+  return cli.runCli(argv, ioOverride);
+}
 export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
 export type {
   AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceDeclaration,

@@ -121,15 +121,15 @@ function checkSharedClock() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until process `pid` has exited (process.kill(pid, 0) fails); false after timeoutMs. */
+/**
+ * Waits until process `pid` has exited, by the library's processAlive (EPERM, a process we may not
+ * signal, is still there); false after timeoutMs.
+ */
 async function waitProcessGone(pid, timeoutMs = 15000, stepMs = 2) {
+  const { processAlive } = require('../../dist/process-alive');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
+    if (!processAlive(pid)) return true;
     if (Date.now() > deadline) return false;
     await sleep(stepMs);
   }

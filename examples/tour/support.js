@@ -66,6 +66,24 @@ function isElevated() {
   return false;
 }
 
+/**
+ * Removes service `name` the usual way: stop it (when `stop`; waiting up to 10 s), then delete it.
+ * The delete is tried even when the stop failed; it rejects with the delete's error, and resolves
+ * the stop's error (or null) for the caller to judge.
+ */
+async function stopAndDelete(scm, name, { stop = true } = {}) {
+  let stopError = null;
+  if (stop) {
+    try {
+      await scm.stopService(name, { wait: 10000 });
+    } catch (error) {
+      stopError = error;
+    }
+  }
+  await scm.deleteService(name);
+  return stopError;
+}
+
 /** What a section's run(t) receives. */
 class Tour {
   constructor({ scm, elevated, underWine, runId, created = new Set(), write = (text) => process.stdout.write(text) }) {
@@ -173,11 +191,8 @@ class Tour {
   deferDelete(name, { stop = false } = {}) {
     this.defer(async () => {
       if (!(await this.scm.serviceExists(name))) return;
-      try {
-        if (stop) await this.scm.stopService(name, { wait: 10000 });
-      } finally {
-        await this.scm.deleteService(name);
-      }
+      const stopError = await stopAndDelete(this.scm, name, { stop });
+      if (stopError) throw stopError;
     });
   }
 
@@ -241,5 +256,5 @@ async function processGone(pid, timeoutMs = 10000) {
 }
 
 module.exports = {
-  Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated, processGone, request, sleep, waitFor,
+  Tour, TourStepError, errorFields, formatMs, formatTable, inline, isElevated, processGone, request, sleep, stopAndDelete, waitFor,
 };

@@ -16,7 +16,6 @@ export function paint(io: Pick<Io, 'color'>, colour: Colour, text: string): stri
   return io.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const visible = (text: string) => text.replace(ANSI, '').length;
 

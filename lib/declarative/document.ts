@@ -16,7 +16,7 @@ export function formatOf(file: string): ServicesFileFormat {
 }
 
 function parseYaml(text: string, file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Required here, not imported: only reading a YAML file loads the parser.
   const yaml = require('yaml') as typeof import('yaml');
   // One document; duplicate keys and YAML 1.1 surprises (yes/no booleans, octal) are errors or off.
   const doc = yaml.parseDocument(text, { uniqueKeys: true, prettyErrors: true, version: '1.2' });
@@ -27,7 +27,7 @@ function parseYaml(text: string, file: string): unknown {
 }
 
 function parseToml(text: string, file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Required here, not imported: only reading a TOML file loads the parser.
   const toml = require('smol-toml') as typeof import('smol-toml');
   try {
     return toml.parse(text);

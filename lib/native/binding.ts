@@ -182,7 +182,6 @@ export interface DispatcherEvent {
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loaded = require('../../binding') as { binding: NativeBinding | null; loadError: Error | null };
 
 /** The loaded addon; throws ScmError ERR_SCM_UNSUPPORTED_PLATFORM off Windows. @internal */

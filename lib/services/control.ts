@@ -183,7 +183,7 @@ export async function stopService(name: string, options?: StopServiceOptions): P
     // No wait: the plain control, whose answer is the result.
     try {
       const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, SERVICE_CONTROL.stop));
-      if (after.currentState === SERVICE_STATES.stopped || q.wait === 0) return after.currentState === SERVICE_STATES.stopped;
+      return after.currentState === SERVICE_STATES.stopped;
     } catch (error) {
       if (!refusedStopIsPending(error)) return true;
     }
@@ -207,10 +207,9 @@ async function controlAndWait(name: unknown, options: unknown, control: number, 
   const states: ServiceState[] = [target, 'stopped'];
   if (q.signal?.aborted) throw abortReason(q.signal);
   if (q.wait === 0) {
+    // No wait: the control's own answer is the result.
     const after = await callAsync(q.context, (b) => b.controlService(q.system, q.database, q.name, control));
-    // The control's own answer may already be the target, and without a wait it is the answer.
-    if (after.currentState === SERVICE_STATES[target] || q.wait === 0) return after.currentState === SERVICE_STATES[target];
-    return (await waitNative(q.name, q.system, q.database, states, q.wait, q.signal)).status?.state === target;
+    return after.currentState === SERVICE_STATES[target];
   }
   // The wait sends the control on its own handle first; a refusal rejects as controlService's does.
   const result = await waitNative(q.name, q.system, q.database, states, q.wait, q.signal, { control });

@@ -1,6 +1,7 @@
 'use strict';
 // Waiting helpers shared by the tests: sleeping, polling for a value, and whether a process is
 // still there.
+const { processAlive } = require('../../dist/process-alive');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,15 +16,11 @@ async function waitFor(what, fn, timeoutMs = 15000, intervalMs = 100) {
   }
 }
 
-/** Whether process `pid` exists (process.kill(pid, 0) succeeds). */
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * Whether process `pid` exists: the library's processAlive, so a process we may not signal
+ * (EPERM: another account's, say a LocalSystem service's) counts as there.
+ */
+const alive = processAlive;
 
 /** Resolves true once process `pid` has exited, false if it is still there after `timeoutMs`. */
 async function processGone(pid, timeoutMs = 8000) {
