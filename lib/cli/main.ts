@@ -142,7 +142,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       return command === undefined ? 2 : 0;
     }
     if (command === '--version' || command === 'version') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // package.json sits outside rootDir (lib/), so it is read at run time, not imported.
       io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
       return 0;
     }
