@@ -11,7 +11,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { acquireLockFile, serialized, lockFileName, lockKey } = require('../../dist/declarative/lock');
 const { underWine } = require('../support/scm');
-const { waitFor } = require('../support/wait');
+const { alive, waitFor } = require('../support/wait');
 
 const LOCK_MODULE = JSON.stringify(path.resolve(__dirname, '../../dist/declarative/lock'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-locks-'));
@@ -42,18 +42,24 @@ function spawnNode(script) {
   return { child, exited };
 }
 
-/** A child that takes the lock of `file`, writes `marker`, then holds the lock until killed. */
-async function holder(file) {
+/**
+ * A child that takes the lock of `file`, writes `marker`, then holds the lock until killed. With
+ * `grandchild`, it first starts a node of its own (pid written to `marker`) that outlives it.
+ */
+async function holder(file, { grandchild = false } = {}) {
   const marker = `${file}.${caseCounter}.held`;
   const h = spawnNode(`
     const fs = require('node:fs');
+    const { spawn } = require('node:child_process');
     const { acquireLockFile } = require(${LOCK_MODULE});
     acquireLockFile(${JSON.stringify(file)}, new AbortController().signal).then(() => {
-      fs.writeFileSync(${JSON.stringify(marker)}, String(process.pid));
+      const g = ${grandchild} ? spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore', detached: true }) : null;
+      fs.writeFileSync(${JSON.stringify(marker)}, String(g ? g.pid : ''));
       setInterval(() => {}, 1000);
     });`);
   await waitFor('the child to hold the lock', () => fs.existsSync(marker), 30000, 25);
-  return h;
+  const pid = Number(fs.readFileSync(marker, 'utf8'));
+  return { ...h, grandchildPid: pid > 0 ? pid : null };
 }
 
 /** Calls to fs functions that delete or rename a `.lock` file, made in this process. */
@@ -132,6 +138,20 @@ describe('locks held with share mode 0', function () {
     const took = Date.now() - t0;
     release();
     assert.ok(took < 500, `took ${took} ms`);
+  });
+
+  it("a process the holder started does not keep the lock once the holder is killed (handles are not inherited)", async () => {
+    const { file } = newLock('inherit');
+    const { child, exited, grandchildPid } = await holder(file, { grandchild: true });
+    assert.ok(grandchildPid, 'the holder started a process');
+    try {
+      child.kill();
+      await exited;
+      assert.ok(alive(grandchildPid), 'the process the holder started still runs');
+      (await acquireLockFile(file, AbortSignal.timeout(2000)))();
+    } finally {
+      try { process.kill(grandchildPid); } catch { /* gone */ }
+    }
   });
 
   it('a planted lock file (created beforehand, not held) does not block', async () => {
