@@ -9,7 +9,7 @@ import { errorMessage, joinLines } from '../text';
 import type { ServiceState } from '../services/tokens';
 import { declaredPassword, hostedDrift, repairOptions } from './hosted-drift';
 import type { HostedDrift } from './hosted-drift';
-import { defaultLockDir, lockKey, serialized } from './lock';
+import { lockDirFor, lockKey, serialized } from './lock';
 import { LSB_MEANINGS } from './lsb';
 import type { LsbCode } from './lsb';
 import { runScheduled } from './schedule';
@@ -213,7 +213,7 @@ export async function checkServices(file: ServicesFile, options: CheckServicesOp
  */
 export async function applyServices(file: ServicesFile, options: ApplyServicesOptions = {}): Promise<ApplyOutcome[]> {
   const parallel = checkParallel(options.parallel);
-  const lockDir = options.lockDir ?? defaultLockDir();
+  const lockDir = lockDirFor(options.lockDir);
   const before = await checkServices(file, { parallel, lockDir });
   if (options.dryRun) return before.map((r) => ({ ...r, before: r, done: [] }));
   const emit = (event: ApplyEvent) => options.onProgress?.(event);

@@ -1,19 +1,47 @@
 // Serializing operations on one service (COMAR's @synchronized): a per-name promise queue inside a
-// process, and an exclusive lock file across the processes of the machine.
+// process, and a lock the kernel holds for the process across the processes of the machine.
+//
+// The cross-process lock is held, never written: nothing in the file system says who holds it, so
+// there is nothing to plant, to judge stale or to steal (docs/security.md, "Locks").
+//   - Windows: the lock file opened with share mode 0. Every other open of it, in this process or
+//     another, fails with a sharing violation (EBUSY) until the handle closes; the kernel closes it
+//     when the process ends, however it ends.
+//   - Linux: a listening Unix socket in the abstract namespace named after the lock file's path. A
+//     second bind fails with EADDRINUSE; the kernel unbinds it when the process ends. No file.
+//   - Elsewhere: the in-process queue only (scm-native manages Windows services; other platforms
+//     only run its unit tests).
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { processAlive } from '../process-alive';
 
-/** The lock folder: SCM_NATIVE_LOCK_DIR, else %ProgramData%\scm-native\locks on Windows, else tmp. */
-export function defaultLockDir(): string {
+/**
+ * The one place where the lock folder is chosen: `explicit` (a declaration's or apply's `lockDir`),
+ * else SCM_NATIVE_LOCK_DIR, else %ProgramData%\scm-native\locks on Windows, else tmp.
+ */
+export function lockDirFor(explicit?: string | null): string {
+  if (explicit) return explicit;
   if (process.env.SCM_NATIVE_LOCK_DIR) return process.env.SCM_NATIVE_LOCK_DIR;
   if (process.platform === 'win32') {
     const base = process.env.ProgramData || process.env.ALLUSERSPROFILE || 'C:\\ProgramData';
     return path.join(base, 'scm-native', 'locks');
   }
   return path.join(os.tmpdir(), 'scm-native-locks');
+}
+
+/** The default lock folder (lockDirFor() without an explicit folder). */
+export function defaultLockDir(): string {
+  return lockDirFor();
+}
+
+/**
+ * The one place where a lock folder is created before a lock in it is taken. Its protection (a
+ * folder other users cannot write, so they cannot put files or links at lock paths) belongs here.
+ * @internal
+ */
+export function prepareLockDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
 }
 
 /** The lock key of a service: names are case-insensitive; the system is part of the key. */
@@ -25,29 +53,6 @@ export function lockKey(name: string, system: string | null): string {
 export function lockFileName(key: string): string {
   return `${key.replace(/[^a-z0-9._-]/g, (c) => `%${c.codePointAt(0)?.toString(16).padStart(2, '0')}`)}.lock`;
 }
-
-interface LockOwner {
-  pid: number;
-  token: string;
-}
-
-function readOwner(file: string): { owner: LockOwner | null; text: string; ageMs: number } | null {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    const ageMs = Date.now() - fs.statSync(file).mtimeMs;
-    try {
-      const owner = JSON.parse(text) as LockOwner;
-      return { owner: typeof owner?.pid === 'number' ? owner : null, text, ageMs };
-    } catch {
-      return { owner: null, text, ageMs };
-    }
-  } catch {
-    return null; // gone meanwhile
-  }
-}
-
-/** An empty or unreadable lock file older than this is a crashed writer's. */
-const UNREADABLE_STALE_MS = 5000;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -67,41 +72,101 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** A lock once held: its release, or null while another holds it. */
+type Attempt = () => Promise<(() => void) | null>;
+
 /**
- * Takes the lock file `file` (exclusive create), waiting while another live process holds it.
- * A lock whose owner process is gone (or an unreadable one older than 5 s) is stale and removed.
- * Resolves with the release function; rejects with `signal.reason` when the signal aborts first.
+ * libuv's UV_FS_O_EXLOCK on Windows (0x10000000 in uv/win.h): CreateFileW gets share mode 0.
+ * Node 20 and 22 do not list it in fs.constants on Windows (measured), but fs.open passes numeric
+ * flags to libuv as they are.
+ */
+const UV_FS_O_EXLOCK_WIN32 = 0x10000000;
+
+/**
+ * Windows: open (creating it if absent) the lock file for reading with share mode 0. An existing
+ * file nobody holds open opens like a new one, whatever it holds and read-only or not: its mere
+ * presence never blocks. Another holder's handle makes the open fail with EBUSY (sharing
+ * violation). Read access suffices: share mode 0 refuses every other open for reading, writing or
+ * deleting, and nothing is written (nobody could read it while it is held).
+ *
+ * Release closes the handle and leaves the file where it is. That is safe because the file's
+ * existence means nothing: the next opener takes it as described, and the files stay one per
+ * service key. Deleting it would buy nothing and open a race: a waiter can open the file between
+ * the holder's close and its delete, and the delete then either fails (the waiter's share mode
+ * refuses it) or, with POSIX delete semantics, takes the name from under the waiter's handle so
+ * that a third process creates a new file and holds the "same" lock too.
+ */
+function windowsAttempt(file: string): Attempt {
+  return async () => {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_CREAT | UV_FS_O_EXLOCK_WIN32);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EBUSY') return null;
+      throw error;
+    }
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      fs.closeSync(fd);
+    };
+  };
+}
+
+/**
+ * Linux: bind a Unix socket in the abstract namespace (a name, not a file) derived from the lock
+ * file's full path. `exclusive` keeps a cluster worker from sharing its primary's handle, and no
+ * connection is ever kept. The server is unref'd: holding a lock does not keep a process alive.
+ */
+function linuxAttempt(file: string): Attempt {
+  const digest = crypto.createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 40);
+  const name = `\0scm-native-lock-${digest}`;
+  return () => new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => socket.destroy());
+    server.maxConnections = 0;
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') resolve(null);
+      else reject(error);
+    });
+    server.listen({ path: name, exclusive: true }, () => {
+      server.unref();
+      let open = true;
+      resolve(() => {
+        if (!open) return;
+        open = false;
+        server.close();
+      });
+    });
+  });
+}
+
+function attemptFor(file: string): Attempt | null {
+  if (process.platform === 'win32') return windowsAttempt(file);
+  if (process.platform === 'linux') return linuxAttempt(file);
+  return null;
+}
+
+/**
+ * Takes the cross-process lock named by the file `file`, waiting (polling with backoff from 10 to
+ * 100 ms) while another process, or another call in this one, holds it. A waiter never removes or
+ * changes anything of the holder's. Resolves with the release function (calling it twice is
+ * harmless); rejects with `signal.reason` when the signal aborts first.
  * @internal
  */
-export async function acquireLockFile(file: string, signal: AbortSignal, isAlive: (pid: number) => boolean = processAlive): Promise<() => void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const token = crypto.randomBytes(8).toString('hex');
-  const mine = JSON.stringify({ pid: process.pid, token, at: new Date().toISOString() });
+export async function acquireLockFile(file: string, signal: AbortSignal): Promise<() => void> {
+  if (signal.aborted) throw signal.reason;
+  const attempt = attemptFor(file);
+  if (!attempt) return () => {};
+  prepareLockDir(path.dirname(file));
   let delay = 10;
   for (;;) {
     if (signal.aborted) throw signal.reason;
-    try {
-      const fd = fs.openSync(file, 'wx');
-      try {
-        fs.writeSync(fd, mine);
-      } finally {
-        fs.closeSync(fd);
-      }
-      return () => {
-        const now = readOwner(file);
-        if (now?.owner?.token === token) fs.rmSync(file, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && (error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-    }
-    const held = readOwner(file);
-    if (held) {
-      const stale = held.owner ? !isAlive(held.owner.pid) : held.ageMs > UNREADABLE_STALE_MS;
-      // Remove it only if it still holds what was judged stale (narrows the race with a new owner).
-      if (stale && readOwner(file)?.text === held.text) {
-        fs.rmSync(file, { force: true });
-        continue;
-      }
+    const release = await attempt();
+    if (release) {
+      if (!signal.aborted) return release;
+      release(); // the signal aborted while the attempt ran: the caller has gone
+      throw signal.reason;
     }
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 100);
@@ -124,7 +189,8 @@ function waitTurn(previous: Promise<void>, signal: AbortSignal): Promise<void> {
 
 /**
  * Runs `fn` once no other operation on the same service runs: first in this process (calls queue
- * in order), then across processes (the lock file in `lockDir`). Waiting ends with `signal`.
+ * in order), then across processes (the lock named by a file in `lockDir`). Waiting ends with
+ * `signal`.
  * @internal
  */
 export async function serialized<T>(key: string, lockDir: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {

@@ -7,7 +7,7 @@ import { getServiceStatus } from '../services/query';
 import type { ServiceStatus } from '../services/status-record';
 import type { ServiceState } from '../services/tokens';
 import { checkOptions, checkOptionalString, checkServiceName, checkSignal, checkTimeout } from '../validation';
-import { defaultLockDir, lockKey, serialized } from './lock';
+import { lockDirFor, lockKey, serialized } from './lock';
 import { processAlive } from '../process-alive';
 import { LSB_MEANINGS, lsbFromError, lsbFromStatus } from './lsb';
 import type { LsbCode } from './lsb';
@@ -157,7 +157,7 @@ export class Service {
     this.expected = expected;
     this.timeout = d.timeout === undefined ? DEFAULT_TIMEOUT_MS : checkTimeout(d.timeout, 'declaration.timeout');
     this.system = checkOptionalString(d.system, 'declaration.system');
-    this.lockDir = checkOptionalString(d.lockDir, 'declaration.lockDir') ?? defaultLockDir();
+    this.lockDir = lockDirFor(checkOptionalString(d.lockDir, 'declaration.lockDir'));
     this.backend = backend;
   }
 

@@ -2,12 +2,12 @@
 // The declarative Service (issue 6) without an SCM: LSB codes, check/adjust decisions, timeouts,
 // serialization in one process and across processes (lock files), the services file and `check`.
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { lsbFromStatus, lsbFromError } = require('../../dist/declarative/lsb');
-const { acquireLockFile, serialized, lockFileName, lockKey } = require('../../dist/declarative/lock');
+const { acquireLockFile, serialized, lockDirFor, lockFileName, lockKey } = require('../../dist/declarative/lock');
 const { worstCode } = require('../../dist/declarative/apply');
 const scm = require('../..');
 const { cli } = require('../support/cli');
@@ -153,43 +153,114 @@ describe('Service (fake SCM)', () => {
   });
 });
 
-describe('lock files across processes', () => {
+describe('locks across processes', () => {
+  const lockModule = JSON.stringify(path.resolve(__dirname, '../../dist/declarative/lock'));
+  // A child that takes the lock, says 'locked', holds it `holdMs` (forever if null), then releases.
   const childScript = (file, holdMs) => `
-    const { acquireLockFile } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/declarative/lock'))});
+    const { acquireLockFile } = require(${lockModule});
     acquireLockFile(${JSON.stringify(file)}, new AbortController().signal).then((release) => {
       process.stdout.write('locked\\n');
+      if (${holdMs} === null) { setInterval(() => {}, 1000); return; }
       setTimeout(() => { release(); process.stdout.write('released\\n'); }, ${holdMs});
     });`;
+  const holder = async (file, holdMs) => {
+    const child = spawn(process.execPath, ['-e', childScript(file, holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    return { child, exited };
+  };
+  const unlinks = [];
+  const spied = ['rmSync', 'unlinkSync', 'renameSync', 'rm', 'unlink', 'rename'];
+  const originals = {};
+  before(() => {
+    for (const name of spied) {
+      originals[name] = fs[name];
+      fs[name] = function spy(target, ...rest) {
+        if (String(target).endsWith('.lock')) unlinks.push(`${name} ${target}`);
+        return originals[name].call(this, target, ...rest);
+      };
+    }
+  });
+  after(() => {
+    for (const name of spied) fs[name] = originals[name];
+  });
 
   it('a second process waits until the first releases', async () => {
     const file = path.join(lockDir, lockFileName(lockKey('Cross', null)));
-    const child = spawn(process.execPath, ['-e', childScript(file, 400)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const { exited } = await holder(file, 400);
     const t0 = Date.now();
     const release = await acquireLockFile(file, new AbortController().signal);
     const waited = Date.now() - t0;
     release();
     await exited;
     assert.ok(waited >= 250, `waited ${waited} ms`);
-    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(unlinks, []);
   });
 
-  it('a lock left by a dead process is stale and taken at once', async () => {
-    const file = path.join(lockDir, 'stale.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    fs.writeFileSync(file, JSON.stringify({ pid: Number(dead), token: 'x' }));
+  it("a killed holder's lock is free at once", async () => {
+    const file = path.join(lockDir, 'killed.lock');
+    const { child, exited } = await holder(file, null);
+    await assert.rejects(acquireLockFile(file, AbortSignal.timeout(150)), { name: 'TimeoutError' });
+    child.kill('SIGKILL');
+    await exited;
     const t0 = Date.now();
     const release = await acquireLockFile(file, new AbortController().signal);
-    assert.ok(Date.now() - t0 < 200);
-    assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`"pid":${process.pid}`));
+    assert.ok(Date.now() - t0 < 200, `took ${Date.now() - t0} ms`);
     release();
   });
 
-  it('waiting for a lock a live process holds ends with the timeout error', async () => {
-    const svc = new scm.Service({ name: 'held', lockDir, timeout: 300 }, fakeBackend());
-    fs.writeFileSync(path.join(lockDir, lockFileName(lockKey('held', null))), JSON.stringify({ pid: process.pid, token: 'other' }));
-    await assert.rejects(svc.stop(), (e) => e.code === 'ERR_SCM_TIMEOUT' && /stop did not finish within 300 ms/.test(e.message));
+  it('a planted lock file nobody holds does not block, whatever it holds', async () => {
+    const file = path.join(lockDir, lockFileName(lockKey('planted', null)));
+    fs.writeFileSync(file, JSON.stringify({ pid: process.pid, token: 'not mine' }));
+    fs.chmodSync(file, 0o444);
+    const t0 = Date.now();
+    const release = await acquireLockFile(file, new AbortController().signal);
+    assert.ok(Date.now() - t0 < 200, `took ${Date.now() - t0} ms`);
+    release();
+    release(); // twice is harmless
+    assert.equal(fs.existsSync(file), true, 'left in place');
+  });
+
+  it("a waiter that gives up leaves the holder's lock held and its file in place", async () => {
+    const file = path.join(lockDir, 'waiter.lock');
+    const release = await acquireLockFile(file, new AbortController().signal);
+    await assert.rejects(acquireLockFile(file, AbortSignal.timeout(200)), { name: 'TimeoutError' });
+    await assert.rejects(acquireLockFile(file, AbortSignal.timeout(100)), { name: 'TimeoutError' }, 'still held');
+    if (process.platform === 'win32') assert.equal(fs.existsSync(file), true);
+    assert.deepEqual(unlinks, []);
+    release();
+    (await acquireLockFile(file, new AbortController().signal))();
+  });
+
+  it('an aborted signal rejects at once, a lock or not', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('gone'));
+    await assert.rejects(acquireLockFile(path.join(lockDir, 'aborted.lock'), ac.signal), /gone/);
+  });
+
+  it('waiting for a lock another holder has ends with the timeout error', async () => {
+    const release = await acquireLockFile(path.join(lockDir, lockFileName(lockKey('held', null))), new AbortController().signal);
+    try {
+      const svc = new scm.Service({ name: 'held', lockDir, timeout: 300 }, fakeBackend());
+      await assert.rejects(svc.stop(), (e) => e.code === 'ERR_SCM_TIMEOUT' && /stop did not finish within 300 ms/.test(e.message));
+    } finally {
+      release();
+    }
+  });
+
+  it('the lock folder is chosen in one place: explicit, else SCM_NATIVE_LOCK_DIR, else the default', () => {
+    const saved = process.env.SCM_NATIVE_LOCK_DIR;
+    try {
+      process.env.SCM_NATIVE_LOCK_DIR = path.join(lockDir, 'from-env');
+      assert.equal(lockDirFor('explicit'), 'explicit');
+      assert.equal(lockDirFor(), path.join(lockDir, 'from-env'));
+      assert.equal(new scm.Service({ name: 'x' }).lockDir, path.join(lockDir, 'from-env'));
+      delete process.env.SCM_NATIVE_LOCK_DIR;
+      assert.equal(lockDirFor(null), process.platform === 'win32' ? path.join(process.env.ProgramData || 'C:\\ProgramData', 'scm-native', 'locks') : path.join(os.tmpdir(), 'scm-native-locks'));
+    } finally {
+      if (saved === undefined) delete process.env.SCM_NATIVE_LOCK_DIR;
+      else process.env.SCM_NATIVE_LOCK_DIR = saved;
+    }
   });
 
   it('serialized() with another key does not wait', async () => {
