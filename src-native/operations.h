@@ -16,3 +16,4 @@ void RegisterConfigOps(Napi::Env env, Napi::Object exports);
 void RegisterSecurityOps(Napi::Env env, Napi::Object exports);
 void RegisterHostOps(Napi::Env env, Napi::Object exports);
 void RegisterAccountRights(Napi::Env env, Napi::Object exports);
+void RegisterFileSecurity(Napi::Env env, Napi::Object exports);

@@ -55,7 +55,15 @@ module.exports = {
     const shownInstall = ['install', name, '--log-dir', `${shortDir}\\logs`, '--backoff', BACKOFF, '--backoff-limit', '60s',
       '--stop-timeout', '5s', '--log-timestamps', '--ready-timeout', '30s', '--', 'examples\\apps\\http-server.js',
       '--port-file', `${shortDir}\\port.txt`, '--notify-ready'];
-    await run(t, installArgs, { shown: shownInstall });
+    t.say('A service runs as LocalSystem: whoever can change its program can run code as SYSTEM.');
+    t.say('This program lives in the checkout, which your own account can change, so install refuses it');
+    t.say('(it reads the real owner and DACL of every file and folder the service uses):');
+    const refused = await run(t, installArgs, { shown: shownInstall, expectCode: 1 });
+    t.check(/ERR_SCM_INSECURE_LOCATION|refusing to run as LocalSystem/.test(refused.stderr), `not refused: ${refused.stderr.trim()}`);
+    t.say('Real services belong in a folder only administrators can write (C:\\Program Files). The tour');
+    t.say('accepts the risk for its demo with --allow-insecure-location, which turns the error into a warning:');
+    await run(t, [installArgs[0], installArgs[1], '--allow-insecure-location', ...installArgs.slice(2)],
+      { shown: [shownInstall[0], shownInstall[1], '--allow-insecure-location', ...shownInstall.slice(2)], quiet: true });
     const config = await scm.getServiceConfiguration(name, { fields: ['command', 'startType'] });
     t.say('The SCM runs node.exe with the host script; the program and its options live in the registry:');
     t.fields({ command: config.command.replace(ROOT, '<scm-native>'), startType: config.startType });

@@ -74,6 +74,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     io.stdout.write(`Last stderr lines (the program failed early):\n`);
     for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${line}\n`);
   }
+  for (const warning of s.locationWarnings) io.stdout.write(`${paint(io, 'yellow', 'Warning')}: ${warning}\n`);
   return 0;
 }
 

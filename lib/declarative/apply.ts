@@ -247,13 +247,13 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
     if (r.steps.includes('install')) {
       configJobs.push({ id: r.name, after: [], run: step(r.name, 'install', () => locked(d, async () => {
         const password = declaredPassword(d.name, h);
-        await installProgramService(d.name, h.program, h.args, { ...h.options, ...(password !== undefined ? { password } : {}) });
+        await installProgramService(d.name, h.program, h.args, { ...h.options, servicesFile: file.file, ...(password !== undefined ? { password } : {}) });
       })) });
     } else if (r.steps.includes('update')) {
       configJobs.push({ id: r.name, after: [], run: step(r.name, 'update', () => locked(d, async () => {
         // Read again under the lock: the report's drift may be stale by now (another apply).
         const drift = await hostedDrift(d.name, h);
-        await updateProgramService(d.name, { program: h.program, args: h.args }, repairOptions(d.name, h, drift));
+        await updateProgramService(d.name, { program: h.program, args: h.args }, { ...repairOptions(d.name, h, drift), servicesFile: file.file });
       })) });
     }
   }

@@ -23,6 +23,8 @@ import { serviceLocationWarnings } from './location-warnings';
 import { stderrLogName } from './log-writer';
 import { STARTUPS } from './program-service-options';
 import type { ProgramServiceOptions, Startup } from './program-service-options';
+import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
+import type { ServicePath } from './location-security';
 import { checkChoice, settingFromOption } from './setting-checks';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
 import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
@@ -181,6 +183,27 @@ function hostCommand(name: string): { path: string; args: string[] } {
   return { path: process.execPath, args: [hostMainPath(), '--service', name] };
 }
 
+/** What the service runs and uses: node.exe and this package's host, then the settings' paths. */
+function locationsOf(command: { path: string }, settings: HostSettings, opts: ProgramServiceOptions): ServicePath[] {
+  const servicesFile = opts.servicesFile === undefined ? undefined : path.resolve(checkString(opts.servicesFile, 'options.servicesFile'));
+  const all: ServicePath[] = [
+    { what: 'node.exe', path: command.path, role: 'executable' },
+    { what: 'the scm-native package', path: path.join(__dirname, '..', '..'), role: 'folder' },
+    ...servicePaths(settings, servicesFile),
+  ];
+  const seen = new Set<string>();
+  return all.filter((p) => {
+    const key = `${p.role}:${path.win32.resolve(p.path).toLowerCase()}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/** The service's account as the SCM has it (LocalSystem when unreadable). */
+async function currentAccount(service: string): Promise<string | undefined> {
+  const config = await getServiceConfiguration(service, { fields: ['account'] }).catch(() => ({} as { account?: string }));
+  return config.account ?? undefined;
+}
+
 /**
  * Installs `program` (with `args`) as the service `name`, run by the scm-native host. Everything
  * is checked first (a missing program, interpreter or working directory is an error before
@@ -198,6 +221,8 @@ export async function installProgramService(name: string, program: string, args:
   const account = accountOf(service, opts);
   const hostMain = hostMainPath();
   if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
+  const command = hostCommand(service);
+  const insecure = await checkServiceLocations(service, locationsOf(command, settings, opts), account.account, settings.allowInsecureLocation);
 
   const createOptions: CreateServiceOptions = {
     startType: START_TYPE[startup],
@@ -209,7 +234,6 @@ export async function installProgramService(name: string, program: string, args:
     ...recoveryActions(opts),
     preshutdownTimeout: preshutdownTimeoutFor(settings),
   };
-  const command = hostCommand(service);
   await createService(service, command, createOptions);
   let eventSource = false;
   try {
@@ -228,6 +252,7 @@ export async function installProgramService(name: string, program: string, args:
     account: account.account ?? null, profilesDir: profilesDir(),
   });
   if (logon.warning) warnings.push(logon.warning);
+  warnings.push(...insecure);
   return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings, logonRightGranted: logon.granted };
 }
 
@@ -316,6 +341,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   const account = accountOf(service, opts, true);
+  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), account.account ?? await currentAccount(service), settings.allowInsecureLocation);
   Object.assign(changes, account, recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = hostCommand(service);
@@ -405,6 +431,8 @@ export interface ProgramServiceStatus {
   noRestartExitCodes: number[];
   /** The processors the program may run on (null: all). */
   affinity: number[] | null;
+  /** What others than SYSTEM, Administrators and the service's account can change (install's warnings, checked again now). */
+  locationWarnings: string[];
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -446,6 +474,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     successExitCodes: settings.successExitCodes,
     noRestartExitCodes: settings.noRestartExitCodes,
     affinity: settings.affinity,
+    locationWarnings: await untrustedLocations(locationsOf(hostCommand(service), settings, {}), (config as { account?: string }).account),
   };
 }
 

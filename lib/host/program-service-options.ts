@@ -113,6 +113,18 @@ export interface ProgramServiceOptions {
    */
   readyTimeout?: number;
   /**
+   * Install (or update) although someone other than SYSTEM, Administrators and the service's own
+   * account can change the program, its interpreter, working folder, hooks, PATH folders, log or
+   * pid-file folder: for LocalSystem, LocalService and NetworkService that is an error
+   * (ERR_SCM_INSECURE_LOCATION) unless this is true; for other accounts a warning. Default false.
+   */
+  allowInsecureLocation?: boolean;
+  /**
+   * The services file that declares the service (what `apply` passes): whoever can change it can
+   * change the service, so it is checked as the program is. Not stored.
+   */
+  servicesFile?: string;
+  /**
    * Windows recovery once the host gives up (or the service fails otherwise): restart the
    * service after `delay` ms, up to `count` times in `resetPeriod` seconds. Sets the SCM's
    * failure actions with the non-crash flag. Not applied by Wine.

@@ -60,7 +60,7 @@ export interface ProgramPart {
 
 /** The library options that are host settings (the rest are the SCM's: account, startup...). */
 export type HostedOptionName = Exclude<keyof ProgramServiceOptions,
-  'displayName' | 'description' | 'startup' | 'username' | 'password' | 'virtualAccount' | 'dependencies' | 'interpreter' | 'recovery'>;
+  'displayName' | 'description' | 'startup' | 'username' | 'password' | 'virtualAccount' | 'dependencies' | 'interpreter' | 'recovery' | 'servicesFile'>;
 
 /** A stored setting outside the program part (program, args, kind, interpreter): `stopTimeout`, `log.maxSize`. */
 export type StoredKey = Exclude<keyof HostSettings, 'version' | 'program' | 'args' | 'kind' | 'interpreter' | 'log'> | `log.${keyof LogSettings}`;
@@ -169,6 +169,9 @@ const ROWS = [
     kind: { type: 'command' }, defaultValue: always(null) },
   { key: 'hookTimeout', option: 'hookTimeout', field: 'hookTimeout', flag: 'hook-timeout', help: 'how long a pre-start or post-stop command may run (default 30s)',
     kind: ms(1, false), defaultValue: always(30000) },
+  { key: 'allowInsecureLocation', option: 'allowInsecureLocation', field: 'allowInsecureLocation', flag: 'allow-insecure-location',
+    help: 'run as LocalSystem, LocalService or NetworkService although others can change the program or its folders (a warning, not an error)',
+    kind: { type: 'boolean' }, defaultValue: always(false) },
 ] as const satisfies readonly SettingField[];
 
 /** Every host setting, in the order the registry JSON holds them. */

@@ -96,4 +96,9 @@ export interface HostSettings {
    * (`notifyServiceReady()`, Node programs only); 0: RUNNING as soon as the program is started.
    */
   readyTimeout: number;
+  /**
+   * Run with a privileged account although someone other than SYSTEM, Administrators and the
+   * service's account can change the program or its folders (install then warns instead of failing).
+   */
+  allowInsecureLocation: boolean;
 }

@@ -158,6 +158,27 @@ export interface NativeBinding {
   enumAccountRightsSync(system: Sys, account: string): string[];
   addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;
   addAccountRightSync(system: Sys, account: string, right: string): boolean;
+  fileSecurity(path: string): Promise<RawFileSecurity>;
+  fileAttributes(path: string): Promise<number | null>;
+  createDirectory(path: string, sddl: string): Promise<boolean>;
+  setFileDacl(path: string, sddl: string): Promise<void>;
+  accountSid(account: string): Promise<string | null>;
+  accountName(sid: string): Promise<string | null>;
+}
+
+/** An ACE of a file's DACL: AceType, AceFlags, the access mask and the trustee's SID. @internal */
+export interface RawAce {
+  type: number;
+  flags: number;
+  mask: number;
+  sid: string;
+}
+
+/** A file's owner SID and DACL (null: a NULL DACL, which grants everyone everything). @internal */
+export interface RawFileSecurity {
+  owner: string | null;
+  protected: boolean;
+  dacl: RawAce[] | null;
 }
 
 /** What a watcher thread reports. @internal */

@@ -38,11 +38,11 @@ describe('scm-native apply: hosted programs and existing services', function () 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-apply-'));
     // web depends on db and is listed first: apply must still start db first.
     services = [
-      { name: web.name, program: PROGRAM, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, startup: 'auto', restart: 'always', log: { dir: web.logDir },
+      { name: web.name, program: PROGRAM, allowInsecureLocation: true, args: [web.events, 'serve'], dependencies: [db.name], env: { FIXTURE_VALUE: 'web' }, startup: 'auto', restart: 'always', log: { dir: web.logDir },
         // Wine refuses failure actions (ChangeServiceConfig2W: ERROR_INVALID_LEVEL; docs/wine.md).
         ...(underWine ? {} : { recovery: { delay: '30s', count: 2, resetPeriod: '1h' } }) },
-      { name: db.name, program: PROGRAM, args: [db.events, 'serve'], priority: 'below_normal', pidFile: 'run/db.pid', log: { dir: db.logDir }, timeout: '40s' },
-      { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir } },
+      { name: db.name, program: PROGRAM, allowInsecureLocation: true, args: [db.events, 'serve'], priority: 'below_normal', pidFile: 'run/db.pid', log: { dir: db.logDir }, timeout: '40s' },
+      { name: idle.name, program: PROGRAM, allowInsecureLocation: true, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir } },
       { name: existing, expected: 'stopped' },
     ];
   });
@@ -185,8 +185,8 @@ describe('scm-native apply: hosted programs and existing services', function () 
   it('a hosted entry whose program is missing, or that names a service not installed by scm-native, fails that entry only', async () => {
     const file = writeFile(dir, 'broken.json', JSON.stringify({ services: [
       { name: `${db.name}-x`, program: path.join(dir, 'no-such.js') },
-      { name: existing, program: PROGRAM, expected: 'stopped' },
-      { name: idle.name, program: PROGRAM, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir }, stopTimeout: 3 },
+      { name: existing, program: PROGRAM, allowInsecureLocation: true, expected: 'stopped' },
+      { name: idle.name, program: PROGRAM, allowInsecureLocation: true, args: [idle.events, 'serve'], expected: 'stopped', log: { dir: idle.logDir }, stopTimeout: 3 },
     ] }));
     const r = await cli(['check', file, '--json']);
     assert.equal(r.code, 4);
@@ -199,7 +199,7 @@ describe('scm-native apply: hosted programs and existing services', function () 
   it('a failed start skips the services that depend on it; the rest is applied; exit code 3', async () => {
     const { plain: broken, hostedCase: after } = await plainAndHosted('broken', 'after');
     const file = writeFile(dir, 'failing.json', JSON.stringify({ services: [
-      { name: after.name, program: PROGRAM, args: [after.events, 'serve'], dependencies: [broken], log: { dir: after.logDir } },
+      { name: after.name, program: PROGRAM, allowInsecureLocation: true, args: [after.events, 'serve'], dependencies: [broken], log: { dir: after.logDir } },
       { name: broken, timeout: 20 },
     ] }));
     const r = await cli(['apply', file, '--json']);
@@ -214,13 +214,13 @@ describe('scm-native apply: hosted programs and existing services', function () 
   it('expected absent: check says remove (exit 1); apply stops and deletes a plain service and a hosted program; then nothing to do', async () => {
     const { plain, hostedCase: gone } = await plainAndHosted('gone', 'gone');
     const installed = writeFile(dir, 'gone-present.json', JSON.stringify({ services: [
-      { name: gone.name, program: PROGRAM, args: [gone.events, 'serve'], log: { dir: gone.logDir } },
+      { name: gone.name, program: PROGRAM, allowInsecureLocation: true, args: [gone.events, 'serve'], log: { dir: gone.logDir } },
     ] }));
     assert.equal((await cli(['apply', installed])).code, 0);
     assert.equal(await scm.getServiceState(gone.name), 'running');
 
     const entries = [
-      { name: gone.name, program: PROGRAM, args: [gone.events, 'serve'], expected: 'absent', log: { dir: gone.logDir } },
+      { name: gone.name, program: PROGRAM, allowInsecureLocation: true, args: [gone.events, 'serve'], expected: 'absent', log: { dir: gone.logDir } },
       { name: plain, expected: 'absent' },
       { name: `scmn-apply-never-${process.pid}`, expected: 'absent' },
     ];
@@ -242,7 +242,7 @@ describe('scm-native apply: hosted programs and existing services', function () 
   });
 
   it('expected absent never removes a service scm-native did not install through a hosted entry', async () => {
-    const file = writeFile(dir, 'absent-foreign.json', JSON.stringify({ services: [{ name: existing, program: PROGRAM, expected: 'absent' }] }));
+    const file = writeFile(dir, 'absent-foreign.json', JSON.stringify({ services: [{ name: existing, program: PROGRAM, allowInsecureLocation: true, expected: 'absent' }] }));
     const r = await cli(['apply', file, '--json']);
     assert.equal(r.code, 1);
     assert.match(JSON.parse(r.stdout).services[0].error, /^remove failed: .*was not installed by scm-native/);

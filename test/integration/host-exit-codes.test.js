@@ -8,7 +8,7 @@ const { PROGRAM, cleanup, cli, newCase, readEvents, readLog, sleep, waitFor } = 
 const created = [];
 
 async function runToEnd(c, extra, exitCode) {
-  const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--backoff', '300ms', '--backoff-limit', '5s', ...extra, '--', PROGRAM, c.events, 'crash', String(exitCode)]);
+  const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--backoff', '300ms', '--backoff-limit', '5s', ...extra, '--', PROGRAM, c.events, 'crash', String(exitCode)]);
   assert.equal(installed.code, 0, installed.stderr);
   created.push(c.name);
   await cli(['start', c.name]); // the program exits at once: start may see it stopped already

@@ -22,7 +22,7 @@ describe('service host: pre-start and post-stop commands', function () {
     const c = newCase('hooks');
     const cmd = path.join(c.dir, 'post stop.cmd'); // a batch file runs through cmd.exe, quoted
     fs.writeFileSync(cmd, '@echo post-stop ran for %SCM_NATIVE_SERVICE% with %1\r\n');
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--stop-timeout', '2s', '--pre-start', hook(c, 'pre-start'),
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-timeout', '2s', '--pre-start', hook(c, 'pre-start'),
       '--post-stop', quoteCommandLine([cmd, 'an arg']), '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
@@ -42,7 +42,7 @@ describe('service host: pre-start and post-stop commands', function () {
 
   it('a failing pre-start command fails the start with its exit code; the program never runs', async () => {
     const c = newCase('prefail');
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--pre-start', hook(c, 'check', 7), '--', PROGRAM, c.events, 'serve']);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--pre-start', hook(c, 'check', 7), '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     const started = await cli(['start', c.name]);
@@ -57,7 +57,7 @@ describe('service host: pre-start and post-stop commands', function () {
   it('a pre-start command that outlives the hook timeout is terminated and fails the start', async () => {
     const c = newCase('prehang');
     const sleeper = quoteCommandLine([process.execPath, '-e', 'setTimeout(() => {}, 60000)']);
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--hook-timeout', '1s', '--pre-start', sleeper, '--', PROGRAM, c.events, 'serve']);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--hook-timeout', '1s', '--pre-start', sleeper, '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.equal((await cli(['start', c.name])).code, 1);

@@ -15,7 +15,7 @@ const {
 const created = [];
 
 async function install(c, mode, extra, modeArgs = []) {
-  const result = await cli(['install', c.name, '--log-dir', c.logDir, '--stop-timeout', '2s', ...extra, '--', PROGRAM, c.events, mode, ...modeArgs]);
+  const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-timeout', '2s', ...extra, '--', PROGRAM, c.events, mode, ...modeArgs]);
   assert.equal(result.code, 0, `install failed: ${result.stderr}`);
   created.push(c.name);
 }
@@ -72,7 +72,7 @@ describe('service host: messages from the program (ready, restart)', function ()
     const c = newCase('readycmd');
     const script = path.join(c.dir, 'serve.cmd');
     fs.writeFileSync(script, '@echo off\r\nping -n 30 127.0.0.1 > nul\r\n');
-    const result = await cli(['install', c.name, '--log-dir', c.logDir, '--ready-timeout', '5s', '--', script]);
+    const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--ready-timeout', '5s', '--', script]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /a ready timeout needs a Node program .*this one runs as 'cmd'/);
     assert.equal(await scm.serviceExists(c.name), false);

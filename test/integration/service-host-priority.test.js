@@ -29,7 +29,7 @@ describe('service host: priority class and pid file of the program', function ()
   it('runs the program at its priority class with its pid in the pid file; update changes the class and removes the file', async () => {
     const c = newCase('prio');
     const pidFile = path.join(c.dir, 'run', 'app.pid'); // the folder does not exist yet
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--backoff', '300ms', '--stop-timeout', '2s',
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--backoff', '300ms', '--stop-timeout', '2s',
       '--priority', 'below_normal', '--pid-file', pidFile, '--', PROGRAM, c.events, 'priority']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
@@ -85,7 +85,7 @@ describe('service host: priority class and pid file of the program', function ()
     const blocker = path.join(c.dir, 'blocker');
     fs.writeFileSync(blocker, 'a file, not a folder');
     const pidFile = path.join(blocker, 'app.pid');
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--stop-timeout', '2s', '--pid-file', pidFile, '--', PROGRAM, c.events, 'serve']);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-timeout', '2s', '--pid-file', pidFile, '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.equal((await cli(['start', c.name])).code, 0);
@@ -98,7 +98,7 @@ describe('service host: priority class and pid file of the program', function ()
 
   it('restricts the program to its --affinity processors at each start; update --affinity all lifts it', async () => {
     const c = newCase('affinity');
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--backoff', '300ms', '--stop-timeout', '2s',
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--backoff', '300ms', '--stop-timeout', '2s',
       '--affinity', '1', '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);

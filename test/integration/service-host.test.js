@@ -17,7 +17,7 @@ const created = [];
 const FAST = ['--backoff', '300ms', '--backoff-limit', '1s', '--stop-timeout', '2s'];
 
 async function install(c, mode, extra = [], modeArgs = []) {
-  const result = await cli(['install', c.name, '--log-dir', c.logDir, ...FAST, ...extra, '--', PROGRAM, c.events, mode, ...modeArgs]);
+  const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, ...FAST, ...extra, '--', PROGRAM, c.events, mode, ...modeArgs]);
   assert.equal(result.code, 0, `install failed: ${result.stderr}`);
   created.push(c.name);
   return result;
@@ -37,7 +37,7 @@ describe('service host: run any program as a service', function () {
 
   it('installs a Node script with the CLI, starts it, reports it, stops it gracefully over IPC', async () => {
     const c = newCase('basic');
-    const installed = await cliChild(['install', c.name, '--display-name', `Host test ${c.name}`, '--description', 'scm-native host test',
+    const installed = await cliChild(['install', c.name, '--allow-insecure-location', '--display-name', `Host test ${c.name}`, '--description', 'scm-native host test',
       '--log-dir', c.logDir, '--env', 'FIXTURE_VALUE=abc', '--env', 'OTHER=1', ...FAST, '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
@@ -451,7 +451,7 @@ describe('service host: run any program as a service', function () {
     const c = newCase('profile');
     const copy = path.join(c.dir, 'program.js'); // under %TEMP%, in the profile (C:\users\<user>)
     fs.copyFileSync(PROGRAM, copy);
-    const installed = await cli(['install', c.name, '--log-dir', c.logDir, '--username', 'NT AUTHORITY\\LocalService', '--', copy, c.events, 'serve']);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--username', 'NT AUTHORITY\\LocalService', '--', copy, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.match(installed.stderr, /scm-native: warning: the program \(.*program\.js\) is in a user's profile, which the service account NT AUTHORITY\\LocalService usually cannot read/);
@@ -460,14 +460,14 @@ describe('service host: run any program as a service', function () {
 
   it('a missing program is an error before anything is created', async () => {
     const c = newCase('missing');
-    const result = await cliChild(['install', c.name, '--', path.join(c.dir, 'no-such-program.js')]);
+    const result = await cliChild(['install', c.name, '--allow-insecure-location', '--', path.join(c.dir, 'no-such-program.js')]);
     assert.equal(result.code, 1);
     assert.equal(result.stderr.trim().split('\n').length, 1, `one line: ${result.stderr}`);
     assert.match(result.stderr, /^scm-native: error: program not found: .*no-such-program\.js$/m);
     assert.equal(await scm.serviceExists(c.name), false);
-    const noInterpreter = await cli(['install', c.name, '--', path.join(__dirname, '..', 'fixtures', 'command-line-corpus.js').replace(/\.js$/, '.json')]);
+    const noInterpreter = await cli(['install', c.name, '--allow-insecure-location', '--', path.join(__dirname, '..', 'fixtures', 'command-line-corpus.js').replace(/\.js$/, '.json')]);
     assert.equal(noInterpreter.code, 1);
-    const usage = await cli(['install', c.name, '--bogus']);
+    const usage = await cli(['install', c.name, '--allow-insecure-location', '--bogus']);
     assert.equal(usage.code, 2);
     assert.equal(await scm.serviceExists(c.name), false);
   });
@@ -477,11 +477,11 @@ describe('service host: run any program as a service', function () {
     const c = newCase('password');
     const outputs = [];
     // A failure after validation (unknown log dir parent is fine; use a missing working directory).
-    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password', secret, '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--password', secret, '--verbose', '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--password', secret, '--virtual-account', '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--pasword', secret, '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin: `${secret}\n` }));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password', secret, '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--password', secret, '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--password', secret, '--virtual-account', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--pasword', secret, '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin: `${secret}\n` }));
     created.push(c.name);
     outputs.push(await cliChild(['update', c.name, '--password', secret, '--verbose']));
     outputs.push(await cliChild(['status', c.name, '--json']));
@@ -498,7 +498,7 @@ describe('service host: run any program as a service', function () {
     const c = newCase('cmd');
     const script = path.join(c.dir, 'hello.cmd');
     fs.writeFileSync(script, '@echo off\r\necho hello from cmd %1\r\nexit /b 0\r\n');
-    const result = await cli(['install', c.name, '--log-dir', c.logDir, ...FAST, '--', script, 'world']);
+    const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, ...FAST, '--', script, 'world']);
     assert.equal(result.code, 0, result.stderr);
     created.push(c.name);
     await cli(['start', c.name]);
@@ -522,7 +522,7 @@ describe('service host: run any program as a service', function () {
     const c = newCase('gone');
     const copy = path.join(c.dir, 'program.js');
     fs.copyFileSync(PROGRAM, copy);
-    const result = await cli(['install', c.name, '--log-dir', c.logDir, '--', copy, c.events]);
+    const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--', copy, c.events]);
     assert.equal(result.code, 0, result.stderr);
     created.push(c.name);
     fs.rmSync(copy);
@@ -556,7 +556,7 @@ describe('service host: run any program as a service', function () {
     const c = newCase('rollback');
     // Wine rejects the delayed auto-start level (124) right after CreateServiceW: the service
     // must be deleted again. On Windows the same install succeeds.
-    const result = await cli(['install', c.name, '--startup', 'delayed', '--log-dir', c.logDir, '--', PROGRAM, c.events]);
+    const result = await cli(['install', c.name, '--allow-insecure-location', '--startup', 'delayed', '--log-dir', c.logDir, '--', PROGRAM, c.events]);
     created.push(c.name);
     if (underWine) {
       assert.equal(result.code, 1);

@@ -23,7 +23,7 @@ describe('host settings schema: every setting through the registry', function ()
     const c = newCase('schema');
     const defaults = scm.plannedProgramSettings(c.name, PROGRAM);
     const samples = SETTING_FIELDS.map((row) => [row, sampleFor(row, defaults)]);
-    const installed = await cli(['install', c.name, ...samples.flatMap(([, s]) => s.argv), '--', PROGRAM]);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', ...samples.flatMap(([, s]) => s.argv), '--', PROGRAM]);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     const stored = await readSettings(c.name);

@@ -1,0 +1,86 @@
+// Whether anyone but the trusted can change what a hosted service runs or where it writes: its
+// program, interpreter, working folder, hooks, PATH folders, log and pid-file folders, and the
+// services file that declares it. For a privileged account (LocalSystem, LocalService,
+// NetworkService) such a path is an error unless the operator allows it (allowInsecureLocation);
+// otherwise a warning. docs/security.md says why and what stays the operator's part.
+import * as path from 'node:path';
+import { ScmError } from '../errors/scm-error';
+import { callAsync } from '../native/binding';
+import { ALWAYS_TRUSTED, describeWriter, findUntrustedWriter, SIDS } from '../security/path-writers';
+import type { PathRole } from '../security/path-writers';
+import type { HostSettings } from './settings-types';
+
+/** A path of the service and what it is to it. */
+export interface ServicePath {
+  what: string;
+  path: string;
+  role: PathRole;
+}
+
+/** The paths of a hosted service that only the trusted may change. */
+export function servicePaths(settings: HostSettings, servicesFile?: string): ServicePath[] {
+  const paths: ServicePath[] = [{ what: 'the program', path: settings.program, role: 'executable' }];
+  if (settings.interpreter !== null) paths.push({ what: 'the interpreter', path: settings.interpreter, role: 'executable' });
+  paths.push({ what: 'the working folder', path: settings.cwd, role: 'folder' });
+  for (const [what, hook] of [['the pre-start command', settings.preStart], ['the post-stop command', settings.postStop]] as const) {
+    if (hook) paths.push({ what, path: hook[0] as string, role: 'executable' });
+  }
+  for (const dir of settings.pathPrepend) paths.push({ what: 'the PATH folder', path: dir, role: 'folder' });
+  paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder' });
+  if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder' });
+  if (servicesFile) paths.push({ what: 'the services file', path: servicesFile, role: 'file' });
+  return paths;
+}
+
+const PRIVILEGED: Readonly<Record<string, string>> = {
+  localsystem: SIDS.system,
+  '.\\localsystem': SIDS.system,
+  'nt authority\\system': SIDS.system,
+  'nt authority\\localservice': SIDS.localService,
+  'nt authority\\local service': SIDS.localService,
+  'nt authority\\networkservice': SIDS.networkService,
+  'nt authority\\network service': SIDS.networkService,
+};
+
+/** The SID of a privileged service account (LocalSystem when none is given), or null for any other. */
+export function privilegedAccountSid(account: string | null | undefined): string | null {
+  return account ? PRIVILEGED[account.toLowerCase()] ?? null : SIDS.system;
+}
+
+/** SYSTEM, Administrators, TrustedInstaller, and the service's own account. */
+async function trustedFor(account: string | null | undefined): Promise<Set<string>> {
+  const trusted = new Set(ALWAYS_TRUSTED);
+  const own = privilegedAccountSid(account) ?? (account ? await callAsync({}, (b) => b.accountSid(account)).catch(() => null) : null);
+  if (own) trusted.add(own);
+  return trusted;
+}
+
+/** One sentence per path that someone untrusted can change (empty: none). */
+export async function untrustedLocations(paths: readonly ServicePath[], account: string | null | undefined): Promise<string[]> {
+  const trusted = await trustedFor(account);
+  const found: string[] = [];
+  for (const p of paths) {
+    const writer = await findUntrustedWriter(p.path, p.role, trusted);
+    if (writer) found.push(await describeWriter(p.what, p.path, writer));
+  }
+  return found;
+}
+
+/**
+ * Checks the service's paths for its account: for a privileged account an untrusted writer is an
+ * ScmError ERR_SCM_INSECURE_LOCATION naming the path and the account, unless `allowInsecure`;
+ * otherwise (and then) the findings are returned as warnings.
+ */
+export async function checkServiceLocations(service: string, paths: readonly ServicePath[], account: string | null | undefined, allowInsecure: boolean): Promise<string[]> {
+  const found = await untrustedLocations(paths, account);
+  if (found.length === 0) return [];
+  const privileged = privilegedAccountSid(account) !== null;
+  if (privileged && !allowInsecure) {
+    throw new ScmError({
+      code: 'ERR_SCM_INSECURE_LOCATION',
+      service,
+      detail: `refusing to run as ${account ?? 'LocalSystem'} what others can change: ${found.join('; ')}. Move it to a folder only administrators can write (such as C:\\Program Files), or pass --allow-insecure-location (allowInsecureLocation) to accept the risk`,
+    });
+  }
+  return found.map((finding) => `${finding}: whoever that is can run code as ${account ?? 'LocalSystem'}${privileged ? ' (allowed by --allow-insecure-location)' : ''}`);
+}
