@@ -4,7 +4,8 @@
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
+  /** A terminal's stdin has isTTY and setRawMode (the password prompt reads it with echo off). */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   /** Colour on stdout (decided once from the options and the stream). */
   color: boolean;
 }

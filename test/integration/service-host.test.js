@@ -476,19 +476,27 @@ describe('service host: run any program as a service', function () {
     const secret = 'S3cr3t-Pa55-wd';
     const c = newCase('password');
     const outputs = [];
+    const stdin = `${secret}\n`;
     // A failure after validation (unknown log dir parent is fine; use a missing working directory).
-    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password', secret, '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password-stdin', '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events], { stdin }));
+    // A password on the command line is refused before anything else (and not echoed).
     outputs.push(await cliChild(['install', c.name, '--password', secret, '--verbose', '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--password', secret, '--virtual-account', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--password-stdin', '--virtual-account', '--', PROGRAM, c.events], { stdin }));
     outputs.push(await cliChild(['install', c.name, '--pasword', secret, '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin: `${secret}\n` }));
+    outputs.push(await cliChild(['install', c.name, '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin }));
     created.push(c.name);
-    outputs.push(await cliChild(['update', c.name, '--password', secret, '--verbose']));
+    outputs.push(await cliChild(['update', c.name, '--password-stdin', '--verbose'], { stdin }));
     outputs.push(await cliChild(['status', c.name, '--json']));
+    outputs.push(await cliChild(['update', c.name, '--password', secret]));
     for (const o of outputs) {
       assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `password printed: ${o.stdout}${o.stderr}`);
     }
     assert.equal(outputs[0].code, 1);
+    for (const refused of [outputs[1], outputs[7]]) {
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /--password takes no value/);
+    }
+    assert.notEqual(outputs[2].code, 0, 'a virtual account has no password');
     assert.equal(outputs[3].code, 2);
     const stored = binding.readServiceParameterSync(c.name, 'scm-native');
     if (stored !== null) assert.ok(!stored.includes(secret), 'not in the settings');
