@@ -140,6 +140,26 @@ describe('service host: run any program as a service', function () {
     assert.match(text.stdout, /fatal: something went wrong/);
   });
 
+  it("logs and status show a program's control characters and escape sequences as text; the log file keeps the bytes", async () => {
+    const c = newCase('escapes');
+    await install(c, 'escapes', ['--backoff', '100ms', '--backoff-limit', '50ms']);
+    await cli(['start', c.name]);
+    await scm.waitForServiceState(c.name, 'stopped', { timeout: 20000 });
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    assert.match(readLog(c.logDir, c.name), /title\u001b\]0;pwned\u0007 clear\u001b\[2J ok\rFORGED/, 'the file keeps the bytes');
+    const logs = await cli(['logs', c.name]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.doesNotMatch(logs.stdout, raw);
+    assert.ok(logs.stdout.includes('title\\x1b]0;pwned\\x07 clear\\x1b[2J ok\\x0dFORGED\n'), logs.stdout);
+    assert.ok(logs.stdout.includes('err \\x1b[31mred\\x9b2J\\x7f'), logs.stdout);
+    const status = await cli(['status', c.name]);
+    assert.doesNotMatch(status.stdout, raw);
+    assert.ok(status.stdout.includes('| err \\x1b[31mred\\x9b2J\\x7f\n'), status.stdout);
+    const json = await cli(['status', c.name, '--json']);
+    assert.doesNotMatch(json.stdout, raw);
+    assert.deepEqual(JSON.parse(json.stdout).lastStderr, ['err \u001b[31mred\u009b2J\u007f'], '--json keeps the text, escaped as JSON');
+  });
+
   it('a fixed --give-up-code replaces the program exit code', async () => {
     const c = newCase('giveup');
     await install(c, 'crash', ['--backoff', '100ms', '--backoff-limit', '50ms', '--give-up-code', '42']);

@@ -116,3 +116,30 @@ describe('passwords never on the command line', () => {
     await assert.rejects(options(['svc', '--password', '--password-stdin'], { stdin: Readable.from(['x\n']) }), /give --password or --password-stdin, not both/);
   });
 });
+
+describe('program text made visible on the terminal', () => {
+  const { visibleText, visibleLines, terminalJson } = require('../../dist/cli/output');
+
+  it('shows ESC, other C0/C1 controls and DEL as \\xNN, keeps tabs and ordinary text', () => {
+    assert.equal(visibleText('\u001b[2J\u001b]0;pwned\u0007title'), '\\x1b[2J\\x1b]0;pwned\\x07title');
+    assert.equal(visibleText('ok\rFORGED'), 'ok\\x0dFORGED', 'a CR cannot overwrite the line');
+    assert.equal(visibleText('a\nb'), 'a\\x0ab');
+    assert.equal(visibleText('\u0000\u0008\u007f\u0085\u009b31m'), '\\x00\\x08\\x7f\\x85\\x9b31m', 'NUL, BS, DEL, NEL, C1 CSI');
+    assert.equal(visibleText('col1\tcol2 C:\\app\\x.js é ✓ 日本'), 'col1\tcol2 C:\\app\\x.js é ✓ 日本');
+    assert.equal(visibleText('\u202eexe.txt\u2028'), '\\u202eexe.txt\\u2028', 'bidi override and line separator');
+    // OSC 52 (write the clipboard) and OSC 8 (hyperlink) lose their ESC and BEL.
+    assert.ok(!/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/.test(visibleText('\u001b]52;c;cm0gLXJmIC8K\u0007\u001b]8;;http://x\u001b\\link')));
+  });
+
+  it('visibleLines keeps the line breaks of followed text, CRLF as one break', () => {
+    assert.equal(visibleLines('one\r\ntwo\u001b[1A\nthree'), 'one\ntwo\\x1b[1A\nthree');
+    assert.equal(visibleLines('a\rb\n'), 'a\\x0db\n');
+  });
+
+  it('terminalJson escapes what JSON.stringify leaves (DEL, C1, bidi) and stays the same JSON', () => {
+    const value = { lastStderr: ['\u001b[31mred\u009b2J\u007f\u202e'] };
+    const text = terminalJson(value);
+    assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202e]/.test(text.replace(/\n/g, '')), text);
+    assert.deepEqual(JSON.parse(text), value);
+  });
+});
