@@ -143,3 +143,59 @@ describe('program text made visible on the terminal', () => {
     assert.deepEqual(JSON.parse(text), value);
   });
 });
+
+describe('event messages cut to what ReportEventW takes', () => {
+  const { fitEventMessage, MAX_EVENT_STRING, reportEvent } = require('../../dist/as-service/event-log');
+  // The early-exit report: a summary, then up to 20 stderr lines of up to 64 KiB each.
+  const summary = 'svc: the program exited with code 3 0.4 s after it started. Last lines of its stderr:\n';
+  const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ${'x'.repeat(64 * 1024)}`);
+  const report = `${summary}${lines.join('\n')}\nthe very last line`;
+
+  it('is the documented limit: 31,839 characters per insertion string', () => {
+    assert.equal(MAX_EVENT_STRING, 31839);
+  });
+
+  it('keeps a message that fits as it is', () => {
+    assert.equal(fitEventMessage('short'), 'short');
+    const exact = 'y'.repeat(MAX_EVENT_STRING);
+    assert.equal(fitEventMessage(exact), exact);
+  });
+
+  it('cuts a long one in the middle: the summary and the last lines kept, the cut marked, within the limit', () => {
+    const fitted = fitEventMessage(report);
+    assert.ok(fitted.length <= MAX_EVENT_STRING, `${fitted.length}`);
+    assert.ok(fitted.length > MAX_EVENT_STRING - 200, 'uses the room it has');
+    assert.ok(fitted.startsWith(summary));
+    assert.ok(fitted.endsWith('\nthe very last line'));
+    const m = /\n\[\.\.\. (\d+) of (\d+) characters cut: an event message holds at most 31839 \.\.\.\]\n/.exec(fitted);
+    assert.ok(m, 'the cut is marked');
+    assert.equal(Number(m[2]), report.length);
+    assert.equal(fitted.length - m[0].length + Number(m[1]), report.length, 'the count is what is missing');
+  });
+
+  it('never splits a surrogate pair', () => {
+    for (let shift = 0; shift < 4; shift++) {
+      const text = `${'a'.repeat(shift)}${'😀'.repeat(40)}`;
+      const fitted = fitEventMessage(text, 120 + shift);
+      assert.ok(fitted.length <= 120 + shift);
+      assert.doesNotMatch(fitted, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, 'no lone surrogate');
+    }
+  });
+
+  it('reportEvent hands the cut message to ReportEventW (the native call faked)', async () => {
+    const loaded = require('../../binding');
+    const saved = loaded.binding;
+    const calls = [];
+    loaded.binding = { reportEvent: async (...args) => { calls.push(args); } };
+    try {
+      await reportEvent('svc', 'error', report);
+      await reportEvent('svc', 'information', 'svc: service started');
+    } finally {
+      loaded.binding = saved;
+    }
+    const [strings] = calls.map((c) => c[5]);
+    assert.equal(strings.length, 1, 'one insertion string');
+    assert.equal(strings[0], fitEventMessage(report));
+    assert.deepEqual(calls[1][5], ['svc: service started']);
+  });
+});
