@@ -546,6 +546,25 @@ describe('service host: run any program as a service', function () {
     assert.equal(readLog(c.logDir, c.name), '', 'nothing in the log file');
   });
 
+  it("debug does not pass the variables a services file's passwordEnv names (set in the admin's shell for apply) to the program", async () => {
+    const c = newCase('debugenv');
+    await install(c, 'exit0');
+    const file = path.join(c.dir, 'services.json');
+    fs.writeFileSync(file, JSON.stringify({ services: [{ name: c.name, program: PROGRAM, username: '.\\scmntest', passwordEnv: 'FIXTURE_VALUE' }] }));
+    const env = { ...process.env, FIXTURE_VALUE: 'Debug-Pa55-secret' };
+    const result = await cliChild(['debug', c.name, '--file', file], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /not passing FIXTURE_VALUE to the program \(passwordEnv in /);
+    assert.doesNotMatch(result.stdout + result.stderr, /Debug-Pa55-secret/);
+    const started = readEvents(c.events).filter((e) => e.event === 'start');
+    assert.equal(started.length, 1);
+    assert.equal(started[0].fixtureEnv, null, 'the program did not get the password variable');
+    // Without a services file debug cannot know the name: the variable is passed like any other of the shell (the documented limit).
+    const plain = await cliChild(['debug', c.name], { env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(readEvents(c.events).filter((e) => e.event === 'start')[1].fixtureEnv, 'Debug-Pa55-secret');
+  });
+
   it('fails fast with exit code 2 when the program is gone or the settings are damaged', async () => {
     const c = newCase('gone');
     const copy = path.join(c.dir, 'program.js');

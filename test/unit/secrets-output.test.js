@@ -199,3 +199,68 @@ describe('event messages cut to what ReportEventW takes', () => {
     assert.deepEqual(calls[1][5], ['svc: service started']);
   });
 });
+
+describe('debug does not hand the services file passwords to the program', () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { withoutDeclaredPasswords, declaredPasswordVariables } = require('../../dist/cli/host-commands');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-debug-env-'));
+  const file = path.join(dir, 'services.json');
+  fs.writeFileSync(file, JSON.stringify({
+    services: [
+      { name: 'web', program: 'web.js', username: '.\\web', passwordEnv: 'WEB_PASSWORD' },
+      { name: 'api', program: 'api.js', username: '.\\api', passwordEnv: 'API_PW' },
+      { name: 'db', program: 'db.js', username: '.\\db', passwordEnv: 'WEB_PASSWORD' },
+      { name: 'Spooler', expected: 'running' },
+    ],
+  }));
+  const args = (extra = {}) => ({ positionals: ['web'], options: extra, rest: null });
+
+  it('names every passwordEnv of the file once', () => {
+    assert.deepEqual(declaredPasswordVariables(file), ['WEB_PASSWORD', 'API_PW']);
+  });
+
+  it('removes them (any case, as Windows) from the environment the program is built from, naming them, never their values', () => {
+    const env = { Web_Password: SECRET, API_PW: 'other-secret', PATH: 'C:\\bin', SystemRoot: 'C:\\Windows' };
+    const err = collector();
+    assert.equal(withoutDeclaredPasswords(args({ file }), { stderr: err.stream }, env), null);
+    assert.deepEqual(env, { PATH: 'C:\\bin', SystemRoot: 'C:\\Windows' });
+    assert.match(err.text, /^not passing Web_Password, API_PW to the program \(passwordEnv in .*services\.json\)\n$/);
+    assert.ok(!err.text.includes(SECRET));
+  });
+
+  it('uses services.json of the current folder without --file; nothing to do without one', () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const env = { WEB_PASSWORD: SECRET, KEEP: '1' };
+      assert.equal(withoutDeclaredPasswords(args(), { stderr: collector().stream }, env), null);
+      assert.deepEqual(env, { KEEP: '1' });
+    } finally {
+      process.chdir(cwd);
+    }
+    const env = { WEB_PASSWORD: SECRET };
+    assert.equal(withoutDeclaredPasswords(args(), { stderr: collector().stream }, env, () => false), null);
+    assert.deepEqual(env, { WEB_PASSWORD: SECRET }, 'no services file: nothing known to remove');
+  });
+
+  it('an unreadable --file is exit code 4 before the program runs; an unreadable default file is a warning', () => {
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{"services": [');
+    const err = collector();
+    assert.equal(withoutDeclaredPasswords(args({ file: broken }), { stderr: err.stream }, {}), 4);
+    assert.match(err.text, /^scm-native: error: /);
+    const cwd = process.cwd();
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-debug-env-'));
+    fs.writeFileSync(path.join(other, 'services.json'), '{"services": [');
+    process.chdir(other);
+    try {
+      const warn = collector();
+      assert.equal(withoutDeclaredPasswords(args(), { stderr: warn.stream }, {}), null);
+      assert.match(warn.text, /^scm-native: warning: services\.json cannot be read, so the variables its passwordEnv entries name are not removed/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
