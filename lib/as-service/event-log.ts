@@ -25,14 +25,41 @@ export interface ReportEventOptions {
 }
 
 /**
+ * The longest insertion string ReportEventW takes, in characters (UTF-16 code units): 31,839 since
+ * Windows Vista (32K before). A longer one makes the call fail, and the event is lost.
+ */
+export const MAX_EVENT_STRING = 31839;
+
+/**
+ * `message` cut to at most `max` characters, so that ReportEventW takes it: its start and its end
+ * are kept (for the host's reports, the summary and the last lines of the program's stderr) and
+ * the middle becomes a line that says how many characters were cut. A surrogate pair is never
+ * split. Shorter messages are returned as they are.
+ */
+export function fitEventMessage(message: string, max: number = MAX_EVENT_STRING): string {
+  if (message.length <= max) return message;
+  const marker = (cut: number) => `\n[... ${cut} of ${message.length} characters cut: an event message holds at most ${max} ...]\n`;
+  // The marker with the largest count it can show: the real one is no longer.
+  const keep = Math.max(0, max - marker(message.length).length);
+  let headEnd = Math.ceil(keep / 2);
+  let tailStart = message.length - (keep - headEnd);
+  const code = (i: number) => message.charCodeAt(i);
+  if (headEnd > 0 && code(headEnd - 1) >= 0xd800 && code(headEnd - 1) <= 0xdbff) headEnd -= 1;
+  if (tailStart < message.length && code(tailStart) >= 0xdc00 && code(tailStart) <= 0xdfff) tailStart += 1;
+  return `${message.slice(0, headEnd)}${marker(tailStart - headEnd)}${message.slice(tailStart)}`;
+}
+
+/**
  * Writes an event with `message` as its text. With a source installed by
  * {@link installEventSource} (EventCreate.exe as message file, event ids 1-1000) the Event Viewer
- * shows the message as is. Wraps RegisterEventSourceW + ReportEventW.
+ * shows the message as is. A message longer than ReportEventW takes ({@link MAX_EVENT_STRING}
+ * characters) is cut in the middle, the cut marked ({@link fitEventMessage}), rather than lost.
+ * Wraps RegisterEventSourceW + ReportEventW.
  */
 export async function reportEvent(source: string, type: EventType, message: string, options?: ReportEventOptions): Promise<void> {
   const src = checkString(source, 'source');
   const eventType = checkToken(type, 'type', EVENT_TYPES);
-  const text = checkString(message, 'message', { allowEmpty: true });
+  const text = fitEventMessage(checkString(message, 'message', { allowEmpty: true }));
   const opts = checkOptions<ReportEventOptions>(options);
   const eventId = opts.eventId === undefined ? 1 : checkInteger(opts.eventId, 'options.eventId', 0, 0xffffffff);
   const category = opts.category === undefined ? 0 : checkInteger(opts.category, 'options.category', 0, 0xffff);

@@ -12,6 +12,11 @@ export interface OptionSpec {
   help: string;
   /** Short alias without the dash (`-v`). */
   alias?: string;
+  /**
+   * A boolean flag that must never be given a value (`--password`): `--flag=x`, or `--flag x`
+   * where x is not another option, is a usage error with this message. The value is not echoed.
+   */
+  refusesValue?: string;
 }
 
 export interface ParsedArgs {
@@ -62,6 +67,12 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
       negated = true;
     }
     if (!spec) throw new UsageError(`unknown option --${name}`, command);
+    if (spec.type === 'boolean' && spec.refusesValue !== undefined) {
+      const next = argv[i + 1];
+      if (inline !== undefined || (next !== undefined && next !== '--' && !isOption(next, specs, aliases))) throw new UsageError(spec.refusesValue, command);
+      out.options[name] = !negated;
+      continue;
+    }
     if (spec.type === 'boolean') {
       if (inline !== undefined) {
         if (!/^(true|false|yes|no|1|0)$/i.test(inline)) throw new UsageError(`--${name} takes no value (or true/false)`, command);
@@ -81,6 +92,15 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
     else out.options[name] = value;
   }
   return out;
+}
+
+/** Whether `word` is one of the declared options (`--name`, `--name=x`, `--no-name`, `-a`). */
+function isOption(word: string, specs: Record<string, OptionSpec>, aliases: ReadonlyMap<string, string>): boolean {
+  if (!word.startsWith('-') || word === '-') return false;
+  if (!word.startsWith('--')) return aliases.has(word.slice(1));
+  const eq = word.indexOf('=');
+  const name = eq < 0 ? word.slice(2) : word.slice(2, eq);
+  return specs[name] !== undefined || (name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean');
 }
 
 /** `500ms`, `5s`, `2m`, `1h`, or a bare number of seconds -> milliseconds. */

@@ -1,7 +1,10 @@
 // `scm-native install`, `update`, `remove` and `debug`: a program as a service, its settings
 // changed in place, the service deleted, or run in the foreground. The library does the work
 // (lib/host/manage.ts); these parse, call and print.
+import * as fs from 'node:fs';
+import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
 import { getServiceStatus } from '../services/query';
+import { joinLines } from '../text';
 import { runHost } from '../host/host';
 import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
 import { UsageError } from './args';
@@ -11,6 +14,7 @@ import { startAndWait } from './control-commands';
 import { paint, withProgress } from './output';
 import type { Io } from './output';
 import { serviceOptions } from './service-options';
+import { DEFAULT_SERVICES_FILE } from './services-commands';
 
 const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
 
@@ -55,10 +59,54 @@ export async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
+/** The environment variables a services file names in `passwordEnv` (each once). */
+export function declaredPasswordVariables(file: string): string[] {
+  const names = loadServicesFile(file).services.flatMap((d) => (d.hosted?.passwordEnv !== undefined ? [d.hosted.passwordEnv] : []));
+  return [...new Set(names)];
+}
+
+/** Deletes the variables `names` from `env`, without case as Windows names them; the keys deleted. */
+export function removeVariables(env: Record<string, string | undefined>, names: readonly string[]): string[] {
+  const lower = new Set(names.map((n) => n.toLowerCase()));
+  const removed = Object.keys(env).filter((key) => lower.has(key.toLowerCase()));
+  for (const key of removed) delete env[key];
+  return removed;
+}
+
+/**
+ * `debug` runs the host in this process, so the program's environment is built from this
+ * process's: the administrator's shell, where the `passwordEnv` variables of a services file are
+ * set for `apply` (a service started by the SCM gets the system's environment instead). Those
+ * variables are removed first: the ones the services file (--file, else services.json here if
+ * there is one) names. Returns the exit code 4 when a --file cannot be read.
+ */
+export function withoutDeclaredPasswords(args: ParsedArgs, io: Io, env: Record<string, string | undefined> = process.env, exists = fs.existsSync): number | null {
+  const named = args.options.file as string | undefined;
+  const file = named ?? (exists(DEFAULT_SERVICES_FILE) ? DEFAULT_SERVICES_FILE : null);
+  if (file === null) return null;
+  let names: string[];
+  try {
+    names = declaredPasswordVariables(file);
+  } catch (error) {
+    if (!(error instanceof ServicesFileError)) throw error;
+    if (named !== undefined) {
+      io.stderr.write(`scm-native: error: ${joinLines(error.message)}\n`);
+      return 4;
+    }
+    io.stderr.write(`scm-native: warning: ${file} cannot be read, so the variables its passwordEnv entries name are not removed from the program's environment: ${joinLines(error.message)}\n`);
+    return null;
+  }
+  const removed = removeVariables(env, names);
+  if (removed.length) io.stderr.write(`not passing ${removed.join(', ')} to the program (passwordEnv in ${file})\n`);
+  return null;
+}
+
 export async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'debug');
   const status = await getServiceStatus(name);
   if (status.state !== 'stopped') throw new UsageError(`service '${name}' is ${status.state}: stop it before debugging it (scm-native stop ${name})`, 'debug');
+  const bad = withoutDeclaredPasswords(args, io);
+  if (bad !== null) return bad;
   io.stderr.write(`running ${name} in the foreground; Ctrl+C stops it\n`);
   const outcome = await runHost(name, { debug: true });
   return outcome && outcome.serviceCode !== 0 ? 1 : 0;

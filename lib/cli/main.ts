@@ -99,8 +99,10 @@ const COMMANDS: Record<string, Command> = {
   watch: watchCommand,
   debug: {
     summary: 'run the service in the foreground: output here, Ctrl+C stops',
-    usage: 'debug <name>',
-    options: {},
+    usage: 'debug <name> [--file <services file>]',
+    options: {
+      file: { type: 'string', value: 'services file', help: 'the program does not get the variables its passwordEnv entries name (default services.json here, if there is one)' },
+    },
     run: cmdDebug,
   },
 };

@@ -4,7 +4,8 @@
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
+  /** A terminal's stdin has isTTY and setRawMode (the password prompt reads it with echo off). */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   /** Colour on stdout (decided once from the options and the stream). */
   color: boolean;
 }
@@ -75,4 +76,40 @@ export async function withProgress<T>(io: Io, label: string, work: Promise<T>, f
   } finally {
     if (timer) clearInterval(timer);
   }
+}
+
+/** Controls a program's text may not send to the admin's terminal (tab aside): C0, DEL, C1, and the Unicode line separators and bidirectional controls. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Program text made safe to print on a terminal: every control character shown as an escape
+ * instead of sent (ESC as `\x1b`, other C0/C1 controls and DEL as `\xNN`, line separators and
+ * bidirectional overrides as `\uNNNN`); tabs stay. A program's output then cannot move the cursor,
+ * recolour or retitle the window, write to the clipboard (OSC 52), or forge lines (CR, NEL) on the
+ * screen of an administrator running `logs` or `status`. Log files keep the bytes.
+ */
+export function visibleText(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Text that holds whole lines (`\n`-separated, as `logs --follow` reads it): each line made
+ * visible, the line breaks kept (a CR right before a line break is part of the break).
+ */
+export function visibleLines(text: string): string {
+  return text.split('\n').map((line, i, all) => visibleText(i < all.length - 1 ? line.replace(/\r$/, '') : line)).join('\n');
+}
+
+/**
+ * JSON for the terminal (`status --json`): JSON.stringify already escapes C0 controls; this
+ * also escapes DEL, C1 controls and the line and bidirectional controls. Still valid JSON with the
+ * same values.
+ */
+export function terminalJson(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

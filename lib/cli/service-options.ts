@@ -10,6 +10,11 @@ import type { SettingField, SettingKind } from '../host/setting-fields';
 import { parseCount, parseDuration, parseExitCodes, parseSize, UsageError } from './args';
 import type { OptionSpec, OptionType, ParsedArgs } from './args';
 import type { Io } from './output';
+import { promptPassword, readPasswordLine, stdinIsTerminal } from './password';
+
+/** The usage error of `--password VALUE`: a password on the command line is not taken. */
+export const PASSWORD_VALUE_REFUSED = '--password takes no value: a password on the command line reaches shell history and process auditing. ' +
+  'Give --password alone to type it without echo, or --password-stdin to read it from the first line of stdin';
 
 /** `a, b or c`, as the CLI's errors list choices. */
 function orList(values: readonly string[]): string {
@@ -115,8 +120,8 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
   description: { type: 'string', value: 'text', help: 'service description' },
   startup: { type: 'string', value: STARTUPS.join('|'), help: 'how the service starts (default manual)' },
   username: { type: 'string', value: 'account', help: 'run as this account (DOMAIN\\user, .\\user, NT AUTHORITY\\LocalService, DOMAIN\\gmsa$)' },
-  password: { type: 'string', value: 'secret', help: "the account's password (never stored or printed; prefer --password-stdin)" },
-  'password-stdin': { type: 'boolean', help: "read the account's password from the first line of stdin" },
+  password: { type: 'boolean', refusesValue: PASSWORD_VALUE_REFUSED, help: "ask for the account's password on the terminal, typed without echo (never stored or printed)" },
+  'password-stdin': { type: 'boolean', help: "read the account's password from the first line of stdin (for scripts; on a terminal, typed without echo)" },
   'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
   depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
   interpreter: { type: 'string', value: 'exe', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
@@ -125,13 +130,15 @@ export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
 };
 
 
-async function readPasswordFromStdin(io: Io): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) {
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-    if (Buffer.concat(chunks).includes(10)) break;
-  }
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+/**
+ * The account's password: typed at a prompt with echo off when stdin is a terminal (for
+ * --password, and for --password-stdin too: a line typed there would be echoed), else the first
+ * line of stdin (--password-stdin only: --password without a terminal is a usage error).
+ */
+async function readPassword(io: Io, account: string | undefined, command: string, prompt: boolean): Promise<string> {
+  if (stdinIsTerminal(io)) return promptPassword(io, `Password${account ? ` for ${account}` : ''}: `);
+  if (prompt) throw new UsageError('--password asks on a terminal, and stdin is not one: pipe the password with --password-stdin', command);
+  return readPasswordLine(io);
 }
 
 /** `--recovery restart[:<delay>[:<count>]]` or `none`. */
@@ -154,9 +161,10 @@ async function scmOptions(args: ParsedArgs, io: Io, command: string): Promise<Pr
     o.startup = startup as Startup;
   }
   if (str('username') !== undefined) o.username = str('username') as string;
-  if (str('password') !== undefined && args.options['password-stdin']) throw new UsageError('give --password or --password-stdin, not both', command);
-  if (str('password') !== undefined) o.password = str('password') as string;
-  if (args.options['password-stdin']) o.password = await readPasswordFromStdin(io);
+  const ask = args.options.password === true;
+  const piped = args.options['password-stdin'] === true;
+  if (ask && piped) throw new UsageError('give --password or --password-stdin, not both', command);
+  if (ask || piped) o.password = await readPassword(io, o.username, command, ask);
   if (args.options['virtual-account']) o.virtualAccount = true;
   const depends = args.options.depends as string[] | undefined;
   if (depends) o.dependencies = depends.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);

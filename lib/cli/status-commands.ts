@@ -10,7 +10,7 @@ import { followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog
 import { parseCount, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
-import { humanDuration, paint, stateColour, table } from './output';
+import { humanDuration, paint, stateColour, table, terminalJson, visibleLines, visibleText } from './output';
 import type { Io } from './output';
 
 const str = (args: ParsedArgs, key: string) => args.options[key] as string | undefined;
@@ -24,7 +24,7 @@ function lastExitText(s: ProgramServiceStatus): string {
 
 /** A list of services as JSON, as a table, or the line that says there are none; exit code 0. */
 function printList<T>(io: Io, json: boolean, items: readonly T[], none: string, headers: string[], row: (item: T) => string[]): number {
-  if (json) io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+  if (json) io.stdout.write(`${terminalJson(items)}\n`);
   else if (items.length === 0) io.stdout.write(`${none}\n`);
   else io.stdout.write(`${table(headers, items.map(row))}\n`);
   return 0;
@@ -44,7 +44,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   }
   const s = await getProgramServiceStatus(args.positionals[0] as string);
   if (json) {
-    io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.stdout.write(`${terminalJson(s)}\n`);
     return 0;
   }
   const state = s.hostState === 'backoff' ? `${s.state} (waiting to restart the program)` : String(s.state);
@@ -62,7 +62,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ...(s.noRestartExitCodes.length ? [['No restart on', s.noRestartExitCodes.join(', ')] as [string, string]] : []),
     ['Affinity', s.affinity === null ? 'all processors' : s.affinity.join(', ')],
     ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
-    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${s.lastExit.error}` : ''}` : '-'],
+    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${visibleText(s.lastExit.error)}` : ''}` : '-'],
   ];
   if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
   if (s.state === 'stopped' && s.exitCode !== 0) rows.push(['Exit code', s.exitCode === 1066 ? `service-specific ${s.serviceCode}` : String(s.exitCode)]);
@@ -72,7 +72,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   if (s.lastStderr.length) {
     io.stdout.write(`Last stderr lines (the program failed early):\n`);
-    for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${line}\n`);
+    for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${visibleText(line)}\n`);
   }
   for (const warning of s.locationWarnings) io.stdout.write(`${paint(io, 'yellow', 'Warning')}: ${warning}\n`);
   return 0;
@@ -107,7 +107,8 @@ export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const file = await programServiceLogFile(name, which);
   const { lines, follower } = await followProgramServiceLog(name, count, which);
   if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
-  for (const line of lines) io.stdout.write(`${line}\n`);
+  // The program's text is shown, never sent to the terminal as is (visibleText); the file keeps it.
+  for (const line of lines) io.stdout.write(`${visibleText(line)}\n`);
   if (!bool(args, 'follow')) return 0;
   await followLog(follower, io);
   return 0;
@@ -119,7 +120,7 @@ async function followLog(follower: LogFollower, io: Io): Promise<void> {
     const timer = setInterval(() => {
       try {
         const text = follower.poll();
-        if (text) io.stdout.write(text);
+        if (text) io.stdout.write(visibleLines(text));
       } catch (error) {
         stop();
         reject(error);

@@ -27,13 +27,13 @@ describe('service account rights (LSA)', function () {
   it('install grants a user account "Log on as a service", or warns when it cannot', async () => {
     const c = newCase('logonright');
     const me = `.\\${os.userInfo().username}`;
-    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--username', me, '--password', 'unused-here', '--', PROGRAM, c.events, 'serve']);
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--username', me, '--password-stdin', '--', PROGRAM, c.events, 'serve'], { stdin: 'unused-here\n' });
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     // The installing account may hold it already (an administrator on Windows may not).
     if (underWine) assert.match(installed.stdout, new RegExp(`granted \\.\\\\${os.userInfo().username} the "Log on as a service" right`));
     const missing = newCase('nologonright');
-    const warned = await cli(['install', missing.name, '--allow-insecure-location', '--log-dir', missing.logDir, '--username', '.\\scmn-no-such-user', '--password', 'x', '--', PROGRAM, missing.events, 'serve']);
+    const warned = await cli(['install', missing.name, '--allow-insecure-location', '--log-dir', missing.logDir, '--username', '.\\scmn-no-such-user', '--password-stdin', '--', PROGRAM, missing.events, 'serve'], { stdin: 'x\n' });
     if (!underWine) {
       // Windows' CreateServiceW checks the account first.
       assert.equal(warned.code, 1);

@@ -56,4 +56,17 @@ describe('event log', function () {
     assert.match(out, new RegExp(text));
     assert.match(out, /Level:\s+Warning/);
   });
+
+  itWindowsOnly('a message longer than ReportEventW takes is written cut, with the cut marked, not lost', 'Wine stubs the event log', async () => {
+    await scm.installEventSource(SOURCE);
+    const stamp = `scm-native long ${Date.now()}`;
+    // As the host's early-exit report can be: 20 stderr lines of 8,000 characters.
+    const text = `${stamp} head\n${Array.from({ length: 20 }, (_, i) => `line ${i} ${'x'.repeat(8000)}`).join('\n')}\n${stamp} tail`;
+    await scm.reportEvent(SOURCE, 'error', text, { eventId: 102 });
+    const query = `*[System[Provider[@Name='${SOURCE}'] and EventID=102]]`;
+    const out = execFileSync('wevtutil', ['qe', 'Application', `/q:${query}`, '/c:1', '/rd:true', '/f:text'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    assert.match(out, new RegExp(`${stamp} head`));
+    assert.match(out, new RegExp(`${stamp} tail`));
+    assert.match(out, /characters cut: an event message holds at most 31839/);
+  });
 });

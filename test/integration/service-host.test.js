@@ -140,6 +140,26 @@ describe('service host: run any program as a service', function () {
     assert.match(text.stdout, /fatal: something went wrong/);
   });
 
+  it("logs and status show a program's control characters and escape sequences as text; the log file keeps the bytes", async () => {
+    const c = newCase('escapes');
+    await install(c, 'escapes', ['--backoff', '100ms', '--backoff-limit', '50ms']);
+    await cli(['start', c.name]);
+    await scm.waitForServiceState(c.name, 'stopped', { timeout: 20000 });
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    assert.match(readLog(c.logDir, c.name), /title\u001b\]0;pwned\u0007 clear\u001b\[2J ok\rFORGED/, 'the file keeps the bytes');
+    const logs = await cli(['logs', c.name]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.doesNotMatch(logs.stdout, raw);
+    assert.ok(logs.stdout.includes('title\\x1b]0;pwned\\x07 clear\\x1b[2J ok\\x0dFORGED\n'), logs.stdout);
+    assert.ok(logs.stdout.includes('err \\x1b[31mred\\x9b2J\\x7f'), logs.stdout);
+    const status = await cli(['status', c.name]);
+    assert.doesNotMatch(status.stdout, raw);
+    assert.ok(status.stdout.includes('| err \\x1b[31mred\\x9b2J\\x7f\n'), status.stdout);
+    const json = await cli(['status', c.name, '--json']);
+    assert.doesNotMatch(json.stdout, raw);
+    assert.deepEqual(JSON.parse(json.stdout).lastStderr, ['err \u001b[31mred\u009b2J\u007f'], '--json keeps the text, escaped as JSON');
+  });
+
   it('a fixed --give-up-code replaces the program exit code', async () => {
     const c = newCase('giveup');
     await install(c, 'crash', ['--backoff', '100ms', '--backoff-limit', '50ms', '--give-up-code', '42']);
@@ -476,19 +496,27 @@ describe('service host: run any program as a service', function () {
     const secret = 'S3cr3t-Pa55-wd';
     const c = newCase('password');
     const outputs = [];
+    const stdin = `${secret}\n`;
     // A failure after validation (unknown log dir parent is fine; use a missing working directory).
-    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password', secret, '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password-stdin', '--cwd', path.join(c.dir, 'nope'), '--verbose', '--', PROGRAM, c.events], { stdin }));
+    // A password on the command line is refused before anything else (and not echoed).
     outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--password', secret, '--verbose', '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--password', secret, '--virtual-account', '--', PROGRAM, c.events]));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--password-stdin', '--virtual-account', '--', PROGRAM, c.events], { stdin }));
     outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--pasword', secret, '--', PROGRAM, c.events]));
-    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin: `${secret}\n` }));
+    outputs.push(await cliChild(['install', c.name, '--allow-insecure-location', '--username', '.\\scmntest', '--password-stdin', '--log-dir', c.logDir, '--verbose', '--', PROGRAM, c.events], { stdin }));
     created.push(c.name);
-    outputs.push(await cliChild(['update', c.name, '--password', secret, '--verbose']));
+    outputs.push(await cliChild(['update', c.name, '--password-stdin', '--verbose'], { stdin }));
     outputs.push(await cliChild(['status', c.name, '--json']));
+    outputs.push(await cliChild(['update', c.name, '--password', secret]));
     for (const o of outputs) {
       assert.ok(!o.stdout.includes(secret) && !o.stderr.includes(secret), `password printed: ${o.stdout}${o.stderr}`);
     }
     assert.equal(outputs[0].code, 1);
+    for (const refused of [outputs[1], outputs[7]]) {
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /--password takes no value/);
+    }
+    assert.notEqual(outputs[2].code, 0, 'a virtual account has no password');
     assert.equal(outputs[3].code, 2);
     const stored = binding.readServiceParameterSync(c.name, 'scm-native');
     if (stored !== null) assert.ok(!stored.includes(secret), 'not in the settings');
@@ -516,6 +544,25 @@ describe('service host: run any program as a service', function () {
     assert.match(result.stderr, /\[scm-native\] program started/);
     assert.match(result.stderr, /\[scm-native\] program exited with code 0/);
     assert.equal(readLog(c.logDir, c.name), '', 'nothing in the log file');
+  });
+
+  it("debug does not pass the variables a services file's passwordEnv names (set in the admin's shell for apply) to the program", async () => {
+    const c = newCase('debugenv');
+    await install(c, 'exit0');
+    const file = path.join(c.dir, 'services.json');
+    fs.writeFileSync(file, JSON.stringify({ services: [{ name: c.name, program: PROGRAM, username: '.\\scmntest', passwordEnv: 'FIXTURE_VALUE' }] }));
+    const env = { ...process.env, FIXTURE_VALUE: 'Debug-Pa55-secret' };
+    const result = await cliChild(['debug', c.name, '--file', file], { env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /not passing FIXTURE_VALUE to the program \(passwordEnv in /);
+    assert.doesNotMatch(result.stdout + result.stderr, /Debug-Pa55-secret/);
+    const started = readEvents(c.events).filter((e) => e.event === 'start');
+    assert.equal(started.length, 1);
+    assert.equal(started[0].fixtureEnv, null, 'the program did not get the password variable');
+    // Without a services file debug cannot know the name: the variable is passed like any other of the shell (the documented limit).
+    const plain = await cliChild(['debug', c.name], { env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(readEvents(c.events).filter((e) => e.event === 'start')[1].fixtureEnv, 'Debug-Pa55-secret');
   });
 
   it('fails fast with exit code 2 when the program is gone or the settings are damaged', async () => {

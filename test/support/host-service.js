@@ -31,9 +31,9 @@ function spawnNode(args, options) {
 }
 
 /** bin/scm-native.js in a child node (pipes between Windows processes work under Wine). */
-function cliChild(args, { stdin = null, timeoutMs = 60000 } = {}) {
+function cliChild(args, { stdin = null, timeoutMs = 60000, env = undefined } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawnNode([BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnNode([BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });

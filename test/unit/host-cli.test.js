@@ -300,15 +300,25 @@ describe('CLI without an SCM', () => {
   it('never echoes a password, also with --verbose', async () => {
     const secret = 'Pa55-w0rd-xyz';
     const runs = [
+      // --password VALUE is refused (usage error) wherever the value is put, without echoing it.
       await cli(['install', 'svc', '--password', secret, '--verbose', '--', __filename]),
       await cli(['install', 'svc', '--username', 'u', '--password', secret, '--virtual-account', '--verbose', '--', __filename]),
       await cli(['install', 'svc', '--pasword', secret, '--', __filename]),
-      await cli(['install', 'svc', '--password', secret, '--password-stdin', '--', __filename]),
+      await cli(['install', 'svc', '--password', '--password-stdin', '--', __filename], { stdin: `${secret}\n` }),
       await cli(['install', 'svc', '--username', 'u', '--password', secret, '--verbose', '--', path.join(os.tmpdir(), 'none.js')]),
+      await cli(['install', 'svc', `--password=${secret}`, '--', __filename]),
+      await cli(['install', 'svc', '--password', `-${secret}`, '--', __filename]),
+      // A password that is read (stdin) and then fails later: not echoed either.
+      await cli(['install', 'svc', '--username', 'u', '--password-stdin', '--verbose', '--', path.join(os.tmpdir(), 'none.js')], { stdin: `${secret}\n` }),
+      await cli(['install', 'svc', '--username', 'u', '--password-stdin', '--virtual-account', '--verbose', '--', __filename], { stdin: `${secret}\n` }),
     ];
     for (const r of runs) {
       assert.notEqual(r.code, 0);
       assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), r.stderr);
+    }
+    for (const r of [runs[0], runs[1], runs[4], runs[5], runs[6]]) {
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--password takes no value: .*--password alone .*--password-stdin/);
     }
   });
 });
