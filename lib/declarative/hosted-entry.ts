@@ -7,6 +7,7 @@ import type { ProgramServiceOptions } from '../host/program-service-options';
 import { SETTING_FIELDS } from '../host/setting-fields';
 import type { SettingKind } from '../host/setting-fields';
 import type { EntryReader } from './entry-reader';
+import { isBatchFile } from '../host/batch';
 
 /** A program the services file wants run as a service by the scm-native host. */
 export interface HostedDeclaration {
@@ -101,7 +102,16 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
     if (value !== undefined) (o as Record<string, unknown>)[row.option] = value;
   }
   set('recovery', readRecovery(r));
-  return { program: here(program), args: r.strings('args') ?? [], options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };
+  const args = r.strings('args') ?? [];
+  // A .cmd/.bat program runs through cmd.exe (lib/host/batch.ts): what install refuses, said here
+  // with the entry and field.
+  if (o.interpreter === undefined && isBatchFile(program)) {
+    if (o.passStartArgs) r.fail('passStartArgs', "cannot be true for a .cmd or .bat program: the start's arguments come from whoever may start the service and would pass through cmd.exe");
+    args.forEach((arg, i) => {
+      if (/[\r\n\0]/.test(arg)) r.fail('args', `[${i}] must not contain a line break: the arguments of a .cmd or .bat program pass through cmd.exe`);
+    });
+  }
+  return { program: here(program), args, options: o, ...(passwordEnv !== undefined ? { passwordEnv } : {}) };
 }
 
 /**

@@ -8,11 +8,11 @@ import { quoteCommandLine } from '../command-line';
 import { programEnvironment } from './environment';
 import type { HostLog } from './host-log';
 import { LineSplitter } from './log-writer';
-import { cmdLine } from './settings';
 import type { HostSettings } from './settings';
 
 /** The service-specific exit code of a pre-start command that could not run or timed out. */
 export const HOOK_FAILURE = 3;
+import { batchCommand, isBatchFile } from './batch';
 
 export interface HookContext {
   cwd: string;
@@ -32,11 +32,18 @@ export interface HookResult {
 /** Runs `argv` ([file, ...args]) to its end, or terminates it at the timeout. Never rejects. */
 export function runHook(argv: readonly string[], ctx: HookContext): Promise<HookResult> {
   const [command, ...rest] = argv as [string, ...string[]];
-  // A batch file runs through cmd.exe (Node refuses to spawn one directly), quoted as the host
-  // quotes a `.cmd` program.
-  const batch = /\.(cmd|bat)$/i.test(command);
-  const file = batch ? ctx.env.ComSpec ?? ctx.env.COMSPEC ?? 'cmd.exe' : command;
-  const args = batch ? ['/d', '/s', '/c', cmdLine(command, rest)] : rest;
+  // A batch file runs through the system's cmd.exe (Node refuses to spawn one directly), its
+  // arguments escaped as the host escapes a `.cmd` program's (lib/host/batch.ts).
+  const batch = isBatchFile(command);
+  let file = command;
+  let args = rest;
+  if (batch) {
+    try {
+      ({ file, args } = batchCommand(command, rest, { what: 'the hook command', first: 1 }));
+    } catch (error) {
+      return Promise.resolve({ code: null, timedOut: false, error: (error as Error).message });
+    }
+  }
   return new Promise((resolve) => {
     const lines = new LineSplitter((line) => ctx.output(line));
     let timedOut = false;

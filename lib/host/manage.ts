@@ -25,6 +25,7 @@ import { STARTUPS } from './program-service-options';
 import type { ProgramServiceOptions, Startup } from './program-service-options';
 import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
+import { checkBatchArguments, systemCmdPath } from './batch';
 import { checkChoice, settingFromOption } from './setting-checks';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
 import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
@@ -91,10 +92,8 @@ export function programKind(file: string, interpreter: string | undefined): { ki
   }
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return { kind: 'node', interpreter: process.execPath };
   if (ext === '.exe') return { kind: 'exe', interpreter: null };
-  if (ext === '.cmd' || ext === '.bat') {
-    const comspec = process.env.ComSpec || path.join(process.env.SystemRoot || 'C:\\Windows', 'System32', 'cmd.exe');
-    return { kind: 'cmd', interpreter: comspec };
-  }
+  // The system's cmd.exe, never ComSpec: the host resolves it again when it runs the script.
+  if (ext === '.cmd' || ext === '.bat') return { kind: 'cmd', interpreter: systemCmdPath() };
   throw usageError(`don't know how to run '${path.basename(file)}': give --interpreter for files other than .js, .mjs, .cjs, .exe, .cmd and .bat`);
 }
 
@@ -109,6 +108,11 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   }
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
+  if (s.kind === 'cmd') {
+    // Start arguments come from whoever may start the service; through cmd.exe they could run commands.
+    if (s.passStartArgs) throw usageError("passStartArgs (--pass-start-args) cannot be used with a .cmd or .bat program: the start's arguments come from whoever may start the service and would pass through cmd.exe; run a .exe or Node program to take start arguments (update: give --no-pass-start-args)");
+    checkBatchArguments(s.args, 'args');
+  }
   return s;
 }
 

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkBoolean, checkInteger, checkOptions, checkString, checkStringArray } from '../validation';
+import { checkBatchArguments, isBatchFile } from './batch';
 import { MAX_MS } from './setting-fields';
 import type { SettingKind } from './setting-fields';
 import type { ProgramKind } from './settings-types';
@@ -127,6 +128,12 @@ export function settingFromOption(kind: SettingKind, value: unknown, what: strin
     // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
     case 'file': return value === '' ? null : checkStoredSetting(kind, value, what);
     case 'processors': return Array.isArray(value) && value.length === 0 ? null : checkStoredSetting(kind, value, what);
+    case 'command': {
+      // A batch file's arguments pass through cmd.exe: no line breaks or NUL (lib/host/batch.ts).
+      const argv = checkHookCommand(value, what);
+      if (argv !== null && isBatchFile(argv[0] as string)) checkBatchArguments(argv.slice(1), what, 1);
+      return argv;
+    }
     default: return checkStoredSetting(kind, value, what);
   }
 }

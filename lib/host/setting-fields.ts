@@ -155,7 +155,7 @@ const ROWS = [
   { key: 'noRestartExitCodes', option: 'noRestartExitCodes', field: 'noRestartCodes', flag: 'no-restart-codes',
     help: 'exit codes after which the program is never restarted; "" clears', kind: { type: 'exit-codes' }, defaultValue: always([]) },
   { key: 'passStartArgs', option: 'passStartArgs', field: 'passStartArgs', flag: 'pass-start-args',
-    help: "append the service start's arguments (sc start <name> a b) to the program's (--no-pass-start-args: not; the default)",
+    help: "append the service start's arguments (sc start <name> a b) to the program's, never a .cmd/.bat program's (--no-pass-start-args: not; the default)",
     kind: { type: 'boolean' }, defaultValue: always(false) },
   { key: 'affinity', option: 'affinity', field: 'affinity', flag: 'affinity', help: 'the processors the program may run on, such as 0,1 (default all)',
     kind: { type: 'processors' }, defaultValue: always(null) },

@@ -4,12 +4,14 @@
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
 import { checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
+import { batchCommand } from './batch';
 import { checkChoice, checkReadyTimeout, checkStoredSetting } from './setting-checks';
 import { SETTING_FIELDS, setSettingAt, settingAt } from './setting-fields';
 import type { HostSettings, LogSettings, ProgramKind } from './settings-types';
 
 export type { HostSettings, LogSettings, PriorityClass, ProgramKind, RestartPolicy, StderrMode, StopMethod } from './settings-types';
 export { PRIORITY_CLASSES } from './settings-types';
+export { cmdLine } from './batch';
 
 /** The registry value (under the service's Parameters key) that holds the settings. */
 export const SETTINGS_VALUE = 'scm-native';
@@ -86,22 +88,19 @@ export async function hostedSettings(service: string): Promise<HostSettings> {
   return settings;
 }
 
-/** The command line the program is started with (plus the start's arguments, when passed on). */
+/**
+ * The command line the program is started with (plus the start's arguments, when passed on). A
+ * `.cmd`/`.bat` program runs through the system's cmd.exe (never the stored interpreter, which
+ * older versions took from the installer's ComSpec), and never gets the start's arguments: they
+ * come from whoever may start the service, and would reach cmd.exe (install and update refuse
+ * `passStartArgs` for such a program; older settings may still hold it). Throws a RangeError
+ * naming the argument for one cmd.exe cannot carry (CR, LF, NUL).
+ */
 export function programCommand(settings: HostSettings, startArgs: readonly string[] = []): { file: string; args: string[] } {
+  if (settings.kind === 'cmd') return batchCommand(settings.program, settings.args, { what: 'args' });
   const args = [...settings.args, ...startArgs];
   switch (settings.kind) {
     case 'exe': return { file: settings.program, args };
-    case 'cmd': return { file: settings.interpreter as string, args: ['/d', '/s', '/c', cmdLine(settings.program, args)] };
     default: return { file: settings.interpreter as string, args: [...settings.interpreterArgs, settings.program, ...args] };
   }
-}
-
-/**
- * What follows `cmd.exe /d /s /c`: with /s, cmd strips the outer quotes and runs the rest, so the
- * script and each argument are quoted for cmd's own parser (`"` doubled; `%` cannot be escaped
- * inside quotes and is expanded by cmd, as in any batch call).
- */
-export function cmdLine(script: string, args: readonly string[]): string {
-  const quote = (s: string) => (s !== '' && !/[\s"&|<>^(),;=!]/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
-  return `"${[`"${script}"`, ...args.map(quote)].join(' ')}"`;
 }

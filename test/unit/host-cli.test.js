@@ -23,6 +23,29 @@ const SPECS = {
   follow: { type: 'boolean', alias: 'f', help: '' },
 };
 
+/** Runs `fn` with SystemRoot (where cmd.exe comes from) set to `root`, as on Windows. */
+function withSystemRoot(root, fn) {
+  const saved = { SystemRoot: process.env.SystemRoot, SYSTEMROOT: process.env.SYSTEMROOT, windir: process.env.windir, WINDIR: process.env.WINDIR };
+  for (const key of Object.keys(saved)) delete process.env[key];
+  process.env.SystemRoot = root;
+  const restore = () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  let result;
+  try {
+    result = fn();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(restore);
+  restore();
+  return result;
+}
+
 function validSettings(extra = {}) {
   return {
     version: 1, program: 'C:\\app\\server.js', args: ['--port', '80'], kind: 'node', interpreter: 'C:\\node\\node.exe', interpreterArgs: [],
@@ -185,19 +208,23 @@ describe('host settings', () => {
     assert.deepEqual(programCommand(checkSettings(validSettings())), { file: 'C:\\node\\node.exe', args: ['C:\\app\\server.js', '--port', '80'] });
     assert.deepEqual(programCommand(checkSettings(validSettings({ kind: 'exe', interpreter: null, program: 'C:\\app\\a.exe' }))),
       { file: 'C:\\app\\a.exe', args: ['--port', '80'] });
-    const cmd = programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\Windows\\System32\\cmd.exe', program: 'C:\\my app\\run.cmd', args: ['a b', 'plain', 'x&y', ''] })));
-    assert.deepEqual(cmd.args.slice(0, 3), ['/d', '/s', '/c']);
-    assert.equal(cmd.args[3], '""C:\\my app\\run.cmd" "a b" plain "x&y" """');
+    // The system's cmd.exe, whatever the stored interpreter (older versions stored ComSpec).
+    const cmd = withSystemRoot('D:\\Win', () => programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\Users\\x\\cmd.exe', program: 'C:\\my app\\run.cmd', args: ['a b', 'plain', 'x&y', ''] }))));
+    assert.equal(cmd.file, 'D:\\Win\\System32\\cmd.exe');
+    assert.deepEqual(cmd.args.slice(0, 5), ['/d', '/e:ON', '/v:OFF', '/s', '/c']);
+    assert.equal(cmd.args[5], '""C:\\my app\\run.cmd" "a b" plain "x&y" """');
     assert.equal(cmdLine('C:\\r.bat', ['say "hi"']), '""C:\\r.bat" "say ""hi""""');
     const py = programCommand(checkSettings(validSettings({ kind: 'interpreter', interpreter: 'C:\\py\\python.exe', interpreterArgs: ['-u'], program: 'C:\\app\\a.py', args: [] })));
     assert.deepEqual(py, { file: 'C:\\py\\python.exe', args: ['-u', 'C:\\app\\a.py'] });
   });
 
-  it("appends a start's arguments after the program's, for every kind", () => {
+  it("appends a start's arguments after the program's, for every kind but cmd", () => {
     assert.deepEqual(programCommand(checkSettings(validSettings()), ['--x', 'a b']).args, ['C:\\app\\server.js', '--port', '80', '--x', 'a b']);
     assert.deepEqual(programCommand(checkSettings(validSettings({ kind: 'exe', interpreter: null, program: 'C:\\a.exe' })), ['y']).args, ['--port', '80', 'y']);
-    const cmd = programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\cmd.exe', program: 'C:\\r.cmd', args: [] })), ['a&b']);
-    assert.equal(cmd.args[3], '""C:\\r.cmd" "a&b""', 'quoted for cmd like the others');
+    // Never for a .cmd/.bat program: start arguments come from whoever may start the service
+    // (install refuses passStartArgs for one; settings written before that may still hold it).
+    const cmd = withSystemRoot('C:\\Windows', () => programCommand(checkSettings(validSettings({ kind: 'cmd', interpreter: 'C:\\cmd.exe', program: 'C:\\r.cmd', args: [], passStartArgs: true })), ['a&b']));
+    assert.equal(cmd.args[5], '""C:\\r.cmd""', 'not passed to cmd.exe');
     assert.equal(checkSettings(validSettings()).passStartArgs, false, 'off for settings written before it');
     assert.throws(() => checkSettings(validSettings({ passStartArgs: 'yes' })), TypeError);
   });
@@ -207,8 +234,17 @@ describe('host settings', () => {
     assert.equal(programKind('C:\\a\\server.mjs').kind, 'node');
     assert.equal(programKind('C:\\a\\server.CJS').kind, 'node');
     assert.deepEqual(programKind('C:\\a\\tool.exe'), { kind: 'exe', interpreter: null });
-    assert.equal(programKind('C:\\a\\run.cmd').kind, 'cmd');
-    assert.equal(programKind('C:\\a\\run.BAT').kind, 'cmd');
+    assert.deepEqual(withSystemRoot('C:\\Windows', () => programKind('C:\\a\\run.cmd')), { kind: 'cmd', interpreter: 'C:\\Windows\\System32\\cmd.exe' });
+    assert.equal(withSystemRoot('C:\\Windows', () => programKind('C:\\a\\run.BAT')).kind, 'cmd');
+    // cmd.exe comes from the system directory, never from ComSpec (any user may set their own).
+    const comspec = process.env.ComSpec;
+    process.env.ComSpec = 'C:\\Users\\evil\\cmd.exe';
+    try {
+      assert.equal(withSystemRoot('C:\\Windows', () => programKind('C:\\a\\run.cmd')).interpreter, 'C:\\Windows\\System32\\cmd.exe');
+    } finally {
+      if (comspec === undefined) delete process.env.ComSpec;
+      else process.env.ComSpec = comspec;
+    }
     assert.throws(() => programKind('C:\\a\\script.py'), /give --interpreter/);
     assert.throws(() => programKind('C:\\a\\script.py', path.join(os.tmpdir(), 'no-such-python')), /interpreter not found/);
     assert.deepEqual(programKind('x.py', process.execPath), { kind: 'node', interpreter: process.execPath });
@@ -269,6 +305,29 @@ describe('CLI without an SCM', () => {
     await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 'app.pid' }), (e) => e instanceof RangeError && /options\.pidFile must be an absolute path/.test(e.message));
     await assert.rejects(scm.installProgramService('svc', __filename, [], { pidFile: 5 }), TypeError);
     await assert.rejects(scm.installProgramService('svc', __filename, [], { readyTimeout: -5 }), (e) => e instanceof RangeError && /options\.readyTimeout/.test(e.message));
+  });
+
+  it('a .cmd program or hook: passStartArgs and arguments with CR, LF or NUL are refused before any SCM call', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-cmdsafe-'));
+    const script = path.join(dir, 'run.cmd');
+    fs.writeFileSync(script, '@echo off\r\n');
+    await withSystemRoot('C:\\Windows', async () => {
+      await assert.rejects(scm.installProgramService('svc', script, [], { passStartArgs: true }),
+        (e) => e instanceof RangeError && /passStartArgs \(--pass-start-args\) cannot be used with a \.cmd or \.bat program/.test(e.message));
+      await assert.rejects(scm.installProgramService('svc', script, ['ok', 'a\r\ncalc.exe']),
+        (e) => e instanceof RangeError && /^args\[1\] must not contain a carriage return \(CR\)/.test(e.message));
+      await assert.rejects(scm.installProgramService('svc', __filename, [], { preStart: [script, 'x', 'a\nb'] }),
+        (e) => e instanceof RangeError && /^options\.preStart\[2\] must not contain a line feed \(LF\)/.test(e.message));
+      await assert.rejects(scm.installProgramService('svc', __filename, [], { postStop: [`${script}.`, 'a\0b'] }),
+        (e) => e instanceof RangeError && /^options\.postStop\[1\] must not contain NUL/.test(e.message));
+      assert.throws(() => scm.plannedProgramSettings('svc', script, [], { passStartArgs: true }), /cannot be used with a \.cmd or \.bat program/);
+      // Not a batch file: nothing of cmd.exe applies.
+      assert.equal(scm.plannedProgramSettings('svc', __filename, ['a\nb'], { passStartArgs: true, preStart: [process.execPath, 'a\nb'] }).passStartArgs, true);
+      const r = await cli(['install', 'svc', '--pass-start-args', '--', script]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /cannot be used with a \.cmd or \.bat program: the start's arguments come from whoever may start the service/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    });
   });
 
   it('prints help, and exits 2 for usage mistakes with one line', async () => {

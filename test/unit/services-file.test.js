@@ -48,6 +48,9 @@ describe('services file: hosted programs', () => {
     fails({ services: [{ name: 'web', args: ['x'] }] }, /services\[0\] \("web"\): field "args" needs "program"/, 0, 'args');
     fails(one({ args: 'x' }), /field "args" must be a list of strings, got "x"/, 0, 'args');
     fails(one({ args: ['a', 1] }), /field "args" \[1\] must be a string, got 1/, 0, 'args');
+    fails({ services: [{ name: 'b', program: 'run.cmd', passStartArgs: true }] }, /field "passStartArgs" cannot be true for a \.cmd or \.bat program/, 0, 'passStartArgs');
+    fails({ services: [{ name: 'b', program: 'run.BAT', args: ['ok', 'x\ny'] }] }, /field "args" \[1\] must not contain a line break/, 0, 'args');
+    assert.equal(parse({ services: [{ name: 'b', program: 'run.cmd', interpreter: 'node', passStartArgs: true }] }).services[0].hosted.options.passStartArgs, true, 'run by an interpreter: not through cmd.exe');
     fails(one({ priority: 'low' }), /field "priority" must be one of "idle", "below_normal", "normal", "above_normal", "high", "realtime", got "low"/, 0, 'priority');
     fails(one({ restart: true }), /field "restart" must be one of "always", "on-failure", "never", got true/, 0, 'restart');
     fails(one({ backoff: '5 minutes' }), /field "backoff" must be a number of seconds or a duration/, 0, 'backoff');
