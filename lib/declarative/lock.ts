@@ -15,6 +15,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileBaseName } from '../file-names';
+import { dataRoot, ensureDataFolder } from '../security/data-folders';
 
 /**
  * The one place where the lock folder is chosen: `explicit` (a declaration's or apply's `lockDir`),
@@ -23,10 +25,7 @@ import * as path from 'node:path';
 export function lockDirFor(explicit?: string | null): string {
   if (explicit) return explicit;
   if (process.env.SCM_NATIVE_LOCK_DIR) return process.env.SCM_NATIVE_LOCK_DIR;
-  if (process.platform === 'win32') {
-    const base = process.env.ProgramData || process.env.ALLUSERSPROFILE || 'C:\\ProgramData';
-    return path.join(base, 'scm-native', 'locks');
-  }
+  if (process.platform === 'win32') return path.join(dataRoot(), 'locks');
   return path.join(os.tmpdir(), 'scm-native-locks');
 }
 
@@ -36,22 +35,32 @@ export function defaultLockDir(): string {
 }
 
 /**
- * The one place where a lock folder is created before a lock in it is taken. Its protection (a
- * folder other users cannot write, so they cannot put files or links at lock paths) belongs here.
+ * The one place where a lock folder is created before a lock in it is taken: on Windows with the
+ * data folders' protected DACL (lib/security/data-folders.ts), so that other users can neither put
+ * files or links at lock paths nor hold a lock file open.
  * @internal
  */
-export function prepareLockDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+export async function prepareLockDir(dir: string): Promise<void> {
+  if (process.platform !== 'win32') {
+    fs.mkdirSync(dir, { recursive: true });
+    return;
+  }
+  // Once per folder and process: the folder outlives the process, and an acquisition is hot.
+  if (preparedLockDirs.has(dir.toLowerCase())) return;
+  await ensureDataFolder(dir);
+  preparedLockDirs.add(dir.toLowerCase());
 }
+
+const preparedLockDirs = new Set<string>();
 
 /** The lock key of a service: names are case-insensitive; the system is part of the key. */
 export function lockKey(name: string, system: string | null): string {
   return `${(system ?? '').toLowerCase()}|${name.toLowerCase()}`;
 }
 
-/** The file name for a key: every character outside [a-z0-9._-] as %XX. */
+/** The file name for a key (`|` and what else a file name cannot hold as %XX: lib/file-names.ts). */
 export function lockFileName(key: string): string {
-  return `${key.replace(/[^a-z0-9._-]/g, (c) => `%${c.codePointAt(0)?.toString(16).padStart(2, '0')}`)}.lock`;
+  return `${fileBaseName(key)}.lock`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -158,7 +167,7 @@ export async function acquireLockFile(file: string, signal: AbortSignal): Promis
   if (signal.aborted) throw signal.reason;
   const attempt = attemptFor(file);
   if (!attempt) return () => {};
-  prepareLockDir(path.dirname(file));
+  await prepareLockDir(path.dirname(file));
   let delay = 10;
   for (;;) {
     if (signal.aborted) throw signal.reason;

@@ -1,6 +1,6 @@
 // Where the host writes its lines: the program's stdout and stderr and the host's own lines go to
 // the rotating service log when the host runs as a service, to this console in debug mode.
-import { LogWriter, stderrLogName } from './log-writer';
+import { LogWriter, logName, stderrLogName } from './log-writer';
 import type { HostSettings } from './settings';
 
 /** Prefix of the host's own lines in the log. */
@@ -24,7 +24,7 @@ export function openHostLog(service: string, settings: HostSettings, debug: bool
 }
 
 function fileLog(service: string, settings: HostSettings): HostLog {
-  const writer = new LogWriter({ ...settings.log, name: service });
+  const writer = new LogWriter({ ...settings.log, name: logName(service) });
   // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
   const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
   const safe = (fn: () => void) => {

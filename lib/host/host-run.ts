@@ -81,13 +81,15 @@ export class HostRun {
 
   /**
    * `setupProblem`: why the program cannot run (a missing file), found before the start; the
-   * start then fails with {@link HOST_SETUP_FAILURE}.
+   * start then fails with {@link HOST_SETUP_FAILURE}. `setupWarnings`: what the log says at each
+   * start (data folders others can change, allowed by allowInsecureLocation).
    */
   constructor(
     private readonly service: string,
     private readonly settings: HostSettings,
     private readonly debug: boolean,
     private readonly setupProblem: string | null,
+    private readonly setupWarnings: readonly string[] = [],
   ) {
     this.log = openHostLog(service, settings, debug);
     this.eventLog = new HostEventLog(service, !debug);
@@ -160,6 +162,7 @@ export class HostRun {
   private start(seq: number, startArgs: string[]): 'running' | undefined {
     const { settings } = this;
     this.log.host(`service ${this.service} starting (host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
+    for (const warning of this.setupWarnings) this.log.host(`warning: ${warning}`);
     if (this.setupProblem) {
       this.log.host(`cannot start: ${this.setupProblem}`);
       this.failStart(seq, { why: `cannot start: ${this.setupProblem}`, exit: { serviceCode: HOST_SETUP_FAILURE } });

@@ -8,7 +8,10 @@ import { reportEvent } from '../as-service/event-log';
 import { logServiceProblem } from '../as-service/service-host';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
+import { getServiceConfiguration } from '../services/configuration';
 import { HOST_SETUP_FAILURE, HostRun } from './host-run';
+import { servicePaths, untrustedLocations } from './location-security';
+import type { ServicePath } from './location-security';
 import { readSettings } from './settings';
 import type { HostSettings } from './settings';
 import type { SupervisorOutcome } from './supervisor';
@@ -41,19 +44,37 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   }
   if (!settings || problem) {
     if (debug) throw new Error(problem ?? 'no settings');
-    return failWithoutSettings(service, problem as string);
+    return failBeforeRun(service, problem as string);
+  }
+  // Folders others can change are not written to at all: the start fails with the event log only.
+  const insecure = await untrustedLocations(dataFolders(settings), await serviceAccount(service));
+  if (insecure.length > 0 && !settings.allowInsecureLocation) {
+    const refusal = `refusing to write where others can change it: ${insecure.join('; ')}`;
+    if (debug) throw new Error(refusal);
+    return failBeforeRun(service, refusal);
   }
   // A missing file does not stop the host: the start fails, reported in the service's own log.
   const missing = [settings.program, settings.interpreter, settings.cwd].find((p) => p !== null && !fs.existsSync(p));
   const setupProblem = missing === undefined ? null : `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
-  return new HostRun(service, settings, debug, setupProblem).run();
+  return new HostRun(service, settings, debug, setupProblem, insecure).run();
+}
+
+/** The folders the host writes to: the log (and status file) folder and the pid file's. */
+function dataFolders(settings: HostSettings): ServicePath[] {
+  return servicePaths(settings).filter((p) => p.data);
+}
+
+/** The account the service runs as (LocalSystem when it cannot be read). */
+async function serviceAccount(service: string): Promise<string | undefined> {
+  const config = await getServiceConfiguration(service, { fields: ['account'] }).catch(() => ({} as { account?: string }));
+  return config.account ?? undefined;
 }
 
 /**
- * Without settings there is no log, no status file and no HostRun: the SCM gets the exit code,
- * the event log the reason.
+ * Without settings, or without a log folder it may write to, there is no log, no status file and
+ * no HostRun: the SCM gets the exit code, the event log the reason.
  */
-async function failWithoutSettings(service: string, problem: string): Promise<null> {
+async function failBeforeRun(service: string, problem: string): Promise<null> {
   logServiceProblem(`scm-native host: ${problem}`);
   await runAsService({
     [service]: (control: ServiceControl, name: string, seq: number) => {

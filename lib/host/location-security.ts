@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
+import { firstReparsePoint } from '../security/data-folders';
 import { ALWAYS_TRUSTED, describeWriter, findUntrustedWriter, SIDS } from '../security/path-writers';
 import type { PathRole } from '../security/path-writers';
 import type { HostSettings } from './settings-types';
@@ -15,6 +16,8 @@ export interface ServicePath {
   what: string;
   path: string;
   role: PathRole;
+  /** A folder the service writes to: it must not pass a reparse point either (a link could redirect the writes). */
+  data?: true;
 }
 
 /** The paths of a hosted service that only the trusted may change. */
@@ -26,8 +29,8 @@ export function servicePaths(settings: HostSettings, servicesFile?: string): Ser
     if (hook) paths.push({ what, path: hook[0] as string, role: 'executable' });
   }
   for (const dir of settings.pathPrepend) paths.push({ what: 'the PATH folder', path: dir, role: 'folder' });
-  paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder' });
-  if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder' });
+  paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder', data: true });
+  if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder', data: true });
   if (servicesFile) paths.push({ what: 'the services file', path: servicesFile, role: 'file' });
   return paths;
 }
@@ -47,10 +50,15 @@ export function privilegedAccountSid(account: string | null | undefined): string
   return account ? PRIVILEGED[account.toLowerCase()] ?? null : SIDS.system;
 }
 
+/** The SID of the service's account: a privileged one's is known; others are looked up (null when unknown). */
+export async function serviceAccountSid(account: string | null | undefined): Promise<string | null> {
+  return privilegedAccountSid(account) ?? (account ? await callAsync({}, (b) => b.accountSid(account)).catch(() => null) : null);
+}
+
 /** SYSTEM, Administrators, TrustedInstaller, and the service's own account. */
 async function trustedFor(account: string | null | undefined): Promise<Set<string>> {
   const trusted = new Set(ALWAYS_TRUSTED);
-  const own = privilegedAccountSid(account) ?? (account ? await callAsync({}, (b) => b.accountSid(account)).catch(() => null) : null);
+  const own = await serviceAccountSid(account);
   if (own) trusted.add(own);
   return trusted;
 }
@@ -62,6 +70,8 @@ export async function untrustedLocations(paths: readonly ServicePath[], account:
   for (const p of paths) {
     const writer = await findUntrustedWriter(p.path, p.role, trusted);
     if (writer) found.push(await describeWriter(p.what, p.path, writer));
+    const link = p.data ? await firstReparsePoint(p.path) : null;
+    if (link) found.push(`${p.what} ${p.path}: ${link} is a reparse point (a junction or link), which can redirect the service's writes`);
   }
   return found;
 }

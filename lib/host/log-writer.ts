@@ -4,6 +4,7 @@
 // happens only between lines, so no line is ever lost or split across two files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileBaseName } from '../file-names';
 
 export interface LogWriterOptions {
   dir: string;
@@ -28,7 +29,10 @@ const dayOf = (d: Date) => `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.ge
 const stampOf = (d: Date) => `${dayOf(d)}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 
 /** The base name of the separate stderr log of `service` (`--log-stderr separate`). */
-export const stderrLogName = (service: string) => `${service}.err`;
+export const stderrLogName = (service: string) => `${logName(service)}.err`;
+
+/** The base name of the log of `service` (`<name>.log`), encoded as a file name (lib/file-names.ts). */
+export const logName = (service: string) => fileBaseName(service);
 
 /** The rotated files of the log `<dir>/<name>.log`, oldest first. */
 export function rotatedLogFiles(dir: string, name: string): string[] {

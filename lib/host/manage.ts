@@ -20,10 +20,12 @@ import { HOST_PREFIX } from './host';
 import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
 import { serviceLocationWarnings } from './location-warnings';
-import { stderrLogName } from './log-writer';
+import { logName, stderrLogName } from './log-writer';
 import { STARTUPS } from './program-service-options';
 import type { ProgramServiceOptions, Startup } from './program-service-options';
-import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
+import { ensureDataFolder } from '../security/data-folders';
+import { SIDS } from '../security/path-writers';
+import { checkServiceLocations, serviceAccountSid, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
 import { checkChoice, settingFromOption } from './setting-checks';
@@ -202,6 +204,18 @@ function locationsOf(command: { path: string }, settings: HostSettings, opts: Pr
   });
 }
 
+/** The account that may add files to the service's data folders besides SYSTEM: none for LocalSystem. */
+async function writerSidOf(account: string | undefined): Promise<string | null> {
+  const sid = await serviceAccountSid(account);
+  return sid === SIDS.system ? null : sid;
+}
+
+/** The log folder and the pid file's folder, created (or re-protected) only administrators and the service can add to. */
+async function ensureServiceDataFolders(settings: HostSettings, writerSid: string | null): Promise<void> {
+  await ensureDataFolder(settings.log.dir, writerSid);
+  if (settings.pidFile) await ensureDataFolder(path.dirname(settings.pidFile), writerSid);
+}
+
 /** The service's account as the SCM has it (LocalSystem when unreadable). */
 async function currentAccount(service: string): Promise<string | undefined> {
   const config = await getServiceConfiguration(service, { fields: ['account'] }).catch(() => ({} as { account?: string }));
@@ -244,7 +258,7 @@ export async function installProgramService(name: string, program: string, args:
     await writeSettings(service, settings);
     await installEventSource(service);
     eventSource = true;
-    fs.mkdirSync(settings.log.dir, { recursive: true });
+    await ensureServiceDataFolders(settings, await writerSidOf(account.account));
   } catch (error) {
     await rollback(service, eventSource);
     throw error;
@@ -345,7 +359,8 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   const account = accountOf(service, opts, true);
-  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), account.account ?? await currentAccount(service), settings.allowInsecureLocation);
+  const runsAs = account.account ?? await currentAccount(service);
+  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), runsAs, settings.allowInsecureLocation);
   Object.assign(changes, account, recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = hostCommand(service);
@@ -353,6 +368,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
   await writeSettings(service, settings);
+  await ensureServiceDataFolders(settings, await writerSidOf(runsAs));
   return settings;
 }
 
@@ -468,7 +484,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     exitCode: scm.exitCode,
     serviceCode: scm.serviceCode,
     nextRestartAt: live ? file.nextRestartAt : null,
-    logFile: path.join(settings.log.dir, `${service}.log`),
+    logFile: path.join(settings.log.dir, `${logName(service)}.log`),
     stderrLogFile: settings.log.stderr === 'separate' ? path.join(settings.log.dir, `${stderrLogName(service)}.log`) : null,
     startType: (config as { startType?: string }).startType ?? null,
     account: (config as { account?: string }).account ?? null,

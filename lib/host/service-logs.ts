@@ -6,7 +6,7 @@ import { controlService } from '../services/control';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName } from '../validation';
 import { ROTATE_CONTROL } from './host';
 import { LogFollower } from './log-follower';
-import { stderrLogName } from './log-writer';
+import { logName, stderrLogName } from './log-writer';
 import { hostedSettings } from './settings';
 import type { HostSettings } from './settings';
 
@@ -31,7 +31,7 @@ export interface ProgramLogOptions {
 /** The base name of the log `options` select, checked against the settings. */
 function logNameOf(service: string, settings: HostSettings, options: unknown): string {
   const opts = checkOptions<ProgramLogOptions>(options);
-  if (!checkBoolean(opts.stderr, 'options.stderr', false)) return service;
+  if (!checkBoolean(opts.stderr, 'options.stderr', false)) return logName(service);
   if (settings.log.stderr !== 'separate') throw new RangeError(`${service} logs stderr with stdout in one file (install or update it with logStderr 'separate' for a stderr log)`);
   return stderrLogName(service);
 }

@@ -10,6 +10,7 @@
 // services file keep their shorter public spellings (`--give-up-code`, `giveUpCode`), listed in
 // docs/settings.md, which scripts/settings-doc.js writes from these rows.
 import * as path from 'node:path';
+import { dataRoot } from '../security/data-folders';
 import type { ProgramServiceOptions } from './program-service-options';
 import { PRIORITY_CLASSES, RESTART_POLICIES, STDERR_MODES, STOP_METHODS } from './settings-types';
 import type { HostSettings, LogSettings, ProgramKind } from './settings-types';
@@ -90,8 +91,7 @@ export interface SettingField {
 
 /** Where logs go unless told: `%ProgramData%\scm-native\logs`. */
 export function defaultLogDir(): string {
-  const programData = process.env.ProgramData || process.env.ALLUSERSPROFILE || 'C:\\ProgramData';
-  return path.join(programData, 'scm-native', 'logs');
+  return path.join(dataRoot(), 'logs');
 }
 
 /** Node programs are asked to stop over IPC; every other console program with Ctrl+C. */

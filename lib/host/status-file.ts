@@ -2,6 +2,7 @@
 // beside the log, `<log dir>/<name>.status.json`, replaced atomically on every change.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileBaseName } from '../file-names';
 
 export interface HostStatus {
   service: string;
@@ -22,7 +23,7 @@ export interface HostStatus {
 }
 
 export function statusFilePath(logDir: string, service: string): string {
-  return path.join(logDir, `${service}.status.json`);
+  return path.join(logDir, `${fileBaseName(service)}.status.json`);
 }
 
 export function writeStatusFile(file: string, status: HostStatus): void {

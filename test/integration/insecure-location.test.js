@@ -9,8 +9,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const scm = require('../..');
 const { assert, itWindowsOnly, underWine } = require('../support/scm');
-const { PROGRAM, cleanup, cli, newCase } = require('../support/host-service');
+const { PROGRAM, cleanup, cli, newCase, readLog } = require('../support/host-service');
 const { untrustedLocations } = require('../../dist/host/location-security');
+const { readSettings, writeSettings } = require('../../dist/host/settings');
+const { HOST_SETUP_FAILURE } = require('../../dist/host/host');
 const { SIDS } = require('../../dist/security/path-writers');
 
 describe('install refuses what others can change (privileged accounts)', function () {
@@ -47,6 +49,24 @@ describe('install refuses what others can change (privileged accounts)', functio
     assert.equal(refused.code, 1, 'taking the permission back is refused while the files stay where they are');
     assert.match(refused.stderr, /refusing to run as LocalSystem/);
     assert.equal((await scm.getProgramServiceStatus(c.name)).program, PROGRAM);
+  });
+
+  it('the host writes no log where others can change it: with the permission taken back it fails the start, and with it it logs a warning', async () => {
+    const c = newCase('insecure-start');
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-timeout', '2s', '--', PROGRAM, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    assert.equal((await cli(['start', c.name])).code, 0);
+    assert.equal((await cli(['stop', c.name])).code, 0);
+    const log = readLog(c.logDir, c.name);
+    assert.match(log, /warning: the log folder .*owns it/);
+    fs.rmSync(path.join(c.logDir, `${c.name}.log`));
+    const settings = await readSettings(c.name);
+    await writeSettings(c.name, { ...settings, allowInsecureLocation: false });
+    assert.equal((await cli(['start', c.name])).code, 1);
+    const status = await scm.getServiceStatus(c.name);
+    assert.deepEqual([status.state, status.exitCode, status.serviceCode], ['stopped', 1066, HOST_SETUP_FAILURE]);
+    assert.equal(fs.existsSync(path.join(c.logDir, `${c.name}.log`)), false, 'nothing written to the log folder');
   });
 
   it('apply: an entry without allowInsecureLocation fails, naming the services file too', async () => {

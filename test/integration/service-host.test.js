@@ -42,7 +42,9 @@ describe('service host: run any program as a service', function () {
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.match(installed.stdout, new RegExp(`installed ${c.name}`));
-    assert.doesNotMatch(installed.stderr, /warning/, 'LocalSystem, the host in this checkout: nothing to warn about');
+    // The checkout is the running user's: its files are reported as others could change them (docs/security.md).
+    const otherWarnings = installed.stderr.split('\n').filter((line) => /warning/.test(line) && !/allowed by --allow-insecure-location/.test(line));
+    assert.deepEqual(otherWarnings, [], 'LocalSystem, the host in this checkout: nothing else to warn about');
 
     const config = await scm.getServiceConfiguration(c.name, { fields: ['command', 'startType', 'displayName'] });
     assert.equal(config.startType, 'demand_start', 'manual by default');
@@ -475,7 +477,7 @@ describe('service host: run any program as a service', function () {
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.match(installed.stderr, /scm-native: warning: the program \(.*program\.js\) is in a user's profile, which the service account NT AUTHORITY\\LocalService usually cannot read/);
-    assert.equal(installed.stderr.match(/warning/g).length, 1, 'node.exe and the host are outside the profile');
+    assert.equal(installed.stderr.match(/in a user's profile/g).length, 1, 'node.exe and the host are outside the profile');
   });
 
   it('a missing program is an error before anything is created', async () => {

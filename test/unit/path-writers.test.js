@@ -82,3 +82,15 @@ describe('who can change a path a service uses', () => {
     assert.equal(untrustedWriterOf(writable, WRITE_RIGHTS.ancestor, trusted), null, 'adding a file to a folder above replaces nothing');
   });
 });
+
+describe("scm-native's data folders", () => {
+  const { dataFolderSddl } = require('../../dist/security/data-folders');
+
+  it('SYSTEM and Administrators only, protected from what %ProgramData% would pass on', () => {
+    assert.equal(dataFolderSddl(), 'D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)');
+  });
+
+  it("the service's account may add files, and controls only what it created (CREATOR OWNER)", () => {
+    assert.equal(dataFolderSddl(SIDS.localService), `D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;;0x1200af;;;${SIDS.localService})(A;OICIIO;FA;;;CO)`);
+  });
+});
