@@ -58,6 +58,8 @@ export { notifyServiceReady, requestProgramRestart } from './host/program-messag
 export {
   getProgramServiceStatus, installProgramService, listProgramServices, plannedProgramSettings, removeProgramService, updateProgramService,
 } from './host/manage';
+export { upgradeProgramServices } from './host/upgrade';
+export type { UpgradeResult } from './host/upgrade';
 export { followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog } from './host/service-logs';
 export type { ProgramLogOptions } from './host/service-logs';
 export type {

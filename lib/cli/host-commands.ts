@@ -7,6 +7,7 @@ import { getServiceStatus } from '../services/query';
 import { joinLines } from '../text';
 import { runHost } from '../host/host';
 import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
+import { upgradeProgramServices } from '../host/upgrade';
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
@@ -110,4 +111,14 @@ export async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   io.stderr.write(`running ${name} in the foreground; Ctrl+C stops it\n`);
   const outcome = await runHost(name, { debug: true });
   return outcome && outcome.serviceCode !== 0 ? 1 : 0;
+}
+
+export async function cmdUpgrade(args: ParsedArgs, io: Io): Promise<number> {
+  const all = bool(args, 'all') === true;
+  if (all === (args.positionals.length > 0)) throw new UsageError('give the services to upgrade, or --all', 'upgrade');
+  const result = await upgradeProgramServices(all ? null : args.positionals, (line) => io.stderr.write(`${line}\n`));
+  for (const u of result.upgraded) io.stdout.write(`${paint(io, 'green', 'upgraded')} ${u.name}${u.restarted ? ' (restarted)' : ''}\n`);
+  for (const name of result.current) io.stdout.write(`${name}: already on this version\n`);
+  for (const k of result.kept) io.stderr.write(`scm-native: warning: kept ${k.folder}: ${k.reason}\n`);
+  return 0;
 }

@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from './args';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
 import { cmdRestart, cmdStart, cmdStop } from './control-commands';
-import { cmdDebug, cmdInstall, cmdRemove, cmdUpdate } from './host-commands';
+import { cmdDebug, cmdInstall, cmdRemove, cmdUpdate, cmdUpgrade } from './host-commands';
 import type { Io } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import { SERVICE_OPTIONS } from './service-options';
@@ -40,6 +40,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'remove <name> [--force]',
     options: { force: { type: 'boolean', help: 'also a service that scm-native did not install' } },
     run: cmdRemove,
+  },
+  upgrade: {
+    summary: "point services to this version's host (restarting running ones), remove unused host folders",
+    usage: 'upgrade <name...> | upgrade --all',
+    options: { all: { type: 'boolean', help: 'every service installed by scm-native' } },
+    run: cmdUpgrade,
   },
   start: {
     summary: 'start a service and wait until it runs',

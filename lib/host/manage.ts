@@ -6,7 +6,7 @@ import { installEventSource, removeEventSource } from '../as-service/event-log';
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
 import type { FailureAction, FailureActions } from '../services/config2';
-import { quoteCommandLine } from '../command-line';
+import { parseCommandLine, quoteCommandLine } from '../command-line';
 import { processAlive, waitForProcessExit } from '../process-alive';
 import { getServiceConfiguration, setServiceConfiguration } from '../services/configuration';
 import type { ServiceConfigurationChanges } from '../services/configuration';
@@ -28,6 +28,7 @@ import { SIDS } from '../security/path-writers';
 import { checkServiceLocations, serviceAccountSid, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
+import { hostCommandIn, installHostRuntime, plannedHostRuntime } from './host-runtime';
 import { checkChoice, settingFromOption } from './setting-checks';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
 import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
@@ -179,22 +180,23 @@ export function plannedProgramSettings(name: string, program: string, args: stri
   return settingsFor(program, args, checkOptions<ProgramServiceOptions>(options));
 }
 
-/** The service's command line: this package's host, run by this node, for service `name`. */
-export function hostServiceCommand(name: string): string {
-  const command = hostCommand(name);
+/** The service's command line as install would write it now (drift compares it): the host in its runtime folder. */
+export async function hostServiceCommand(name: string): Promise<string> {
+  const command = hostCommandIn(await plannedHostRuntime(), name);
   return quoteCommandLine([command.path, ...command.args]);
 }
 
-function hostCommand(name: string): { path: string; args: string[] } {
-  return { path: process.execPath, args: [hostMainPath(), '--service', name] };
-}
-
-/** What the service runs and uses: node.exe and this package's host, then the settings' paths. */
-function locationsOf(command: { path: string }, settings: HostSettings, opts: ProgramServiceOptions): ServicePath[] {
+/**
+ * What the service runs and uses: node.exe, the host and the runtime folder holding it (which is
+ * where node resolves the host's own modules from), then the settings' paths.
+ */
+function locationsOf(command: { path: string; args: string[] }, settings: HostSettings, opts: ProgramServiceOptions): ServicePath[] {
   const servicesFile = opts.servicesFile === undefined ? undefined : path.resolve(checkString(opts.servicesFile, 'options.servicesFile'));
+  const hostMain = command.args[0] as string;
   const all: ServicePath[] = [
     { what: 'node.exe', path: command.path, role: 'executable' },
-    { what: 'the scm-native package', path: path.join(__dirname, '..', '..'), role: 'folder' },
+    { what: 'the scm-native host', path: hostMain, role: 'executable' },
+    { what: 'the scm-native runtime', path: path.win32.dirname(path.win32.dirname(path.win32.dirname(hostMain))), role: 'folder' },
     ...servicePaths(settings, servicesFile),
   ];
   const seen = new Set<string>();
@@ -214,6 +216,12 @@ async function writerSidOf(account: string | undefined): Promise<string | null> 
 async function ensureServiceDataFolders(settings: HostSettings, writerSid: string | null): Promise<void> {
   await ensureDataFolder(settings.log.dir, writerSid);
   if (settings.pidFile) await ensureDataFolder(path.dirname(settings.pidFile), writerSid);
+}
+
+/** The host command a service runs, from its configured command line (install's, when unreadable). */
+async function commandOf(service: string, commandLine: string | undefined): Promise<{ path: string; args: string[] }> {
+  const [file, ...args] = commandLine ? parseCommandLine(commandLine) : [];
+  return file && args.length > 0 ? { path: file, args } : hostCommandIn(await plannedHostRuntime(), service);
 }
 
 /** The service's account as the SCM has it (LocalSystem when unreadable). */
@@ -239,7 +247,7 @@ export async function installProgramService(name: string, program: string, args:
   const account = accountOf(service, opts);
   const hostMain = hostMainPath();
   if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
-  const command = hostCommand(service);
+  const command = hostCommandIn(await installHostRuntime(), service);
   const insecure = await checkServiceLocations(service, locationsOf(command, settings, opts), account.account, settings.allowInsecureLocation);
 
   const createOptions: CreateServiceOptions = {
@@ -360,10 +368,11 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   const account = accountOf(service, opts, true);
   const runsAs = account.account ?? await currentAccount(service);
-  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), runsAs, settings.allowInsecureLocation);
+  const command = hostCommandIn(await installHostRuntime(), service);
+  await checkServiceLocations(service, locationsOf(command, settings, opts), runsAs, settings.allowInsecureLocation);
   Object.assign(changes, account, recoveryActions(opts));
-  // The host as installed by this package and node (after an upgrade, this re-points the service).
-  changes.command = hostCommand(service);
+  // This package's runtime folder (after an upgrade, this re-points the service).
+  changes.command = command;
   // A new user account needs the right too. Granted first: if that fails, nothing has changed.
   if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
@@ -461,7 +470,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
   const settings = await hostedSettings(service);
   const [scm, config] = await Promise.all([
     getServiceStatus(service),
-    getServiceConfiguration(service, { fields: ['displayName', 'startType', 'account'] }).catch(() => ({} as Record<string, undefined>)),
+    getServiceConfiguration(service, { fields: ['displayName', 'startType', 'account', 'command'] }).catch(() => ({} as Record<string, undefined>)),
   ]);
   const file = readStatusFile(statusFilePath(settings.log.dir, service));
   // A status file from an earlier run of the host (or a host that died) says nothing of now.
@@ -494,7 +503,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     successExitCodes: settings.successExitCodes,
     noRestartExitCodes: settings.noRestartExitCodes,
     affinity: settings.affinity,
-    locationWarnings: await untrustedLocations(locationsOf(hostCommand(service), settings, {}), (config as { account?: string }).account),
+    locationWarnings: await untrustedLocations(locationsOf(await commandOf(service, (config as { command?: string }).command), settings, {}), (config as { account?: string }).account),
   };
 }
 

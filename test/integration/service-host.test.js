@@ -49,7 +49,12 @@ describe('service host: run any program as a service', function () {
     const config = await scm.getServiceConfiguration(c.name, { fields: ['command', 'startType', 'displayName'] });
     assert.equal(config.startType, 'demand_start', 'manual by default');
     assert.equal(config.displayName, `Host test ${c.name}`);
-    assert.deepEqual(scm.parseCommandLine(config.command).slice(1), [path.join(__dirname, '..', '..', 'dist', 'host', 'host-main.js'), '--service', c.name]);
+    // The host runs from its versioned runtime folder, not from this checkout (docs/security.md).
+    const [node, hostMain, ...rest] = scm.parseCommandLine(config.command);
+    const runtimes = path.join(process.env.ProgramFiles, 'scm-native');
+    assert.match(hostMain.toLowerCase(), new RegExp(`^${runtimes.toLowerCase().replace(/\\/g, '\\\\')}\\\\\\d+\\.\\d+\\.\\d+-[0-9a-f]{12}\\\\dist\\\\host\\\\host-main\\.js$`));
+    assert.ok(node.toLowerCase().startsWith(runtimes.toLowerCase()) || node === process.execPath, node);
+    assert.deepEqual(rest, ['--service', c.name]);
 
     const started = await cliChild(['start', c.name]);
     assert.equal(started.code, 0, started.stderr);
