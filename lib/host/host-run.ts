@@ -169,8 +169,11 @@ export class HostRun {
       return undefined;
     }
     this.eventLog.report('information', 'service started');
-    if (startArgs.length > 0) this.log.host(`start arguments: ${startArgs.join(' ')}${settings.passStartArgs ? ' (passed to the program)' : ' (not passed to the program: install with --pass-start-args)'}`);
-    const programArgs = settings.passStartArgs ? startArgs : [];
+    // Start arguments come from whoever may start the service: never into cmd.exe (docs/security.md).
+    const passed = settings.passStartArgs && settings.kind !== 'cmd';
+    const why = settings.kind === 'cmd' ? 'a batch program never gets them' : 'install with --pass-start-args';
+    if (startArgs.length > 0) this.log.host(`start arguments: ${startArgs.join(' ')}${passed ? ' (passed to the program)' : ` (not passed to the program: ${why})`}`);
+    const programArgs = passed ? startArgs : [];
     if (settings.preStart === null) {
       this.superviseProgram(seq, programArgs);
       return settings.readyTimeout > 0 ? undefined : 'running';
