@@ -56,15 +56,6 @@ std::vector<DWORD> JobProcessIds(Napi::Env env) {
   return pids;
 }
 
-// jobProcessIds() -> the ids of the processes in the host's job, the host included ([] without a job).
-Napi::Value GetJobProcessIds(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  std::vector<DWORD> pids = JobProcessIds(env);
-  Napi::Array out = Napi::Array::New(env, pids.size());
-  for (size_t i = 0; i < pids.size(); ++i) out.Set(static_cast<uint32_t>(i), static_cast<double>(pids[i]));
-  return out;
-}
-
 // terminateJobProcesses(exitCode) -> how many processes of the job, other than the host, were
 // terminated. Repeats while new ones appear (a process starting one as it is killed).
 Napi::Value TerminateJobProcesses(const Napi::CallbackInfo& info) {
@@ -94,6 +85,5 @@ Napi::Value TerminateJobProcesses(const Napi::CallbackInfo& info) {
 
 void RegisterJobObject(Napi::Env env, Napi::Object exports) {
   exports.Set("enterKillOnCloseJob", Napi::Function::New(env, EnterKillOnCloseJob, "enterKillOnCloseJob"));
-  exports.Set("jobProcessIds", Napi::Function::New(env, GetJobProcessIds, "jobProcessIds"));
   exports.Set("terminateJobProcesses", Napi::Function::New(env, TerminateJobProcesses, "terminateJobProcesses"));
 }

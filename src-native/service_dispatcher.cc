@@ -361,7 +361,7 @@ class SimulateControlOp {
 };
 
 void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports) {
-  exports.Set("simulateControl", Napi::Function::New(env, RunAsync<SimulateControlOp>, "simulateControl"));
+  RegisterOp<SimulateControlOp>(env, exports, "simulateControl");
   exports.Set("startDispatcher", Napi::Function::New(env, Dispatcher::Start, "startDispatcher"));
   exports.Set("setServiceStatus", Napi::Function::New(env, Dispatcher::SetStatus, "setServiceStatus"));
   exports.Set("replyToControl", Napi::Function::New(env, Dispatcher::Reply, "replyToControl"));

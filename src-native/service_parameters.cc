@@ -129,7 +129,7 @@ class DeleteServiceParameterOp {
 }  // namespace
 
 void RegisterServiceParameters(Napi::Env env, Napi::Object exports) {
-  RegisterOp<WriteServiceParameterOp>(env, exports, "writeServiceParameter");
-  RegisterOp<ReadServiceParameterOp>(env, exports, "readServiceParameter");
+  RegisterOpWithSync<WriteServiceParameterOp>(env, exports, "writeServiceParameter");
+  RegisterOpWithSync<ReadServiceParameterOp>(env, exports, "readServiceParameter");
   RegisterOp<DeleteServiceParameterOp>(env, exports, "deleteServiceParameter");
 }

@@ -28,8 +28,6 @@ export interface NativeBinding {
   deleteService(system: Sys, database: Db, name: string): Promise<void>;
   startService(system: Sys, database: Db, name: string, args: string[]): Promise<void>;
   controlService(system: Sys, database: Db, name: string, control: number): Promise<RawStatus>;
-  controlServiceSync(system: Sys, database: Db, name: string, control: number): RawStatus;
-  hasControlServiceEx(): boolean;
   /** startArgs starts the service first, control sends that control first (a refusal rejects with lastStatus); at most one. */
   waitForStatus(
     system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number, startArgs?: string[] | null, control?: number | null,
@@ -64,17 +62,13 @@ export interface NativeBinding {
   readServiceParameter(service: string, valueName: string): Promise<string | null>;
   readServiceParameterSync(service: string, valueName: string): string | null;
   deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
-  deleteServiceParameterSync(service: string, valueName: string): boolean;
   enterKillOnCloseJob(allowBreakaway: boolean): boolean;
-  jobProcessIds(): number[];
   terminateJobProcesses(exitCode: number): number;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
   setProcessAffinity(pid: number, cpus: number[]): void;
   getProcessAffinity(pid: number): { process: number[]; system: number[] };
   enumAccountRights(system: Sys, account: string): Promise<string[]>;
-  enumAccountRightsSync(system: Sys, account: string): string[];
   addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;
-  addAccountRightSync(system: Sys, account: string, right: string): boolean;
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
