@@ -50,6 +50,20 @@ class Args {
     return out;
   }
 
+  std::vector<double> NumberArray(size_t index) const {
+    Napi::Value value = mInfo[index];
+    if (!value.IsArray()) Fail(index, "an array of numbers");
+    Napi::Array array = value.As<Napi::Array>();
+    std::vector<double> out;
+    out.reserve(array.Length());
+    for (uint32_t i = 0; i < array.Length(); ++i) {
+      Napi::Value item = array.Get(i);
+      if (!item.IsNumber()) Fail(index, "an array of numbers");
+      out.push_back(item.As<Napi::Number>().DoubleValue());
+    }
+    return out;
+  }
+
   std::optional<std::vector<std::wstring>> OptStringArray(size_t index) const {
     if (JsValues::IsAbsent(mInfo[index])) return std::nullopt;
     return StringArray(index);

@@ -188,6 +188,6 @@ class ChangeConfigOp {
 }  // namespace
 
 void RegisterConfigOps(Napi::Env env, Napi::Object exports) {
-  RegisterOp<QueryConfigOp>(env, exports, "queryConfig");
+  RegisterOpWithSync<QueryConfigOp>(env, exports, "queryConfig");
   RegisterOp<ChangeConfigOp>(env, exports, "changeConfig");
 }

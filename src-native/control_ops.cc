@@ -62,7 +62,4 @@ class ControlServiceOp {
 void RegisterControlOps(Napi::Env env, Napi::Object exports) {
   RegisterOp<StartServiceOp>(env, exports, "startService");
   RegisterOp<ControlServiceOp>(env, exports, "controlService");
-  exports.Set("hasControlServiceEx", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::Boolean::New(info.Env(), HasControlServiceEx());
-              }));
 }

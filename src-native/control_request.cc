@@ -42,8 +42,6 @@ DWORD StartWithArgs(SC_HANDLE service, const std::vector<std::wstring>& args) {
              : GetLastError();
 }
 
-bool HasControlServiceEx() { return ResolveControlServiceEx() != nullptr; }
-
 ControlAnswer SendControl(SC_HANDLE service, DWORD control) {
   ControlAnswer answer;
   BOOL ok;

@@ -14,9 +14,6 @@ DWORD StartWithArgs(SC_HANDLE service, const std::vector<std::wstring>& args);
 // The access right a control needs (ControlService's documented table).
 DWORD AccessForControl(DWORD control);
 
-// Whether advapi32 exports ControlServiceExW (Wine 8's does not); resolved once.
-bool HasControlServiceEx();
-
 // What the SCM answered to one control request.
 struct ControlAnswer {
   // Failed() when the control was refused or could not be sent.

@@ -22,7 +22,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterEventLog(env, exports);
   RegisterConfigOps(env, exports);
   RegisterSecurityOps(env, exports);
-  RegisterHostOps(env, exports);
+  RegisterServiceParameters(env, exports);
+  RegisterJobObject(env, exports);
+  RegisterConsoleControl(env, exports);
+  RegisterProcessAffinity(env, exports);
   RegisterAccountRights(env, exports);
   RegisterFileSecurity(env, exports);
   // Lets the TypeScript layer skip comparisons Wine's SCM cannot answer (docs/wine.md).

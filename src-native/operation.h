@@ -1,5 +1,5 @@
-// One shape for every SCM operation, run either on the calling thread (the ...Sync functions) or
-// on a libuv worker with a Promise. An operation is a struct with:
+// One shape for every SCM operation, run on a libuv worker with a Promise and, where the
+// TypeScript layer has a ...Sync twin, also on the calling thread (the ...Sync functions). An operation is a struct with:
 //   Op(const Napi::CallbackInfo&)  - reads and type-checks arguments (main thread, may throw TypeError)
 //   void Execute()                 - Win32 work only, no N-API (any thread); throws Win32Exception
 //   Napi::Value Result(Napi::Env)  - converts the outcome to JS (main thread)
@@ -81,9 +81,16 @@ Napi::Value RunAsync(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-// Exports `name` (Promise, off the main thread) and `nameSync` (on the calling thread).
+// Exports `name` (Promise, off the main thread).
 template <typename Op>
 void RegisterOp(Napi::Env env, Napi::Object exports, const char* name) {
   exports.Set(name, Napi::Function::New(env, RunAsync<Op>, name));
+}
+
+// Exports `name` and its twin `nameSync` (on the calling thread), for the few operations that
+// lib/ (or a test) also calls synchronously.
+template <typename Op>
+void RegisterOpWithSync(Napi::Env env, Napi::Object exports, const char* name) {
+  RegisterOp<Op>(env, exports, name);
   exports.Set(std::string(name) + "Sync", Napi::Function::New(env, RunSync<Op>, std::string(name) + "Sync"));
 }

@@ -14,6 +14,10 @@ void RegisterProcessInfo(Napi::Env env, Napi::Object exports);
 void RegisterEventLog(Napi::Env env, Napi::Object exports);
 void RegisterConfigOps(Napi::Env env, Napi::Object exports);
 void RegisterSecurityOps(Napi::Env env, Napi::Object exports);
-void RegisterHostOps(Napi::Env env, Napi::Object exports);
+// What the service host (lib/host/) needs beyond the SCM.
+void RegisterServiceParameters(Napi::Env env, Napi::Object exports);
+void RegisterJobObject(Napi::Env env, Napi::Object exports);
+void RegisterConsoleControl(Napi::Env env, Napi::Object exports);
+void RegisterProcessAffinity(Napi::Env env, Napi::Object exports);
 void RegisterAccountRights(Napi::Env env, Napi::Object exports);
 void RegisterFileSecurity(Napi::Env env, Napi::Object exports);

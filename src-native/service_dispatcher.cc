@@ -55,13 +55,27 @@ using EventTsfn = Napi::TypedThreadSafeFunction<std::nullptr_t, DispatcherEvent,
 
 Dispatcher* Dispatcher::Current() { return gDispatcher.load(); }
 
-ServiceSlot* Dispatcher::Find(const std::wstring& name) {
-  // An own-process service is started whatever name its table entry has: the only slot is it.
+// The one slot lookup, for names from the SCM (ServiceMain's argv[0]) and from JS. Caller holds
+// mMutex. An own-process service is started whatever name its table entry has: with one slot,
+// that slot is meant, whatever the name. Otherwise the slot whose name equals `name` ignoring
+// case, as the SCM compares service names. Two table names differing only in case can come only
+// from a direct binding call (lib/as-service folds them into one); `twins` then says which wins,
+// and each caller passes what it has always done: ServiceMain and simulateControl the first,
+// setServiceStatus the last.
+ServiceSlot* Dispatcher::Find(const std::wstring& name, CaseTwins twins) {
   if (mSlots.size() == 1) return mSlots[0].get();
+  ServiceSlot* found = nullptr;
   for (auto& slot : mSlots) {
-    if (_wcsicmp(slot->name.c_str(), name.c_str()) == 0) return slot.get();
+    if (_wcsicmp(slot->name.c_str(), name.c_str()) != 0) continue;
+    found = slot.get();
+    if (twins == CaseTwins::FirstWins) break;
   }
-  return nullptr;
+  return found;
+}
+
+ServiceSlot* Dispatcher::SlotFor(const std::wstring& name, CaseTwins twins) {
+  std::lock_guard<std::mutex> lock(mMutex);
+  return Find(name, twins);
 }
 
 DWORD Dispatcher::AcceptedFor(DWORD state) const {
@@ -89,7 +103,7 @@ bool Dispatcher::ApplyStatus(ServiceSlot& slot, DWORD state, DWORD win32ExitCode
     s.dwWin32ExitCode = NO_ERROR;
     s.dwServiceSpecificExitCode = 0;
   }
-  slot.pending = IsPending(state);
+  slot.handshake.Reported(IsPending(state));
   BOOL ok = SetServiceStatus(slot.handle, &s);
   if (state == SERVICE_STOPPED) mChanged.notify_all();
   return ok != FALSE;
@@ -105,7 +119,7 @@ void WINAPI Dispatcher::ServiceMain(DWORD argc, LPWSTR* argv) {
   if (self == nullptr || argc == 0) return;
   std::wstring name = argv[0];
   std::unique_lock<std::mutex> lock(self->mMutex);
-  ServiceSlot* slot = self->Find(name);
+  ServiceSlot* slot = self->Find(name, CaseTwins::FirstWins);
   if (slot == nullptr) return;
   lock.unlock();
   // RegisterServiceCtrlHandlerExW talks to the SCM: not under our lock.
@@ -116,7 +130,8 @@ void WINAPI Dispatcher::ServiceMain(DWORD argc, LPWSTR* argv) {
   self->EnterPending(*slot, SERVICE_START_PENDING);
   DispatcherEvent event;
   event.service = slot->name;
-  event.seq = slot->latestControlSeq = self->mNextSeq++;
+  event.seq = self->mNextSeq++;
+  slot->handshake.StartArrived(event.seq);
   event.control = 0;
   for (DWORD i = 1; i < argc; ++i) event.args.emplace_back(argv[i]);
   self->Post(std::move(event));
@@ -156,18 +171,14 @@ DWORD WINAPI Dispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventD
     // Wine, SetServiceStatus from another thread while the handler runs stalls until the SCM's
     // control times out (ERROR_SERVICE_REQUEST_TIMEOUT).
     if (slot->status.dwCurrentState == SERVICE_STOPPED) return NO_ERROR;
-    slot->latestControlSeq = event.seq;
-    slot->awaitingAnswer = true;
+    slot->handshake.ControlArrived(event.seq);
     self->Post(std::move(event));
     self->mChanged.wait_for(lock, std::chrono::milliseconds(kQuickAnswerMs), [&] {
-      return slot->quickAnswer.has_value() || self->mStopping;
+      return slot->handshake.HasHeldAnswer() || self->mStopping;
     });
     // Under the lock: from here on SetStatus reports an answer itself, after the pending state.
-    slot->awaitingAnswer = false;
-    if (slot->quickAnswer) {
-      const QuickAnswer a = *slot->quickAnswer;
-      slot->quickAnswer.reset();
-      self->ApplyStatus(*slot, a.state, a.win32ExitCode, a.serviceCode, a.waitHint);
+    if (std::optional<StatusAnswer> answer = slot->handshake.EndHandlerWait()) {
+      self->ApplyStatus(*slot, answer->state, answer->win32ExitCode, answer->serviceCode, answer->waitHint);
     } else {
       self->EnterPending(*slot, pendingState);
     }
@@ -181,16 +192,12 @@ DWORD WINAPI Dispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventD
   }
   event.needsReply = true;
   uint32_t seq = event.seq;
-  self->mAwaitingReply.insert(seq);
+  self->mReplies.Expect(seq);
   self->Post(std::move(event));
-  bool answered = self->mChanged.wait_for(lock, std::chrono::milliseconds(self->mReplyTimeoutMs), [&] {
-    return self->mReplies.count(seq) != 0 || self->mStopping;
+  self->mChanged.wait_for(lock, std::chrono::milliseconds(self->mReplyTimeoutMs), [&] {
+    return self->mReplies.HasReply(seq) || self->mStopping;
   });
-  DWORD result = NO_ERROR;
-  if (answered && self->mReplies.count(seq)) result = self->mReplies[seq];
-  self->mReplies.erase(seq);
-  self->mAwaitingReply.erase(seq);
-  return result;
+  return self->mReplies.Finish(seq).value_or(NO_ERROR);
 }
 
 void Dispatcher::HeartbeatLoop() {
@@ -199,7 +206,7 @@ void Dispatcher::HeartbeatLoop() {
     mChanged.wait_for(lock, kHeartbeatInterval);
     if (mStopping) break;
     for (auto& slot : mSlots) {
-      if (slot->pending && slot->handle != nullptr) {
+      if (slot->handshake.NeedsHeartbeat() && slot->handle != nullptr) {
         slot->status.dwCheckPoint++;
         SetServiceStatus(slot->handle, &slot->status);
       }
@@ -296,20 +303,12 @@ Napi::Value Dispatcher::SetStatus(const Napi::CallbackInfo& info) {
   Dispatcher* self = Current();
   if (self == nullptr) return Napi::Boolean::New(env, false);
   std::lock_guard<std::mutex> lock(self->mMutex);
-  ServiceSlot* slot = nullptr;
-  for (auto& s : self->mSlots) {
-    if (_wcsicmp(s->name.c_str(), name.c_str()) == 0) slot = s.get();
-  }
-  if (slot == nullptr && self->mSlots.size() == 1) slot = self->mSlots[0].get();
+  ServiceSlot* slot = self->Find(name, CaseTwins::LastWins);
   // Stale answers (an older control's) are ignored; 0 is an update not tied to any control.
-  if (slot == nullptr || (seq != 0 && seq < slot->latestControlSeq)) return Napi::Boolean::New(env, false);
+  if (slot == nullptr || slot->handshake.IsStale(seq)) return Napi::Boolean::New(env, false);
   // A stopped service cannot come back by itself: only the SCM starts it again.
   if (slot->status.dwCurrentState == SERVICE_STOPPED && state != SERVICE_STOPPED) return Napi::Boolean::New(env, false);
-  // While HandlerEx waits for the answer to a control, that thread reports whatever the app
-  // reports (the answer, or an update not tied to the control such as a stop after a failure):
-  // SetServiceStatus from this thread would stall under Wine until the handler returned.
-  if (slot->awaitingAnswer) {
-    slot->quickAnswer = QuickAnswer{state, exitCode, serviceCode, waitHint};
+  if (slot->handshake.HoldForHandler(StatusAnswer{state, exitCode, serviceCode, waitHint})) {
     self->mChanged.notify_all();
     return Napi::Boolean::New(env, true);
   }
@@ -325,8 +324,7 @@ Napi::Value Dispatcher::Reply(const Napi::CallbackInfo& info) {
   if (self != nullptr) {
     {
       std::lock_guard<std::mutex> lock(self->mMutex);
-      // A reply after the bounded wait ran out has no one to go to.
-      if (self->mAwaitingReply.count(seq)) self->mReplies[seq] = code;
+      self->mReplies.Answer(seq, code);
     }
     self->mChanged.notify_all();
   }
@@ -350,7 +348,7 @@ class SimulateControlOp {
   void Execute() {
     Dispatcher* self = Dispatcher::Current();
     if (self == nullptr) ThrowWin32(ERROR_SERVICE_NOT_ACTIVE, "HandlerEx");
-    ServiceSlot* slot = self->SlotFor(mName);
+    ServiceSlot* slot = self->SlotFor(mName, Dispatcher::CaseTwins::FirstWins);
     if (slot == nullptr) ThrowWin32(ERROR_SERVICE_DOES_NOT_EXIST, "HandlerEx");
     WTSSESSION_NOTIFICATION session{sizeof(WTSSESSION_NOTIFICATION), mSessionId};
     mResult = Dispatcher::HandlerEx(mControl, mEventType, mControl == SERVICE_CONTROL_SESSIONCHANGE ? &session : nullptr, slot);
@@ -362,13 +360,8 @@ class SimulateControlOp {
   DWORD mControl = 0, mEventType = 0, mSessionId = 0, mResult = 0;
 };
 
-ServiceSlot* Dispatcher::SlotFor(const std::wstring& name) {
-  std::lock_guard<std::mutex> lock(mMutex);
-  return Find(name);
-}
-
 void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports) {
-  exports.Set("simulateControl", Napi::Function::New(env, RunAsync<SimulateControlOp>, "simulateControl"));
+  RegisterOp<SimulateControlOp>(env, exports, "simulateControl");
   exports.Set("startDispatcher", Napi::Function::New(env, Dispatcher::Start, "startDispatcher"));
   exports.Set("setServiceStatus", Napi::Function::New(env, Dispatcher::SetStatus, "setServiceStatus"));
   exports.Set("replyToControl", Napi::Function::New(env, Dispatcher::Reply, "replyToControl"));

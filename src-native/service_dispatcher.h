@@ -8,38 +8,19 @@
 #include <winsvc.h>
 #include <condition_variable>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-// A status the app reported while HandlerEx was still waiting for its answer.
-struct QuickAnswer {
-  DWORD state;
-  DWORD win32ExitCode;
-  DWORD serviceCode;
-  DWORD waitHint;
-};
+#include "control_handshake.h"
 
 // One service hosted by this process.
 struct ServiceSlot {
   std::wstring name;
   SERVICE_STATUS_HANDLE handle = nullptr;
   SERVICE_STATUS status{};
-  // Sequence number of the newest state-changing control (start, stop, pause, ...): an answer
-  // carrying an older one is stale and ignored.
-  uint32_t latestControlSeq = 0;
-  // True while HandlerEx waits for the app's answer to a state-changing control; the answer, once
-  // the app has given it (HandlerEx then reports it from its own thread).
-  bool awaitingAnswer = false;
-  std::optional<QuickAnswer> quickAnswer;
-  // True between a state-changing control and the app's answer: the heartbeat thread then keeps
-  // the SCM informed (checkpoint++) so a slow app never looks hung.
-  bool pending = false;
+  ControlHandshake handshake;
 };
 
 // What the dispatcher tells JS. Raw numbers only; the TypeScript layer names them.
@@ -72,7 +53,11 @@ class Dispatcher {
   static DWORD WINAPI HandlerEx(DWORD control, DWORD eventType, LPVOID eventData, LPVOID context);
 
   void Shutdown();  // environment teardown
-  ServiceSlot* SlotFor(const std::wstring& name);
+
+  // Which of two table names that differ only in case a lookup takes (see Find).
+  enum class CaseTwins { FirstWins, LastWins };
+  // Find, taking the lock itself (simulateControl, on a worker thread).
+  ServiceSlot* SlotFor(const std::wstring& name, CaseTwins twins);
 
  private:
   Dispatcher() = default;
@@ -80,7 +65,7 @@ class Dispatcher {
   bool ApplyStatus(ServiceSlot& slot, DWORD state, DWORD win32ExitCode, DWORD serviceCode, DWORD waitHint);
   void EnterPending(ServiceSlot& slot, DWORD pendingState);
   void HeartbeatLoop();
-  ServiceSlot* Find(const std::wstring& name);
+  ServiceSlot* Find(const std::wstring& name, CaseTwins twins);
   DWORD AcceptedFor(DWORD state) const;
 
   std::mutex mMutex;
@@ -91,8 +76,7 @@ class Dispatcher {
   DWORD mControlsAccepted = 0;
   DWORD mReplyTimeoutMs = 3000;
   uint32_t mNextSeq = 1;
-  std::map<uint32_t, DWORD> mReplies;
-  std::set<uint32_t> mAwaitingReply;
+  NotificationReplies mReplies;
   bool mStopping = false;
   bool mDispatcherReturned = false;
   Napi::ThreadSafeFunction mTsfn;

@@ -180,8 +180,8 @@ class EnumDependentsOp {
 }  // namespace
 
 void RegisterStatusOps(Napi::Env env, Napi::Object exports) {
-  RegisterOp<QueryStatusOp>(env, exports, "queryStatus");
-  RegisterOp<EnumStatusOp>(env, exports, "enumStatus");
-  RegisterOp<ResolveNameOp>(env, exports, "resolveName");
-  RegisterOp<EnumDependentsOp>(env, exports, "enumDependents");
+  RegisterOpWithSync<QueryStatusOp>(env, exports, "queryStatus");
+  RegisterOpWithSync<EnumStatusOp>(env, exports, "enumStatus");
+  RegisterOpWithSync<ResolveNameOp>(env, exports, "resolveName");
+  RegisterOpWithSync<EnumDependentsOp>(env, exports, "enumDependents");
 }

@@ -1,7 +1,7 @@
 // runAsService: this Node process becomes the program of one or more Windows services.
 import { ScmError } from '../errors/scm-error';
 import { native, toScmError } from '../native/binding';
-import type { DispatcherEvent } from '../native/binding';
+import type { DispatcherEvent } from '../native/raw-types';
 import { SERVICE_INTERACTIVE_PROCESS, SERVICE_STATES, SERVICE_TYPES } from '../services/tokens';
 import type { ServiceState } from '../services/tokens';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkStringArray, checkToken } from '../validation';

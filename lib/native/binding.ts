@@ -1,92 +1,9 @@
 // The raw native surface (src-native/) and the one place its errors become ScmError.
 import { ScmError, unsupportedPlatformError } from '../errors/scm-error';
 import { statusFromRaw } from '../services/status-record';
-
-/** SERVICE_STATUS_PROCESS as the addon returns it: raw numbers. @internal */
-export interface RawStatus {
-  serviceType: number;
-  currentState: number;
-  controlsAccepted: number;
-  win32ExitCode: number;
-  serviceSpecificExitCode: number;
-  checkPoint: number;
-  waitHint: number;
-  processId: number;
-  serviceFlags: number;
-}
-
-/** ENUM_SERVICE_STATUS_PROCESSW. @internal */
-export interface RawEnumEntry extends RawStatus {
-  name: string;
-  displayName: string;
-}
-
-/** @internal */
-export interface RawWaitResult {
-  outcome: 'reached' | 'timeout' | 'cancelled' | 'deleted';
-  status: RawStatus | null;
-}
-
-/** QUERY_SERVICE_CONFIGW. @internal */
-export interface RawCoreConfig {
-  serviceType: number;
-  startType: number;
-  errorControl: number;
-  binaryPath: string | null;
-  loadOrderGroup: string | null;
-  tagId: number;
-  dependencies: string[];
-  account: string | null;
-  displayName: string | null;
-}
-
-/** What queryConfig returns: the core configuration when asked, and each level it could read, by level number. @internal */
-export interface RawConfigResult {
-  core?: RawCoreConfig;
-  levels: Record<number, unknown>;
-}
-
-/** ChangeServiceConfigW arguments; null leaves a value unchanged. @internal */
-export interface RawCoreChanges {
-  serviceType: number | null;
-  interactive: boolean | null;
-  startType: number | null;
-  errorControl: number | null;
-  binaryPath: string | null;
-  loadOrderGroup: string | null;
-  dependencies: string[] | null;
-  account: string | null;
-  password: string | null;
-  displayName: string | null;
-}
-
-/** One ChangeServiceConfig2W level (see src-native/config2.h for the value of each level). @internal */
-export interface RawConfig2Change {
-  level: number;
-  value: unknown;
-}
-
-/** SERVICE_FAILURE_ACTIONSW; null strings / actions mean "unchanged" when writing, "unset" when read. @internal */
-export interface RawFailureActions {
-  resetPeriod: number;
-  rebootMessage: string | null;
-  command: string | null;
-  actions: { type: number; delay: number }[] | null;
-}
-
-/** SERVICE_TRIGGER_SPECIFIC_DATA_ITEM. @internal */
-export interface RawTriggerData {
-  type: number;
-  bytes: Uint8Array;
-}
-
-/** SERVICE_TRIGGER: the subtype is a GUID's 16 bytes in memory order. @internal */
-export interface RawTrigger {
-  type: number;
-  action: number;
-  subtype: Uint8Array | null;
-  data: RawTriggerData[];
-}
+import type {
+  DispatcherEvent, RawConfig2Change, RawFileSecurity, RawConfigResult, RawCoreChanges, RawEnumEntry, RawStatus, RawWaitResult, RawWatchEvent,
+} from './raw-types';
 
 type Db = string | null;
 type Sys = string | null;
@@ -111,8 +28,6 @@ export interface NativeBinding {
   deleteService(system: Sys, database: Db, name: string): Promise<void>;
   startService(system: Sys, database: Db, name: string, args: string[]): Promise<void>;
   controlService(system: Sys, database: Db, name: string, control: number): Promise<RawStatus>;
-  controlServiceSync(system: Sys, database: Db, name: string, control: number): RawStatus;
-  hasControlServiceEx(): boolean;
   /** startArgs starts the service first, control sends that control first (a refusal rejects with lastStatus); at most one. */
   waitForStatus(
     system: Sys, database: Db, name: string, notifyMask: number, timeoutMs: number, startArgs?: string[] | null, control?: number | null,
@@ -147,59 +62,19 @@ export interface NativeBinding {
   readServiceParameter(service: string, valueName: string): Promise<string | null>;
   readServiceParameterSync(service: string, valueName: string): string | null;
   deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
-  deleteServiceParameterSync(service: string, valueName: string): boolean;
   enterKillOnCloseJob(allowBreakaway: boolean): boolean;
-  jobProcessIds(): number[];
   terminateJobProcesses(exitCode: number): number;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
   setProcessAffinity(pid: number, cpus: number[]): void;
   getProcessAffinity(pid: number): { process: number[]; system: number[] };
   enumAccountRights(system: Sys, account: string): Promise<string[]>;
-  enumAccountRightsSync(system: Sys, account: string): string[];
   addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;
-  addAccountRightSync(system: Sys, account: string, right: string): boolean;
   fileSecurity(path: string): Promise<RawFileSecurity>;
   fileAttributes(path: string): Promise<number | null>;
   createDirectory(path: string, sddl: string): Promise<boolean>;
   setFileDacl(path: string, sddl: string): Promise<void>;
   accountSid(account: string): Promise<string | null>;
   accountName(sid: string): Promise<string | null>;
-}
-
-/** An ACE of a file's DACL: AceType, AceFlags, the access mask and the trustee's SID. @internal */
-export interface RawAce {
-  type: number;
-  flags: number;
-  mask: number;
-  sid: string;
-}
-
-/** A file's owner SID and DACL (null: a NULL DACL, which grants everyone everything). @internal */
-export interface RawFileSecurity {
-  owner: string | null;
-  protected: boolean;
-  dacl: RawAce[] | null;
-}
-
-/** What a watcher thread reports. @internal */
-export interface RawWatchEvent {
-  kind: 'status' | 'deleted' | 'created' | 'removed' | 'error' | 'closed';
-  status?: RawStatus;
-  name?: string;
-  error?: Error;
-}
-
-/** What the service dispatcher thread reports to JS. @internal */
-export interface DispatcherEvent {
-  kind: 'control' | 'exit';
-  service: string;
-  seq: number;
-  control: number;
-  eventType: number;
-  sessionId?: number;
-  needsReply: boolean;
-  args: string[];
-  error?: Error;
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
-import type { RawFileSecurity } from '../native/binding';
+import type { RawFileSecurity } from '../native/raw-types';
 
 /** Well-known SIDs the checks name. */
 export const SIDS = {

@@ -1,6 +1,6 @@
 // The optional configuration levels of a service (ChangeServiceConfig2W / QueryServiceConfig2W):
 // their tokens and shapes, validation, and conversion to and from the addon's raw values.
-import type { RawConfig2Change, RawFailureActions, RawTrigger } from '../native/binding';
+import type { RawConfig2Change, RawFailureActions, RawTrigger } from '../native/raw-types';
 import { checkBoolean, checkInteger, checkKnownKeys, checkString, checkTokenOrNumber, tokenValue } from '../validation';
 import { tokenOrNumber } from './tokens';
 import { decodeTriggers, encodeTriggers } from './triggers';

@@ -1,7 +1,7 @@
 // Reading and changing a service's configuration (twapi get_service_configuration /
 // set_service_configuration): what one returns, the other takes back.
 import { callAsync, callSync } from '../native/binding';
-import type { RawConfigResult, RawCoreChanges } from '../native/binding';
+import type { RawConfigResult, RawCoreChanges } from '../native/raw-types';
 import {
   checkBoolean, checkKnownKeys, checkOptions, checkServiceName, checkStandardOptions, checkString, checkStringArray,
   checkToken, checkTokenOrNumber, tokenValue,

@@ -1,7 +1,7 @@
 // Starting and stopping services, and waiting for a state without polling.
 import { ScmError } from '../errors/scm-error';
 import { callAsync, native, toScmError } from '../native/binding';
-import type { RawWaitResult } from '../native/binding';
+import type { RawWaitResult } from '../native/raw-types';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkSignal, checkStandardOptions, checkStringArray, checkTimeout } from '../validation';
 import type { StandardOptions } from '../validation';
 import { getDependentServiceStatus } from './query';

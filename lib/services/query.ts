@@ -1,7 +1,7 @@
 // Read-only queries: existence, names, state and status of one or many services.
 import { callSync } from '../native/binding';
 import { queryAsync } from '../native/query-queue';
-import type { RawEnumEntry } from '../native/binding';
+import type { RawEnumEntry } from '../native/raw-types';
 import { checkOptions, checkOptionalString, checkServiceName, checkStandardOptions, checkStringArray, checkToken } from '../validation';
 import type { StandardOptions } from '../validation';
 import { statusFromRaw } from './status-record';

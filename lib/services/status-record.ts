@@ -1,4 +1,4 @@
-import type { RawStatus } from '../native/binding';
+import type { RawStatus } from '../native/raw-types';
 import { acceptedControlTokens, serviceTypeToken, SERVICE_INTERACTIVE_PROCESS, stateToken } from './tokens';
 import type { ServiceState, ServiceType } from './tokens';
 

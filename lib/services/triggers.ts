@@ -1,6 +1,6 @@
 // Service trigger events (SERVICE_CONFIG_TRIGGER_INFO, Windows 7 and later): tokens, GUIDs and
 // the trigger-specific data items, converted to and from the numbers and bytes the addon takes.
-import type { RawTrigger, RawTriggerData } from '../native/binding';
+import type { RawTrigger, RawTriggerData } from '../native/raw-types';
 import { checkInteger, checkString, checkTokenOrNumber, tokenValue } from '../validation';
 import { tokenOrNumber } from './tokens';
 

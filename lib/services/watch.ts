@@ -2,7 +2,7 @@
 // native thread, re-armed after every notification.
 import { EventEmitter } from 'node:events';
 import { native, toScmError } from '../native/binding';
-import type { RawWatchEvent } from '../native/binding';
+import type { RawWatchEvent } from '../native/raw-types';
 import { checkOptions, checkServiceName, checkStandardOptions } from '../validation';
 import type { StandardOptions } from '../validation';
 import { statusFromRaw } from './status-record';

@@ -1,0 +1,103 @@
+// Unit tests of src-native/control_handshake.h, which is plain C++: built with the host's g++ and
+// run by test/unit/native-handshake.test.js. Prints one line per failed check; exit 1 if any.
+#include "../../src-native/control_handshake.h"
+#include <cstdio>
+
+namespace {
+
+int gFailures = 0;
+
+void Check(bool ok, const char* what) {
+  if (ok) return;
+  ++gFailures;
+  std::printf("FAIL: %s\n", what);
+}
+
+constexpr uint32_t kStopped = 1;
+constexpr uint32_t kRunning = 4;
+
+void AnswerWithinTheHandlersWait() {
+  ControlHandshake h;
+  h.ControlArrived(5);
+  Check(!h.HasHeldAnswer(), "nothing held before the app answers");
+  Check(h.HoldForHandler(StatusAnswer{kStopped, 0, 7, 0}), "the waiting handler takes the answer");
+  Check(h.HasHeldAnswer(), "the answer is held");
+  std::optional<StatusAnswer> answer = h.EndHandlerWait();
+  Check(answer.has_value() && answer->state == kStopped && answer->serviceCode == 7, "the handler reports the held answer");
+  Check(!h.HasHeldAnswer(), "the held answer is handed over once");
+  Check(!h.HoldForHandler(StatusAnswer{kRunning, 0, 0, 0}), "after the wait, answers are reported by their giver");
+}
+
+void HandlersWaitTimesOut() {
+  ControlHandshake h;
+  h.ControlArrived(2);
+  Check(!h.EndHandlerWait().has_value(), "no answer: the handler reports the pending state");
+  h.Reported(true);
+  Check(h.NeedsHeartbeat(), "heartbeats while pending");
+  Check(!h.HoldForHandler(StatusAnswer{kRunning, 0, 0, 0}), "a late answer is reported by the app's call");
+  h.Reported(false);
+  Check(!h.NeedsHeartbeat(), "no heartbeats once the answer is reported");
+}
+
+void SequenceNumbers() {
+  ControlHandshake h;
+  Check(!h.IsStale(1), "nothing is stale before any control");
+  h.StartArrived(3);
+  Check(h.IsStale(2), "an older control's answer is stale");
+  Check(!h.IsStale(3), "the newest control's answer is not");
+  Check(!h.IsStale(0), "0 is tied to no control, never stale");
+  h.ControlArrived(8);
+  Check(h.IsStale(3), "the start's answer is stale once a later control came");
+  Check(!h.IsStale(9), "a newer number is not stale");
+}
+
+void StartDoesNotMakeTheHandlerWait() {
+  ControlHandshake h;
+  h.StartArrived(1);
+  Check(!h.HoldForHandler(StatusAnswer{kRunning, 0, 0, 0}), "the start's answer is reported by the app's call");
+}
+
+void NotificationReplyInTime() {
+  NotificationReplies r;
+  r.Expect(7);
+  Check(!r.HasReply(7), "no reply yet");
+  Check(r.Answer(7, 42), "an awaited reply is taken");
+  Check(r.HasReply(7), "the reply is there");
+  std::optional<uint32_t> reply = r.Finish(7);
+  Check(reply.has_value() && *reply == 42, "the handler returns the reply");
+  Check(!r.Answer(7, 1), "after the handler finished, a reply is dropped");
+  Check(!r.HasReply(7), "and not kept");
+}
+
+void NotificationReplyTooLate() {
+  NotificationReplies r;
+  r.Expect(9);
+  Check(!r.Finish(9).has_value(), "no reply within the wait: none");
+  Check(!r.Answer(9, 5), "a reply after the wait is dropped");
+  Check(!r.Answer(10, 5), "a reply nobody expects is dropped");
+}
+
+void RepliesAreKeyedBySequenceNumber() {
+  NotificationReplies r;
+  r.Expect(1);
+  r.Expect(2);
+  Check(r.Answer(2, 20), "the second handler's reply");
+  Check(!r.HasReply(1), "does not answer the first");
+  Check(!r.Finish(1).has_value(), "the first has none");
+  std::optional<uint32_t> second = r.Finish(2);
+  Check(second.has_value() && *second == 20, "the second gets its own");
+}
+
+}  // namespace
+
+int main() {
+  AnswerWithinTheHandlersWait();
+  HandlersWaitTimesOut();
+  SequenceNumbers();
+  StartDoesNotMakeTheHandlerWait();
+  NotificationReplyInTime();
+  NotificationReplyTooLate();
+  RepliesAreKeyedBySequenceNumber();
+  if (gFailures == 0) std::printf("all checks passed\n");
+  return gFailures == 0 ? 0 : 1;
+}
