@@ -12,16 +12,11 @@
 #include <string>
 #include <vector>
 #include "args.h"
+#include "local_ptr.h"
 #include "operations.h"
 #include "strings.h"
 
 namespace {
-
-struct LocalFreeDeleter {
-  void operator()(void* memory) const { LocalFree(memory); }
-};
-template <typename T>
-using LocalPtr = std::unique_ptr<T, LocalFreeDeleter>;
 
 std::wstring SidString(PSID sid) {
   wchar_t* text = nullptr;
@@ -146,20 +141,27 @@ LocalPtr<void> DescriptorFromSddl(const Napi::CallbackInfo& info, const std::wst
   return LocalPtr<void>(descriptor);
 }
 
+// The (path, sddl) arguments of the folder operations, the descriptor converted on the calling thread.
+struct PathAndDescriptor {
+  PathAndDescriptor(const Napi::CallbackInfo& info, const char* usage) {
+    Args args(info, usage);
+    path = args.String(0);
+    descriptor = DescriptorFromSddl(info, args.String(1));
+  }
+  std::wstring path;
+  LocalPtr<void> descriptor;
+};
+
 // createDirectory(path, sddl): creates the folder with that security descriptor from the first
 // instant (no window in which the parent's inherited ACEs apply); true when created, false when
 // something already was there (the caller then checks what it is).
 class CreateDirectoryOp {
  public:
-  explicit CreateDirectoryOp(const Napi::CallbackInfo& info) {
-    Args args(info, "createDirectory(path, sddl)");
-    mPath = args.String(0);
-    mDescriptor = DescriptorFromSddl(info, args.String(1));
-  }
+  explicit CreateDirectoryOp(const Napi::CallbackInfo& info) : mTarget(info, "createDirectory(path, sddl)") {}
 
   void Execute() {
-    SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), mDescriptor.get(), FALSE};
-    if (CreateDirectoryW(mPath.c_str(), &attributes)) {
+    SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), mTarget.descriptor.get(), FALSE};
+    if (CreateDirectoryW(mTarget.path.c_str(), &attributes)) {
       mCreated = true;
       return;
     }
@@ -170,8 +172,7 @@ class CreateDirectoryOp {
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mCreated); }
 
  private:
-  std::wstring mPath;
-  LocalPtr<void> mDescriptor;
+  PathAndDescriptor mTarget;
   bool mCreated = false;
 };
 
@@ -179,19 +180,16 @@ class CreateDirectoryOp {
 // (PROTECTED_DACL_SECURITY_INFORMATION) so that the parent's ACEs no longer apply.
 class SetFileDaclOp {
  public:
-  explicit SetFileDaclOp(const Napi::CallbackInfo& info) {
-    Args args(info, "setFileDacl(path, sddl)");
-    mPath = args.String(0);
-    mDescriptor = DescriptorFromSddl(info, args.String(1));
+  explicit SetFileDaclOp(const Napi::CallbackInfo& info) : mTarget(info, "setFileDacl(path, sddl)") {
     BOOL present = FALSE;
     BOOL defaulted = FALSE;
-    if (!GetSecurityDescriptorDacl(mDescriptor.get(), &present, &mDacl, &defaulted) || !present || mDacl == nullptr) {
+    if (!GetSecurityDescriptorDacl(mTarget.descriptor.get(), &present, &mDacl, &defaulted) || !present || mDacl == nullptr) {
       throw Napi::RangeError::New(info.Env(), "sddl has no DACL (D:) to set");
     }
   }
 
   void Execute() {
-    DWORD error = SetNamedSecurityInfoW(mPath.data(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+    DWORD error = SetNamedSecurityInfoW(mTarget.path.data(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
                                         nullptr, nullptr, mDacl, nullptr);
     if (error != ERROR_SUCCESS) ThrowWin32(error, "SetNamedSecurityInfoW");
   }
@@ -199,9 +197,8 @@ class SetFileDaclOp {
   Napi::Value Result(Napi::Env env) { return env.Undefined(); }
 
  private:
-  std::wstring mPath;
-  LocalPtr<void> mDescriptor;
-  PACL mDacl = nullptr;  // inside mDescriptor
+  PathAndDescriptor mTarget;
+  PACL mDacl = nullptr;  // inside mTarget.descriptor
 };
 
 // accountSid(account): the SID string of an account name (LookupAccountNameW), or null when

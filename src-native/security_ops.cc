@@ -6,19 +6,13 @@
 #include <sddl.h>
 #include <memory>
 #include "args.h"
+#include "local_ptr.h"
 #include "operations.h"
 #include "privilege.h"
 #include "query_buffer.h"
 #include "scm_access.h"
 
 namespace {
-
-// Memory the sddl.h functions allocate with LocalAlloc.
-struct LocalFreeDeleter {
-  void operator()(void* memory) const { LocalFree(memory); }
-};
-template <typename T>
-using LocalPtr = std::unique_ptr<T, LocalFreeDeleter>;
 
 constexpr SECURITY_INFORMATION kKnownParts =
     OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION;
