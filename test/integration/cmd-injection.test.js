@@ -123,7 +123,7 @@ describe('cmd.exe arguments: no command injection (BatBadBut)', function () {
     const program = argvScript(c.dir, 'program.cmd', programOut);
     const hook = argvScript(c.dir, 'pre start.cmd', hookOut);
     const corpus = scriptCorpus(marker);
-    await scm.installProgramService(c.name, program, corpus, { logDir: c.logDir, restart: 'never', env: VARS, preStart: [hook, ...corpus] });
+    await scm.installProgramService(c.name, program, corpus, { allowInsecureLocation: true, logDir: c.logDir, restart: 'never', env: VARS, preStart: [hook, ...corpus] });
     created.push(c.name);
     await scm.startService(c.name);
     await waitFor('the program and hook outputs', () => fs.existsSync(programOut) && fs.existsSync(hookOut), 30000);
