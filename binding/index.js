@@ -11,7 +11,8 @@ let binding = null;
 let loadError = null;
 if (process.platform === 'win32') {
   try {
-    binding = require('node-gyp-build')(root);
+    const folder = process.env.SCM_NATIVE_PREBUILD;
+    binding = folder ? require(path.join(path.resolve(folder), 'scm-native.node')) : require('node-gyp-build')(root);
   } catch (error) {
     loadError = error;
   }

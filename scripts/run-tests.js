@@ -4,12 +4,13 @@
 //   1. the unit tests (test/unit) in this node;
 //   2. the integration tests (test/integration) against a real SCM: on Linux inside Windows
 //      node.exe (each version in NODE_WIN_VERSIONS) under Wine, one node.exe per file with a
-//      watchdog; on Windows natively in this node.
+//      watchdog; on Windows natively in this node;
+//   3. on Linux, the release tests (test/release): the packed package installed and run.
 // Ends with one line "N passed, N failed, N skipped" and exits non-zero when anything failed.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, CACHE, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, log } = require('./lib/toolchain');
+const { ROOT, CACHE, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, ensureNodeModules, log } = require('./lib/toolchain');
 
 const MOCHA = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const FILE_WATCHDOG_MS = Number(process.env.SCM_TEST_FILE_TIMEOUT_MS || 180000);
@@ -97,11 +98,14 @@ async function runUnderWine(files) {
 async function main() {
   const unit = listTests('unit');
   const integration = listTests('integration');
+  ensureNodeModules();
   if (process.platform !== 'win32') ensureAptPackages();
   build();
   runMochaHere('unit', unit);
   if (process.platform === 'win32') runMochaHere('integration', integration);
   else if (integration.length > 0) await runUnderWine(integration);
+  // The package as a user gets it (npm pack, install, run under Wine): Linux drives it (npm, tsc).
+  if (process.platform !== 'win32') runMochaHere('release', listTests('release'));
 }
 
 main().catch((error) => {

@@ -11,7 +11,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, CACHE, WINE_DIR, ensureAptPackages, ensureNodeExe, log } = require('./lib/toolchain');
+const { ROOT, CACHE, WINE_DIR, ensureAptPackages, ensureNodeExe, ensureNodeModules, log } = require('./lib/toolchain');
 
 const TOUR = path.join(ROOT, 'examples', 'tour.js');
 const NODE_WIN_VERSION = '20.20.2';
@@ -121,6 +121,7 @@ function onWindows() {
 }
 
 async function main() {
+  ensureNodeModules();
   if (process.platform === 'win32') return onWindows();
   if (process.platform !== 'linux') {
     throw new Error(`the tour needs Windows, or Linux with Wine; this is ${process.platform}`);

@@ -128,7 +128,8 @@ function help(command?: string): string {
   }
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}  ${c.summary}`);
   return `usage: scm-native <command> [options]\n\nRun any program as a Windows service.\n\n${rows.join('\n')}\n\n` +
-    `scm-native help <command> shows a command's options. Durations: 500ms, 5s, 2m, 1h. Sizes: 512K, 10M.\n`;
+    `scm-native help <command> shows a command's options; scm-native --version (-v) prints the version.\n` +
+    `Durations: 500ms, 5s, 2m, 1h. Sizes: 512K, 10M.\n`;
 }
 
 function defaultIo(): Io {
@@ -149,7 +150,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       io.stdout.write(help(rest[0]));
       return command === undefined ? 2 : 0;
     }
-    if (command === '--version' || command === 'version') {
+    if (command === '--version' || command === '-v' || command === 'version') {
       // package.json sits outside rootDir (lib/), so it is read at run time, not imported.
       io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
       return 0;

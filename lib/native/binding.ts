@@ -1,4 +1,6 @@
 // The raw native surface (src-native/) and the one place its errors become ScmError.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ScmError, unsupportedPlatformError } from '../errors/scm-error';
 import { statusFromRaw } from '../services/status-record';
 import type {
@@ -78,19 +80,31 @@ export interface NativeBinding {
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
-const loaded = require('../../binding') as { binding: NativeBinding | null; loadError: Error | null };
+const loaded = require('../../binding') as { binding: NativeBinding | null; loadError: Error | null; root: string };
 
 /** The loaded addon; throws ScmError ERR_SCM_UNSUPPORTED_PLATFORM off Windows. @internal */
 export function native(): NativeBinding {
   if (loaded.binding) return loaded.binding;
   if (process.platform !== 'win32') throw unsupportedPlatformError();
   const cause = loaded.loadError;
-  const error = new ScmError({
-    code: 'ERR_SCM_ADDON_NOT_FOUND',
-    detail: `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''}; run 'npm run build' or set SCM_NATIVE_PREBUILD`,
-  });
+  const error = new ScmError({ code: 'ERR_SCM_ADDON_NOT_FOUND', detail: addonProblem(cause) });
   if (cause) (error as Error & { cause?: unknown }).cause = cause;
   throw error;
+}
+
+/**
+ * Why the addon did not load, and what to do: the prebuild this architecture needs (Windows on
+ * Arm runs arm64 Node, which cannot load the x64 addon), or the load error itself.
+ */
+function addonProblem(cause: Error | null): string {
+  const folder = `win32-${process.arch}`;
+  const prebuilds = path.join(loaded.root, 'prebuilds');
+  const available = fs.existsSync(prebuilds) ? fs.readdirSync(prebuilds).filter((d) => d.startsWith('win32-')) : [];
+  if (!available.includes(folder)) {
+    return `this copy of scm-native has no prebuilt addon for ${folder} (prebuilds/${folder}/scm-native.node is missing; it has ${available.join(', ') || 'none'}). ` +
+      `Build it from source in ${loaded.root} (needs CMake and Visual Studio's C++ build tools): npm install --no-save cmake-js node-addon-api node-api-headers, then npx cmake-js rebuild; or set SCM_NATIVE_PREBUILD to a folder holding scm-native.node`;
+  }
+  return `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''}; reinstall scm-native, or build it from source in ${loaded.root}: npx cmake-js rebuild`;
 }
 
 /** What an error is about, for the ScmError built from a native failure. @internal */

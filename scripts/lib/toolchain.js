@@ -73,4 +73,28 @@ function ensureNodeExe(version) {
   return exe;
 }
 
-module.exports = { ROOT, CACHE, WINE_DIR, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, log, run };
+/**
+ * npm with `args` in the project: the npm that runs this script when npm started it
+ * (npm_execpath), else `npm` from PATH (through the shell on Windows, where it is npm.cmd).
+ */
+function npm(args, options = {}) {
+  const viaNode = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath);
+  return viaNode
+    ? run(process.execPath, [process.env.npm_execpath, ...args], { cwd: ROOT, ...options })
+    : run('npm', args, { cwd: ROOT, shell: process.platform === 'win32', ...options });
+}
+
+/**
+ * node_modules as package-lock.json says, installed with `npm ci` when it is absent or older than
+ * the lock file (a fresh clone, a pull that changed dependencies): `npm start` and `npm test`
+ * work on a fresh clone without an `npm install` first.
+ */
+function ensureNodeModules() {
+  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = path.join(ROOT, 'package-lock.json');
+  if (has(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  log(has(installed) ? 'package-lock.json changed: npm ci' : 'no node_modules: npm ci');
+  npm(['ci', '--no-audit', '--no-fund']);
+}
+
+module.exports = { ROOT, CACHE, WINE_DIR, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, ensureNodeModules, log, npm, run };

@@ -330,6 +330,15 @@ describe('CLI without an SCM', () => {
     });
   });
 
+  it('--version and -v print the package version, and help says so', async () => {
+    const { version } = require('../../package.json');
+    for (const flag of ['--version', '-v']) {
+      const r = await cli([flag]);
+      assert.deepEqual([r.code, r.stdout], [0, `${version}\n`], flag);
+    }
+    assert.match((await cli(['help'])).stdout, /--version \(-v\)/);
+  });
+
   it('prints help, and exits 2 for usage mistakes with one line', async () => {
     const help = await cli(['help']);
     assert.equal(help.code, 0);
