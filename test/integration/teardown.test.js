@@ -14,7 +14,7 @@ const FIXTURE = path.join(__dirname, '..', 'fixtures', 'teardown-child.js');
 const CHILD_LIMIT_MS = 30000;
 
 /** Runs the fixture in `mode`; resolves { code, timedOut, lines, stderr, exitedAt, elapsed }. */
-function runChild(mode) {
+function runChild(mode, limitMs = CHILD_LIMIT_MS) {
   const base = path.join(os.tmpdir(), `scmn-teardown-${process.pid}-${mode}-${Date.now()}`);
   const outFile = `${base}.out.txt`;
   // Under Wine a node.exe child dies with EBADF on pipes: its stdout/stderr go to files.
@@ -28,7 +28,7 @@ function runChild(mode) {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, CHILD_LIMIT_MS);
+    }, limitMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -100,8 +100,11 @@ describe('process and worker teardown with waits in flight', function () {
     assert.ok(!run.lines.includes('resolved'), describeRun(run));
   });
 
-  it('workers terminated while their waits and queries settle never crash the process', async () => {
-    const run = await runChild('worker-churn');
+  it('workers terminated while their waits and queries settle never crash the process', async function () {
+    this.timeout(135000);
+    // 40 workers each load the addon (about 0.5 s apiece under Wine, more on a loaded machine):
+    // the limit catches a hang, and the round lines say where one stopped.
+    const run = await runChild('worker-churn', 120000);
     assert.equal(run.timedOut, false, describeRun(run));
     assert.equal(run.code, 0, describeRun(run));
     assert.ok(run.lines.includes('churned 40'), describeRun(run));
