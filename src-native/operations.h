@@ -17,3 +17,4 @@ void RegisterSecurityOps(Napi::Env env, Napi::Object exports);
 void RegisterHostOps(Napi::Env env, Napi::Object exports);
 void RegisterAccountRights(Napi::Env env, Napi::Object exports);
 void RegisterFileSecurity(Napi::Env env, Napi::Object exports);
+void RegisterRegistrySecurity(Napi::Env env, Napi::Object exports);
