@@ -26,6 +26,7 @@ import type { ProgramServiceOptions, Startup } from './program-service-options';
 import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkChoice, settingFromOption } from './setting-checks';
+import { protectParameters, resolveControlSids, serviceAccountSid, setHostedServiceDacl } from './service-security';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
 import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind } from './settings-types';
@@ -223,6 +224,9 @@ export async function installProgramService(name: string, program: string, args:
   if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
   const command = hostCommand(service);
   const insecure = await checkServiceLocations(service, locationsOf(command, settings, opts), account.account, settings.allowInsecureLocation);
+  // Resolved before anything is created: an unknown name is an error that changes nothing.
+  const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
+  const accountSid = await serviceAccountSid(account.account);
 
   const createOptions: CreateServiceOptions = {
     startType: START_TYPE[startup],
@@ -237,7 +241,10 @@ export async function installProgramService(name: string, program: string, args:
   await createService(service, command, createOptions);
   let eventSource = false;
   try {
+    // The Parameters key is created protected, before the settings (environment, arguments) are in it.
+    await protectParameters(service, accountSid);
     await writeSettings(service, settings);
+    await setHostedServiceDacl(service, controlSids);
     await installEventSource(service);
     eventSource = true;
     fs.mkdirSync(settings.log.dir, { recursive: true });
@@ -341,14 +348,20 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (opts.dependencies !== undefined) changes.dependencies = checkStringArray(opts.dependencies, 'options.dependencies');
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   const account = accountOf(service, opts, true);
-  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), account.account ?? await currentAccount(service), settings.allowInsecureLocation);
+  const runAs = account.account ?? await currentAccount(service);
+  await checkServiceLocations(service, locationsOf(hostCommand(service), settings, opts), runAs, settings.allowInsecureLocation);
+  const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
+  const accountSid = await serviceAccountSid(runAs);
   Object.assign(changes, account, recoveryActions(opts));
   // The host as installed by this package and node (after an upgrade, this re-points the service).
   changes.command = hostCommand(service);
   // A new user account needs the right too. Granted first: if that fails, nothing has changed.
   if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
+  // Every update re-applies the service's own security, so services installed before it get it.
+  await protectParameters(service, accountSid);
   await writeSettings(service, settings);
+  await setHostedServiceDacl(service, controlSids);
   return settings;
 }
 
@@ -433,6 +446,8 @@ export interface ProgramServiceStatus {
   affinity: number[] | null;
   /** What others than SYSTEM, Administrators and the service's account can change (install's warnings, checked again now). */
   locationWarnings: string[];
+  /** The accounts and groups that may start, stop and control the service besides Administrators and SYSTEM (the setting). */
+  allowControl: string[];
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -474,6 +489,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     successExitCodes: settings.successExitCodes,
     noRestartExitCodes: settings.noRestartExitCodes,
     affinity: settings.affinity,
+    allowControl: settings.allowControl,
     locationWarnings: await untrustedLocations(locationsOf(hostCommand(service), settings, {}), (config as { account?: string }).account),
   };
 }
