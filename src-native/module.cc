@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterProcessAffinity(env, exports);
   RegisterAccountRights(env, exports);
   RegisterFileSecurity(env, exports);
+  RegisterRegistrySecurity(env, exports);
   // Lets the TypeScript layer skip comparisons Wine's SCM cannot answer (docs/wine.md).
   exports.Set("underWine", Napi::Boolean::New(env, UnderWine()));
   return exports;

@@ -21,3 +21,4 @@ void RegisterConsoleControl(Napi::Env env, Napi::Object exports);
 void RegisterProcessAffinity(Napi::Env env, Napi::Object exports);
 void RegisterAccountRights(Napi::Env env, Napi::Object exports);
 void RegisterFileSecurity(Napi::Env env, Napi::Object exports);
+void RegisterRegistrySecurity(Napi::Env env, Napi::Object exports);

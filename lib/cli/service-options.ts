@@ -39,6 +39,7 @@ function flagShape(kind: SettingKind): { type: OptionType; value?: string } {
     case 'variable-names': return { type: 'list', value: 'KEY' };
     case 'environment': return { type: 'list', value: 'KEY=VALUE' };
     case 'arguments': return { type: 'list', value: 'arg' };
+    case 'accounts': return { type: 'list', value: 'group' };
   }
 }
 
@@ -94,6 +95,7 @@ function settingOption(row: SettingField, raw: string | boolean | string[], comm
     case 'folder': return raw;
     case 'folders': return (raw as string[]).map((dir) => path.resolve(dir));
     case 'variable-names':
+    case 'accounts':
     case 'arguments': return raw;
     case 'command': {
       const text = raw as string;

@@ -7,6 +7,7 @@ import type { ProgramServiceOptions } from '../host/program-service-options';
 import { comparableSetting } from '../host/setting-checks';
 import { SETTING_FIELDS, settingAt } from '../host/setting-fields';
 import { readSettings } from '../host/settings';
+import { resolveControlSids, serviceSecurityDrift } from '../host/service-security';
 import { native } from '../native/binding';
 import type { HostSettings } from '../host/settings';
 import type { FailureActions } from '../services/config2';
@@ -99,6 +100,11 @@ function recoveryDrift(config: Partial<ServiceConfiguration>, o: ProgramServiceO
     || config.failureActionsOnNonCrashFailures !== wanted.failureActionsOnNonCrashFailures;
 }
 
+async function currentAccountOf(name: string): Promise<string | undefined> {
+  const config = await getServiceConfiguration(name, { fields: ['account'] }).catch(() => ({} as { account?: string }));
+  return config.account ?? undefined;
+}
+
 /** Compares an installed hosted service with its declaration. */
 export async function hostedDrift(name: string, h: HostedDeclaration): Promise<HostedDrift> {
   const desired = plannedProgramSettings(name, h.program, h.args, h.options);
@@ -108,7 +114,12 @@ export async function hostedDrift(name: string, h: HostedDeclaration): Promise<H
   if (!current) {
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service: name, detail: `service '${name}' exists but was not installed by scm-native: remove it or rename the entry` });
   }
-  return { installed: true, fields: [...settingsDrift(current, desired), ...scm], desired };
+  const fields = [...settingsDrift(current, desired), ...scm];
+  // The descriptor scm-native sets lives in the SCM and the registry, not in the settings: compared
+  // as it is (with the SIDs the declared names have now), so older services and hand edits drift.
+  const security = await serviceSecurityDrift(name, await resolveControlSids(desired.allowControl), await currentAccountOf(name));
+  for (const field of security) if (!fields.includes(field)) fields.push(field);
+  return { installed: true, fields, desired };
 }
 
 /** The password of a declared account, from the environment variable the entry names. */

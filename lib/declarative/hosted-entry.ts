@@ -50,6 +50,7 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
     }
     case 'folders': return r.strings(field)?.map(here);
     case 'variable-names':
+    case 'accounts':
     case 'arguments': return r.strings(field);
     case 'command': {
       const argv = r.strings(field);

@@ -10,8 +10,11 @@ export interface HostLog {
   stdout(line: string): void;
   stderr(line: string): void;
   host(line: string): void;
-  /** Starts a new log file now; false when there is nothing to rotate (or no file). */
-  rotate(): boolean;
+  /**
+   * A requested rotation (the rotate control): starts a new log file now unless the rule of
+   * requested rotations (log-writer.ts) says not yet. Returns why it did not, or null when it did.
+   */
+  rotate(): string | null;
   close(): void;
 }
 
@@ -27,6 +30,7 @@ function fileLog(service: string, settings: HostSettings): HostLog {
   const writer = new LogWriter({ ...settings.log, name: logName(service) });
   // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
   const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
+  const host = (line: string) => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`, true);
   const safe = (fn: () => void) => {
     try {
       fn();
@@ -37,12 +41,18 @@ function fileLog(service: string, settings: HostSettings): HostLog {
   return {
     stdout: (line) => safe(() => writer.writeLine(line)),
     stderr: (line) => safe(() => errWriter.writeLine(line)),
-    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
+    host: (line) => safe(() => host(line)),
     rotate: () => {
-      let rotated = false;
-      safe(() => { rotated = writer.rotateNow(); });
-      if (errWriter !== writer) safe(() => { errWriter.rotateNow(); });
-      return rotated;
+      let refusal: string | null = 'the rotation failed';
+      safe(() => {
+        refusal = writer.requestedRotationRefusal();
+        if (refusal !== null) return;
+        // The old file ends with the request, the new one starts with the next line.
+        host('log rotation requested');
+        refusal = writer.requestRotation();
+      });
+      if (errWriter !== writer) safe(() => { errWriter.requestRotation(); });
+      return refusal;
     },
     close: () => {
       safe(() => writer.close());
@@ -63,7 +73,7 @@ function consoleLog(): HostLog {
     stdout: (line) => write(process.stdout, `${line}\n`),
     stderr: (line) => write(process.stderr, `${line}\n`),
     host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
-    rotate: () => false,
+    rotate: () => 'there is no log file (debug mode)',
     close: () => {},
   };
 }

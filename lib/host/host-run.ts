@@ -12,7 +12,7 @@ import { openHostLog, seconds } from './host-log';
 import type { HostLog } from './host-log';
 import { HostStatusRecord } from './host-status';
 import { preStartExitCode, runServiceHook } from './hooks';
-import { LineRing, LineSplitter } from './log-writer';
+import { LineRing, LineSplitter, REQUESTED_ROTATION_INTERVAL_MS } from './log-writer';
 import { ProgramPidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
 import { ReadinessWait } from './readiness';
@@ -56,6 +56,9 @@ interface StartFailure {
 export class HostRun {
   // Set up before the SCM's first control, fixed for the run.
   private readonly log: HostLog;
+  /** Refused rotate controls since the last line saying so, and when that line was written. */
+  private refusedRotations = 0;
+  private refusalLoggedAt: number | null = null;
   private readonly eventLog: HostEventLog;
   private readonly status: HostStatusRecord;
   private readonly pidFile: ProgramPidFile;
@@ -148,9 +151,20 @@ export class HostRun {
     }
   }
 
+  /**
+   * The rotate control. Anyone allowed to send it could send it in a burst: the log's rule limits
+   * the rotations (log-writer.ts), and refusals are logged at most once a minute, with a count, so
+   * that a burst does not fill the log (and so rotate it by size) with the host's own lines.
+   */
   private rotateLog(): void {
-    this.log.host('log rotation requested');
-    if (!this.log.rotate()) this.log.host('log not rotated: there is no log file (debug mode), or the rotation failed');
+    const refusal = this.log.rotate();
+    if (refusal === null) return;
+    this.refusedRotations++;
+    const now = Date.now();
+    if (this.refusalLoggedAt !== null && now - this.refusalLoggedAt < REQUESTED_ROTATION_INTERVAL_MS) return;
+    this.log.host(`log rotation requested, not done: ${refusal}${this.refusedRotations > 1 ? ` (${this.refusedRotations} requests not done since the last such line)` : ''}`);
+    this.refusalLoggedAt = now;
+    this.refusedRotations = 0;
   }
 
   // --- start sequence ---

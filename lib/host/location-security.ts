@@ -5,9 +5,9 @@
 // otherwise a warning. docs/security.md says why and what stays the operator's part.
 import * as path from 'node:path';
 import { ScmError } from '../errors/scm-error';
-import { callAsync } from '../native/binding';
 import { firstReparsePoint } from '../security/data-folders';
-import { ALWAYS_TRUSTED, describeWriter, findUntrustedWriter, SIDS } from '../security/path-writers';
+import { privilegedAccountSid, serviceAccountSid } from '../security/accounts';
+import { ALWAYS_TRUSTED, describeWriter, findUntrustedWriter } from '../security/path-writers';
 import type { PathRole } from '../security/path-writers';
 import type { HostSettings } from './settings-types';
 
@@ -33,26 +33,6 @@ export function servicePaths(settings: HostSettings, servicesFile?: string): Ser
   if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder', data: true });
   if (servicesFile) paths.push({ what: 'the services file', path: servicesFile, role: 'file' });
   return paths;
-}
-
-const PRIVILEGED: Readonly<Record<string, string>> = {
-  localsystem: SIDS.system,
-  '.\\localsystem': SIDS.system,
-  'nt authority\\system': SIDS.system,
-  'nt authority\\localservice': SIDS.localService,
-  'nt authority\\local service': SIDS.localService,
-  'nt authority\\networkservice': SIDS.networkService,
-  'nt authority\\network service': SIDS.networkService,
-};
-
-/** The SID of a privileged service account (LocalSystem when none is given), or null for any other. */
-export function privilegedAccountSid(account: string | null | undefined): string | null {
-  return account ? PRIVILEGED[account.toLowerCase()] ?? null : SIDS.system;
-}
-
-/** The SID of the service's account: a privileged one's is known; others are looked up (null when unknown). */
-export async function serviceAccountSid(account: string | null | undefined): Promise<string | null> {
-  return privilegedAccountSid(account) ?? (account ? await callAsync({}, (b) => b.accountSid(account)).catch(() => null) : null);
 }
 
 /** SYSTEM, Administrators, TrustedInstaller, and the service's own account. */

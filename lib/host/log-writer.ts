@@ -21,6 +21,42 @@ export interface LogWriterOptions {
   now?: () => Date;
 }
 
+/**
+ * Requested rotations (the rotate control, `scm-native rotate`) are limited: whoever may send the
+ * control (docs/security.md) must not be able to rotate every real log file away (each rotation
+ * can delete the oldest kept file). A requested rotation happens only when
+ * - the current file holds something besides the host's own lines (a file found at start, from an
+ *   earlier run, counts as holding the program's output), and
+ * - the last requested rotation of this file was at least {@link REQUESTED_ROTATION_INTERVAL_MS}
+ *   ago, or the current file has reached {@link REQUESTED_ROTATION_GROWTH} bytes since (the file
+ *   starts anew at each rotation, so its size is what it grew).
+ * Rotations by size and by day are not limited.
+ */
+export const REQUESTED_ROTATION_INTERVAL_MS = 60000;
+export const REQUESTED_ROTATION_GROWTH = 1024 * 1024;
+
+/** What the rule of requested rotations looks at. */
+export interface RequestedRotationState {
+  /** Bytes in the current file. */
+  size: number;
+  /** Lines in the current file that are not the host's own (or the size of a file found at start). */
+  programLines: number;
+  /** When the last requested rotation of this file happened (ms since the epoch), or null. */
+  lastRequestedAt: number | null;
+  now: number;
+}
+
+/** Why a requested rotation is not done now, or null when it is. */
+export function requestedRotationRefusal(s: RequestedRotationState): string | null {
+  if (s.size === 0) return 'the log file is empty';
+  if (s.programLines === 0) return "the log file holds only the host's own lines (nothing from the program yet)";
+  if (s.lastRequestedAt !== null && s.now - s.lastRequestedAt < REQUESTED_ROTATION_INTERVAL_MS && s.size < REQUESTED_ROTATION_GROWTH) {
+    const wait = Math.ceil((REQUESTED_ROTATION_INTERVAL_MS - (s.now - s.lastRequestedAt)) / 1000);
+    return `the last requested rotation was less than ${REQUESTED_ROTATION_INTERVAL_MS / 1000} s ago and the file holds less than ${REQUESTED_ROTATION_GROWTH} bytes (${wait} s to wait)`;
+  }
+  return null;
+}
+
 /** Longest partial line kept in memory; a longer one is written as a line of its own. */
 const MAX_PENDING = 64 * 1024;
 
@@ -51,6 +87,8 @@ export class LogWriter {
   readonly file: string;
   private fd: number | null = null;
   private size = 0;
+  private programLines = 0;
+  private lastRequestedAt: number | null = null;
   private day = '';
   private readonly now: () => Date;
   private readonly maxSize: number;
@@ -83,14 +121,16 @@ export class LogWriter {
     }
     this.fd = fs.openSync(this.file, 'a');
     this.size = stat ? stat.size : 0;
+    // What an earlier run left is not known line by line: it counts as the program's.
+    this.programLines = this.size > 0 ? 1 : 0;
     this.day = dayOf(this.now());
   }
 
   /**
    * Writes one complete line (a trailing newline is added when missing). Rotates first when the
-   * line would not fit or the day has changed.
+   * line would not fit or the day has changed. `own`: a line of the host itself, not the program's.
    */
-  writeLine(line: string, prefix = ''): void {
+  writeLine(line: string, prefix = '', own = false): void {
     this.open();
     const now = this.now();
     const text = `${this.timestamps ? `${now.toISOString()} ` : ''}${prefix}${line.endsWith('\n') ? line : `${line}\n`}`;
@@ -100,11 +140,28 @@ export class LogWriter {
       this.rotate(now);
       this.fd = fs.openSync(this.file, 'a');
       this.size = 0;
+      this.programLines = 0;
     }
     this.day = today;
     let offset = 0;
     while (offset < bytes.length) offset += fs.writeSync(this.fd as number, bytes, offset, bytes.length - offset);
     this.size += bytes.length;
+    if (!own) this.programLines++;
+  }
+
+  /** Why a requested rotation would not be done now ({@link requestedRotationRefusal}), or null. */
+  requestedRotationRefusal(): string | null {
+    this.open();
+    return requestedRotationRefusal({ size: this.size, programLines: this.programLines, lastRequestedAt: this.lastRequestedAt, now: this.now().getTime() });
+  }
+
+  /** A requested rotation: rotates when the rule allows it; returns why not, or null when it rotated. */
+  requestRotation(): string | null {
+    const refusal = this.requestedRotationRefusal();
+    if (refusal !== null) return refusal;
+    this.rotateNow();
+    this.lastRequestedAt = this.now().getTime();
+    return null;
   }
 
   /**
@@ -117,6 +174,7 @@ export class LogWriter {
     this.rotate(this.now());
     this.fd = fs.openSync(this.file, 'a');
     this.size = 0;
+    this.programLines = 0;
     return true;
   }
 

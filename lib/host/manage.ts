@@ -24,12 +24,13 @@ import { logName, stderrLogName } from './log-writer';
 import { STARTUPS } from './program-service-options';
 import type { ProgramServiceOptions, Startup } from './program-service-options';
 import { ensureDataFolder } from '../security/data-folders';
-import { SIDS } from '../security/path-writers';
-import { checkServiceLocations, serviceAccountSid, servicePaths, untrustedLocations } from './location-security';
+import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
 import { hostCommandIn, installHostRuntime, plannedHostRuntime } from './host-runtime';
 import { checkChoice, settingFromOption } from './setting-checks';
+import { serviceAccountSid } from '../security/accounts';
+import { protectParameters, resolveControlSids, setHostedServiceDacl } from './service-security';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
 import { hostedSettings, readSettings, SETTINGS_VALUE, SETTINGS_VERSION, writeSettings } from './settings';
 import type { HostSettings, PriorityClass, ProgramKind } from './settings-types';
@@ -206,12 +207,6 @@ function locationsOf(command: { path: string; args: string[] }, settings: HostSe
   });
 }
 
-/** The account that may add files to the service's data folders besides SYSTEM: none for LocalSystem. */
-async function writerSidOf(account: string | undefined): Promise<string | null> {
-  const sid = await serviceAccountSid(account);
-  return sid === SIDS.system ? null : sid;
-}
-
 /** The log folder and the pid file's folder, created (or re-protected) only administrators and the service can add to. */
 async function ensureServiceDataFolders(settings: HostSettings, writerSid: string | null): Promise<void> {
   await ensureDataFolder(settings.log.dir, writerSid);
@@ -249,6 +244,9 @@ export async function installProgramService(name: string, program: string, args:
   if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
   const command = hostCommandIn(await installHostRuntime(), service);
   const insecure = await checkServiceLocations(service, locationsOf(command, settings, opts), account.account, settings.allowInsecureLocation);
+  // Resolved before anything is created: an unknown name is an error that changes nothing.
+  const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
+  const accountSid = await serviceAccountSid(account.account);
 
   const createOptions: CreateServiceOptions = {
     startType: START_TYPE[startup],
@@ -263,10 +261,13 @@ export async function installProgramService(name: string, program: string, args:
   await createService(service, command, createOptions);
   let eventSource = false;
   try {
+    // The Parameters key is created protected, before the settings (environment, arguments) are in it.
+    await protectParameters(service, accountSid);
     await writeSettings(service, settings);
+    await setHostedServiceDacl(service, controlSids);
     await installEventSource(service);
     eventSource = true;
-    await ensureServiceDataFolders(settings, await writerSidOf(account.account));
+    await ensureServiceDataFolders(settings, await serviceAccountSid(account.account));
   } catch (error) {
     await rollback(service, eventSource);
     throw error;
@@ -370,14 +371,19 @@ export async function updateProgramService(name: string, change: ProgramChange =
   const runsAs = account.account ?? await currentAccount(service);
   const command = hostCommandIn(await installHostRuntime(), service);
   await checkServiceLocations(service, locationsOf(command, settings, opts), runsAs, settings.allowInsecureLocation);
+  const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
+  const accountSid = await serviceAccountSid(runsAs);
   Object.assign(changes, account, recoveryActions(opts));
   // This package's runtime folder (after an upgrade, this re-points the service).
   changes.command = command;
   // A new user account needs the right too. Granted first: if that fails, nothing has changed.
   if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
+  // Every update re-applies the service's own security, so services installed before it get it.
+  await protectParameters(service, accountSid);
   await writeSettings(service, settings);
-  await ensureServiceDataFolders(settings, await writerSidOf(runsAs));
+  await setHostedServiceDacl(service, controlSids);
+  await ensureServiceDataFolders(settings, await serviceAccountSid(runsAs));
   return settings;
 }
 
@@ -462,6 +468,8 @@ export interface ProgramServiceStatus {
   affinity: number[] | null;
   /** What others than SYSTEM, Administrators and the service's account can change (install's warnings, checked again now). */
   locationWarnings: string[];
+  /** The accounts and groups that may start, stop and control the service besides Administrators and SYSTEM (the setting). */
+  allowControl: string[];
 }
 
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
@@ -503,6 +511,7 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     successExitCodes: settings.successExitCodes,
     noRestartExitCodes: settings.noRestartExitCodes,
     affinity: settings.affinity,
+    allowControl: settings.allowControl,
     locationWarnings: await untrustedLocations(locationsOf(await commandOf(service, (config as { command?: string }).command), settings, {}), (config as { account?: string }).account),
   };
 }

@@ -120,6 +120,13 @@ export interface ProgramServiceOptions {
    */
   allowInsecureLocation?: boolean;
   /**
+   * Accounts or groups (`Backup Operators`, `DOMAIN\\ops`, or a SID string `S-1-5-32-551`) that
+   * may start, stop, pause/continue and send user-defined controls (`scm-native rotate`) to the
+   * service. Everyone else but Administrators and SYSTEM may only query it. Each name is resolved
+   * to a SID at install and update; an unknown name is an error. Default none.
+   */
+  allowControl?: string[];
+  /**
    * The services file that declares the service (what `apply` passes): whoever can change it can
    * change the service, so it is checked as the program is. Not stored.
    */

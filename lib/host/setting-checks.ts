@@ -33,6 +33,13 @@ export function checkVariableName(value: unknown, what: string): string {
   return name;
 }
 
+/** An account or group name (`Users`, `DOMAIN\\name`) or a SID string: not empty, no NUL, no SDDL punctuation. */
+export function checkAccountName(value: unknown, what: string): string {
+  const name = checkString(value, what).trim();
+  if (name === '' || /[\0();]/.test(name)) throw new RangeError(`${what} is not an account or group name: '${name}'`);
+  return name;
+}
+
 /** Environment variables: valid names, string values (empty allowed). */
 export function checkEnvironment(value: unknown, what: string): Record<string, string> {
   const env = checkOptions<Record<string, string>>(value, what);
@@ -103,6 +110,7 @@ export function checkStoredSetting(kind: SettingKind, value: unknown, what: stri
     case 'processors': return checkAffinity(value, what);
     case 'environment': return checkEnvironment(value, what);
     case 'arguments': return checkStringArray(value, what);
+    case 'accounts': return checkStringArray(value, what, checkAccountName);
   }
 }
 
@@ -144,7 +152,8 @@ export function comparableSetting(kind: SettingKind, value: unknown): unknown {
     case 'file':
     case 'folder': return typeof value === 'string' ? value.toLowerCase() : value;
     case 'folders': return (value as string[]).map((dir) => dir.toLowerCase());
-    case 'variable-names': return (value as string[]).map((name) => name.toLowerCase()).sort();
+    case 'variable-names':
+    case 'accounts': return (value as string[]).map((name) => name.toLowerCase()).sort();
     case 'environment': return Object.entries(value as Record<string, string>).sort(([a], [b]) => a.localeCompare(b));
     default: return value;
   }

@@ -51,7 +51,9 @@ export type SettingKind =
   /** Environment variables: NAME -> value. */
   | { type: 'environment' }
   /** Arguments (strings, not empty). */
-  | { type: 'arguments' };
+  | { type: 'arguments' }
+  /** Account or group names (or SID strings), resolved to SIDs where they are used. */
+  | { type: 'accounts' };
 
 /** The program part of the settings that some defaults depend on. */
 export interface ProgramPart {
@@ -172,6 +174,9 @@ const ROWS = [
   { key: 'allowInsecureLocation', option: 'allowInsecureLocation', field: 'allowInsecureLocation', flag: 'allow-insecure-location',
     help: 'run as LocalSystem, LocalService or NetworkService although others can change the program or its folders (a warning, not an error)',
     kind: { type: 'boolean' }, defaultValue: always(false) },
+  { key: 'allowControl', option: 'allowControl', field: 'allowControl', flag: 'allow-control', value: 'group',
+    help: 'an account or group that may start, stop and send controls to the service besides Administrators (repeatable; others may only query it)',
+    kind: { type: 'accounts' }, defaultValue: always([]) },
 ] as const satisfies readonly SettingField[];
 
 /** Every host setting, in the order the registry JSON holds them. */

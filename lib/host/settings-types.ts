@@ -101,4 +101,10 @@ export interface HostSettings {
    * service's account can change the program or its folders (install then warns instead of failing).
    */
   allowInsecureLocation: boolean;
+  /**
+   * Accounts and groups (names or SID strings, as given) granted start, stop, pause/continue and
+   * user-defined controls of the service in its security descriptor, besides Administrators and
+   * SYSTEM. The descriptor lives in the SCM; it is kept here so that drift and status can show it.
+   */
+  allowControl: string[];
 }

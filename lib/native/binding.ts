@@ -77,6 +77,10 @@ export interface NativeBinding {
   setFileDacl(path: string, sddl: string): Promise<void>;
   accountSid(account: string): Promise<string | null>;
   accountName(sid: string): Promise<string | null>;
+  /** Creates or re-protects Services\\<service>\\Parameters with the DACL of `sddl` (protected); true when it created the key. */
+  protectServiceParameters(service: string, sddl: string): Promise<boolean>;
+  /** The Parameters key's DACL as SDDL, or null when the key is missing. */
+  serviceParametersSecurity(service: string): Promise<string | null>;
 }
 
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.

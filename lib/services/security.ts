@@ -4,6 +4,7 @@
 // to the DACL: A = allow, RP = SERVICE_START, WP = SERVICE_STOP, LC = SERVICE_QUERY_STATUS
 // (add LO for SERVICE_INTERROGATE, RC for READ_CONTROL), <SID> the group's SID or an SDDL alias.
 import { callAsync } from '../native/binding';
+import { unsafeServiceGrant } from './sddl';
 import { checkBoolean, checkOptions, checkServiceName, checkStandardOptions, checkString } from '../validation';
 import type { StandardOptions } from '../validation';
 
@@ -32,6 +33,14 @@ export interface SetSecurityOptions extends StandardOptions {
   group?: boolean;
   /** The SACL (`S:`), needs ACCESS_SYSTEM_SECURITY with SeSecurityPrivilege (enabled for the call). Default false. */
   sacl?: boolean;
+  /**
+   * Set a DACL that gives the service away to standard users: a NULL DACL (`D:NO_ACCESS_CONTROL`),
+   * or an allow ACE granting Everyone (WD), Users (BU), Authenticated Users (AU), Interactive (IU)
+   * or Anonymous (AN) WRITE_DAC, WRITE_OWNER, SERVICE_CHANGE_CONFIG, DELETE, GENERIC_WRITE,
+   * GENERIC_ALL or SERVICE_ALL_ACCESS. Without it such an SDDL is a RangeError naming the ACE,
+   * thrown before the SCM is contacted. Default false.
+   */
+  allowUnsafe?: boolean;
 }
 
 /**
@@ -54,6 +63,8 @@ export async function getServiceSecurity(name: string, options?: GetSecurityOpti
  * (and so validated) before the SCM is contacted: an invalid string, or one lacking a part to be
  * set, is a RangeError. Example, letting Builtin Users start, stop and query the service:
  * `setServiceSecurity(name, dacl + '(A;;RPWPLC;;;BU)')` where `dacl` is the current `D:...` part.
+ * A DACL that lets standard users take the service over is refused unless `options.allowUnsafe`
+ * (see {@link SetSecurityOptions.allowUnsafe}).
  * Wraps ConvertStringSecurityDescriptorToSecurityDescriptorW + SetServiceObjectSecurity.
  */
 export async function setServiceSecurity(name: string, sddl: string, options?: SetSecurityOptions): Promise<void> {
@@ -66,5 +77,14 @@ export async function setServiceSecurity(name: string, sddl: string, options?: S
     (checkBoolean(opts.group, 'options.group', false) ? GROUP_SECURITY_INFORMATION : 0) |
     (checkBoolean(opts.sacl, 'options.sacl', false) ? SACL_SECURITY_INFORMATION : 0);
   if (parts === 0) throw new RangeError('options must select at least one part to set (dacl, owner, group, sacl)');
+  if ((parts & DACL_SECURITY_INFORMATION) !== 0 && !checkBoolean(opts.allowUnsafe, 'options.allowUnsafe', false)) {
+    let unsafe: string | null;
+    try {
+      unsafe = unsafeServiceGrant(text);
+    } catch (error) {
+      throw new RangeError(`sddl is not a valid security descriptor string: ${(error as Error).message}`);
+    }
+    if (unsafe !== null) throw new RangeError(`sddl refused: ${unsafe} (pass { allowUnsafe: true } to set it anyway)`);
+  }
   await callAsync({ service: serviceName, system: std.system }, (b) => b.setSecurity(std.system, std.database, serviceName, text, parts));
 }

@@ -36,6 +36,7 @@ function sampleFor(row, programPart) {
     }
     case 'processors': return { argv: [flag, '1,2'], file: [1, 2], option: [1, 2] };
     case 'environment': return { argv: [flag, 'SAMPLE=1'], file: { SAMPLE: '1' }, option: { SAMPLE: '1' } };
+    case 'accounts': return { argv: [flag, 'Backup Operators'], file: ['Backup Operators'], option: ['Backup Operators'] };
     case 'arguments': return { argv: [flag, '--sample'], file: ['--sample'], option: ['--sample'] };
     default: throw new Error(`no sample for the kind '${kind.type}' of ${row.key}: add one here`);
   }
