@@ -38,7 +38,8 @@ export interface NativeBinding {
   commandLineToArgv(commandLine: string): string[];
   enumDependents(system: Sys, database: Db, name: string, stateMask: number): Promise<RawEnumEntry[]>;
   enumDependentsSync(system: Sys, database: Db, name: string, stateMask: number): RawEnumEntry[];
-  watchService(system: Sys, database: Db, name: string | null, onEvent: (event: RawWatchEvent) => void): {
+  watchService(system: Sys, database: Db, name: string | null, onEvent: (event: RawWatchEvent) => void,
+    testOptions?: { simulateLaggingOnce?: boolean }): {
     close(): void;
     ref(): void;
     unref(): void;
