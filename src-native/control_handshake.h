@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 
 // A status the app reports for its service: SERVICE_STATUS's fields that the app chooses.
 struct StatusAnswer {
@@ -65,32 +64,57 @@ class ControlHandshake {
   bool mPending = false;
 };
 
+// What HandlerEx returns for a notification the app did not handle: its handler gave no answer
+// (returned undefined), or no answer came within the reply timeout. HandlerEx's documentation:
+// return ERROR_CALL_NOT_IMPLEMENTED for a control the service does not handle (the SCM then fails
+// the caller's ControlService with ERROR_INVALID_SERVICE_CONTROL). Query-type events are the
+// exception: for them any error is a veto ("return NO_ERROR to grant the request and an error
+// code to deny"), and a service that does not handle one must not deny the system a suspend or
+// a profile change, so they get NO_ERROR.
+constexpr uint32_t kErrorCallNotImplemented = 120;  // ERROR_CALL_NOT_IMPLEMENTED
+constexpr uint32_t kControlDeviceEvent = 11;         // SERVICE_CONTROL_DEVICEEVENT
+constexpr uint32_t kControlHardwareProfileChange = 12;
+constexpr uint32_t kControlPowerEvent = 13;
+inline uint32_t UnhandledNotificationResult(uint32_t control) {
+  switch (control) {
+    case kControlDeviceEvent:
+    case kControlHardwareProfileChange:
+    case kControlPowerEvent: return 0;
+    default: return kErrorCallNotImplemented;
+  }
+}
+
 // Notifications (session changes, power events, user-defined controls, ...): HandlerEx's return
 // value is the app's reply, waited for a bounded time. Replies are keyed by the control's sequence
 // number; one that comes after its handler stopped waiting has no one to go to and is dropped.
+// The app either answers with a code (it handled the control) or declines (it did not); a decline
+// and a missing answer both give UnhandledNotificationResult(control).
 class NotificationReplies {
  public:
-  void Expect(uint32_t seq) { mAwaited.insert(seq); }
+  void Expect(uint32_t seq, uint32_t control) { mAwaited[seq] = control; }
   // False when nobody waits for `seq` (any more).
-  bool Answer(uint32_t seq, uint32_t code) {
+  bool Answer(uint32_t seq, uint32_t code) { return Record(seq, code); }
+  bool Decline(uint32_t seq) { return Record(seq, std::nullopt); }
+  bool HasReply(uint32_t seq) const { return mReplies.count(seq) != 0; }
+  // The handler stops waiting: what it returns to the SCM; `seq` is forgotten either way.
+  uint32_t Finish(uint32_t seq) {
+    auto awaited = mAwaited.find(seq);
+    uint32_t result = UnhandledNotificationResult(awaited != mAwaited.end() ? awaited->second : 0);
+    auto found = mReplies.find(seq);
+    if (found != mReplies.end()) {
+      if (found->second) result = *found->second;
+      mReplies.erase(found);
+    }
+    if (awaited != mAwaited.end()) mAwaited.erase(awaited);
+    return result;
+  }
+
+ private:
+  bool Record(uint32_t seq, std::optional<uint32_t> code) {
     if (mAwaited.count(seq) == 0) return false;
     mReplies[seq] = code;
     return true;
   }
-  bool HasReply(uint32_t seq) const { return mReplies.count(seq) != 0; }
-  // The handler stops waiting: the reply, if one came; `seq` is forgotten either way.
-  std::optional<uint32_t> Finish(uint32_t seq) {
-    std::optional<uint32_t> reply;
-    auto found = mReplies.find(seq);
-    if (found != mReplies.end()) {
-      reply = found->second;
-      mReplies.erase(found);
-    }
-    mAwaited.erase(seq);
-    return reply;
-  }
-
- private:
-  std::set<uint32_t> mAwaited;
-  std::map<uint32_t, uint32_t> mReplies;
+  std::map<uint32_t, uint32_t> mAwaited;  // seq -> control code
+  std::map<uint32_t, std::optional<uint32_t>> mReplies;
 };

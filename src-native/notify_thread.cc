@@ -52,6 +52,11 @@ void NotifyThread::StartThread(std::shared_ptr<NotifyThread> keepAlive) {
 }
 
 NotifyThread::Wake NotifyThread::NotifyOnce(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify, DWORD timeoutMs) {
+  Register(handle, mask, notify);
+  return Wait(notify, timeoutMs);
+}
+
+void NotifyThread::Register(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify) {
   mFired = false;
   notify = SERVICE_NOTIFYW{};
   notify.dwVersion = SERVICE_NOTIFY_STATUS_CHANGE;
@@ -59,6 +64,9 @@ NotifyThread::Wake NotifyThread::NotifyOnce(SC_HANDLE handle, DWORD mask, SERVIC
   notify.pContext = &mFired;
   DWORD error = NotifyServiceStatusChangeW(handle, mask, &notify);
   if (error != ERROR_SUCCESS) ThrowWin32(error, "NotifyServiceStatusChangeW");
+}
+
+NotifyThread::Wake NotifyThread::Wait(SERVICE_NOTIFYW& notify, DWORD timeoutMs) {
   DWORD deadline = timeoutMs == INFINITE ? 0 : GetTickCount() + timeoutMs;
   for (;;) {
     DWORD wait = timeoutMs;

@@ -59,6 +59,10 @@ class NotifyThread {
   // Registers one notification on `handle` and waits for it, Cancel(), or `timeoutMs`
   // (INFINITE allowed). `notify` must stay alive until the handle is closed (see NotifyHandle).
   Wake NotifyOnce(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify, DWORD timeoutMs);
+  // NotifyOnce's two halves, for a caller with work between them: Register() asks for the
+  // notification (it arrives only in Wait()'s alertable wait); Wait() waits for it as NotifyOnce.
+  void Register(SC_HANDLE handle, DWORD mask, SERVICE_NOTIFYW& notify);
+  Wake Wait(SERVICE_NOTIFYW& notify, DWORD timeoutMs);
 
   bool failed = false;
   Win32Failure failure;

@@ -185,19 +185,21 @@ DWORD WINAPI Dispatcher::HandlerEx(DWORD control, DWORD eventType, LPVOID eventD
     return NO_ERROR;
   }
 
-  // A notification: the handler's return value is the answer, waited for a bounded time.
+  // A notification: the handler's return value is the answer, waited for a bounded time. A
+  // control the app does not handle (it declines, or does not answer in time) gets
+  // ERROR_CALL_NOT_IMPLEMENTED, except the query-type events (UnhandledNotificationResult).
   if (control == SERVICE_CONTROL_SESSIONCHANGE && eventData != nullptr) {
     event.sessionId = static_cast<WTSSESSION_NOTIFICATION*>(eventData)->dwSessionId;
     event.hasSessionId = true;
   }
   event.needsReply = true;
   uint32_t seq = event.seq;
-  self->mReplies.Expect(seq);
+  self->mReplies.Expect(seq, control);
   self->Post(std::move(event));
   self->mChanged.wait_for(lock, std::chrono::milliseconds(self->mReplyTimeoutMs), [&] {
     return self->mReplies.HasReply(seq) || self->mStopping;
   });
-  return self->mReplies.Finish(seq).value_or(NO_ERROR);
+  return self->mReplies.Finish(seq);
 }
 
 void Dispatcher::HeartbeatLoop() {
@@ -315,16 +317,20 @@ Napi::Value Dispatcher::SetStatus(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, self->ApplyStatus(*slot, state, exitCode, serviceCode, waitHint));
 }
 
-// replyToControl(seq, code)
+// replyToControl(seq, code | null): null declines (the app does not handle the control).
 Napi::Value Dispatcher::Reply(const Napi::CallbackInfo& info) {
   Args args(info, "replyToControl(seq, code)");
   uint32_t seq = args.Uint32(0);
-  DWORD code = args.Uint32(1);
+  std::optional<DWORD> code = args.OptUint32(1);
   Dispatcher* self = Current();
   if (self != nullptr) {
     {
       std::lock_guard<std::mutex> lock(self->mMutex);
-      self->mReplies.Answer(seq, code);
+      if (code) {
+        self->mReplies.Answer(seq, *code);
+      } else {
+        self->mReplies.Decline(seq);
+      }
     }
     self->mChanged.notify_all();
   }

@@ -23,7 +23,11 @@ export interface RunAsServiceOptions {
   debug?: boolean;
   /** Start arguments in debug mode. Default: none. */
   args?: string[];
-  /** How long a notification's answer is waited for before the SCM gets 0 (ms, default 3000, max 8000). */
+  /**
+   * How long a notification's answer is waited for (ms, default 3000, max 8000). With no answer
+   * by then the control counts as not handled: the SCM gets ERROR_CALL_NOT_IMPLEMENTED (0 for
+   * powerevent, hardwareprofilechange and deviceevent, so as not to deny them).
+   */
   replyTimeout?: number;
   /** Service-specific exit code when a handler throws or rejects. Default 1. */
   failureExitCode?: number;
@@ -114,13 +118,14 @@ function runNative(q: ReturnType<typeof prepare>, binding: ReturnType<typeof nat
       }
       const control = controlToken(event.control);
       if (!control) {
-        if (event.needsReply) binding.replyToControl(event.seq, 0);
+        // A control code the library does not know: not handled (ERROR_CALL_NOT_IMPLEMENTED).
+        if (event.needsReply) binding.replyToControl(event.seq, null);
         return;
       }
       if (control === 'start') host.noteState(event.service, SERVICE_STATES.start_pending);
       const extra = control === 'start' ? [event.args] : notificationDetail(control, event.eventType, event.sessionId);
       const answer = host.deliver({ service: event.service, seq: event.seq, control, code: event.control, extra });
-      if (event.needsReply) answer.then((code) => binding.replyToControl(event.seq, code), () => binding.replyToControl(event.seq, 0));
+      if (event.needsReply) answer.then((code) => binding.replyToControl(event.seq, code), () => binding.replyToControl(event.seq, null));
     };
     try {
       binding.startDispatcher(host.names, serviceType, q.accepted, q.replyTimeout, onEvent);

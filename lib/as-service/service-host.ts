@@ -10,7 +10,13 @@ import type { ServiceControl } from './controls';
  * - State-changing controls (`start`, `stop`, `shutdown`, `preshutdown`, `pause`, `continue`):
  *   answer with {@link updateServiceStatus}(name, seq, newState), now or later; or return (or
  *   resolve to) the new state token. `start` gets the start arguments as `extra[0]`.
- * - Notifications: the return value (a number, `'allow'` or `'deny'`) goes back to the SCM.
+ * - Notifications (user-defined codes 128-255, `paramchange`, `sessionchange`, `powerevent`, ...):
+ *   the return value (or what a returned promise resolves to) is the answer to the SCM: a number
+ *   (a Win32 code, 0 = handled), `'allow'`/`true` (0) or `'deny'`/`false` (BROADCAST_QUERY_DENY).
+ *   `undefined` or `null` means "not handled": the SCM gets ERROR_CALL_NOT_IMPLEMENTED, and the
+ *   sender's ControlService fails (ERROR_INVALID_SERVICE_CONTROL on Windows). So does an answer
+ *   that does not come within `replyTimeout`. Exception: an unhandled `powerevent`,
+ *   `hardwareprofilechange` or `deviceevent` answers 0, since any error there denies the request.
  * - `all_stopped`: the last service of the process has stopped.
  * A handler that throws (or rejects) stops its service with a service-specific exit code.
  */
@@ -65,16 +71,19 @@ export class ServiceHost {
     return this.names.every((n) => (this.states.get(n) ?? SERVICE_STATES.stopped) === SERVICE_STATES.stopped);
   }
 
-  /** Calls the handler; resolves to the code a notification answers the SCM with. */
-  async deliver(event: DeliveredControl): Promise<number> {
+  /**
+   * Calls the handler; resolves to the code a notification answers the SCM with, or null when the
+   * handler did not handle it (HandlerEx then returns ERROR_CALL_NOT_IMPLEMENTED).
+   */
+  async deliver(event: DeliveredControl): Promise<number | null> {
     const entry = this.handlers.get(event.service.toLowerCase());
-    if (!entry) return 0;
+    if (!entry) return null;
     let result: unknown;
     try {
       result = await entry.handler(event.control, entry.name, event.seq, event.code, ...event.extra);
     } catch (error) {
       this.fail(entry.name, event, error);
-      return 0;
+      return null;
     }
     if (STATE_CHANGING.has(event.control)) {
       if (typeof result === 'string' && result in SERVICE_STATES) this.update(entry.name, event.seq, SERVICE_STATES[result as ServiceState]);
@@ -123,9 +132,13 @@ function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-/** A notification handler's return value as the DWORD the SCM expects. */
-export function notificationAnswer(value: unknown): number {
-  if (value === undefined || value === null || value === 'allow' || value === true) return 0;
+/**
+ * A notification handler's return value as the DWORD the SCM expects; null for "not handled"
+ * (undefined or null), which the native HandlerEx turns into ERROR_CALL_NOT_IMPLEMENTED.
+ */
+export function notificationAnswer(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (value === 'allow' || value === true) return 0;
   if (value === 'deny' || value === false) return BROADCAST_QUERY_DENY;
   if (typeof value === 'number' && Number.isInteger(value)) return value >>> 0;
   return 0;

@@ -40,7 +40,8 @@ export interface NativeBinding {
   commandLineToArgv(commandLine: string): string[];
   enumDependents(system: Sys, database: Db, name: string, stateMask: number): Promise<RawEnumEntry[]>;
   enumDependentsSync(system: Sys, database: Db, name: string, stateMask: number): RawEnumEntry[];
-  watchService(system: Sys, database: Db, name: string | null, onEvent: (event: RawWatchEvent) => void): {
+  watchService(system: Sys, database: Db, name: string | null, onEvent: (event: RawWatchEvent) => void,
+    testOptions?: { simulateLaggingOnce?: boolean }): {
     close(): void;
     ref(): void;
     unref(): void;
@@ -48,7 +49,8 @@ export interface NativeBinding {
   startDispatcher(names: string[], serviceType: number, controlsAccepted: number, replyTimeoutMs: number,
     onEvent: (event: DispatcherEvent) => void): void;
   setServiceStatus(name: string, seq: number, state: number, win32ExitCode: number, serviceSpecificExitCode: number, waitHint: number): boolean;
-  replyToControl(seq: number, code: number): void;
+  /** `null`: the app does not handle the control (HandlerEx returns ERROR_CALL_NOT_IMPLEMENTED). */
+  replyToControl(seq: number, code: number | null): void;
   simulateControl(name: string, control: number, eventType: number, sessionId: number): Promise<number>;
   getProcessFacts(): { parentImageName: string; sessionId: number | null };
   installEventSource(system: Sys, log: string, source: string, messageFile: string, typesSupported: number): Promise<void>;

@@ -90,7 +90,7 @@ export interface RawTrigger {
 
 /** What a watcher thread reports. @internal */
 export interface RawWatchEvent {
-  kind: 'status' | 'deleted' | 'created' | 'removed' | 'error' | 'closed';
+  kind: 'status' | 'deleted' | 'created' | 'removed' | 'resynced' | 'error' | 'closed';
   status?: RawStatus;
   name?: string;
   error?: Error;

@@ -141,6 +141,13 @@ export interface ServiceDatabaseChange {
 /**
  * Services created and deleted: emits `'created'` and `'deleted'` with the service name, plus
  * `'change'` ({ type, name }) for both; an async iterator of those changes.
+ *
+ * When the SCM reports that it dropped notifications (ERROR_SERVICE_NOTIFY_CLIENT_LAGGING, a
+ * client too slow to collect them), the watcher does not end: as the SCM's documentation asks, it
+ * closes its SCM handle, opens a new one and registers again, and enumerates the services. It
+ * emits `'resync'` and then `'created'`/`'deleted'` for exactly the services that appeared or
+ * went meanwhile (compared with what it had reported), nothing for the others. A service deleted
+ * and re-created under the same name while notifications were lost is not reported.
  */
 export class ServicesWatcher extends NativeWatcher<ServiceDatabaseChange> {
   constructor(options: StandardOptions = {}) {
@@ -150,6 +157,10 @@ export class ServicesWatcher extends NativeWatcher<ServiceDatabaseChange> {
   }
 
   protected onItem(event: RawWatchEvent): void {
+    if (event.kind === 'resynced') {
+      this.emit('resync');
+      return;
+    }
     if (!event.name) return;
     const change: ServiceDatabaseChange = { type: event.kind === 'created' ? 'created' : 'deleted', name: event.name };
     this.emit(change.type, change.name);

@@ -5,7 +5,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const scm = require('../..');
 const { binding } = require('../../binding');
-const { assert, deleteQuietly, uniqueServiceName } = require('../support/scm');
+const { assert, deleteQuietly, itWindowsOnly, rejectsWithCode, underWine, uniqueServiceName } = require('../support/scm');
 const { FIXTURE, installFixture, logDir, processGone, readLog, waitForLog } = require('../support/fixture-service');
 
 const created = [];
@@ -156,22 +156,50 @@ describe('runAsService: a Node program as a service', function () {
     const seen = (c) => lines.find((e) => e.event === 'control' && e.control === c && e.code !== 201);
     assert.deepEqual(seen('sessionchange').extra, ['session_lock', 3]);
     const power = lines.filter((e) => e.control === 'powerevent').map((e) => e.extra[0]);
-    assert.deepEqual(power, ['apmquerysuspend', 'apmresumeautomatic']);
+    assert.deepEqual(power, ['apmquerysuspend', 'apmresumeautomatic', 'apmpowerstatuschange']);
     assert.deepEqual(seen('hardwareprofilechange').extra, ['querychangeconfig']);
     assert.ok(seen('timechange') && seen('triggerevent'));
     const result = (label) => lines.find((e) => e.event === 'simulated' && e.label === label).result;
     assert.equal(result('powerevent-query'), 0x424d5144, "'deny' becomes BROADCAST_QUERY_DENY");
     assert.equal(result('hardwareprofilechange'), 0, "'allow' becomes 0");
     assert.equal(result('sessionchange'), 0);
+    // Controls the app does not handle: ERROR_CALL_NOT_IMPLEMENTED (120), as HandlerEx's
+    // documentation asks, never success; but an unhandled power event is not vetoed.
+    assert.equal(result('user-handled'), 0, 'a user control answered 0');
+    assert.equal(result('user-unhandled'), 120, 'a user control the handler returns undefined for');
+    assert.equal(result('timechange'), 120, 'a notification the handler returns undefined for');
+    assert.equal(result('unknown-code'), 120, 'a control code the library has no token for');
+    assert.equal(result('powerevent-unhandled'), 0, 'an unhandled power event is granted, not denied');
+    if (underWine) {
+      // Wine's SCM ignores HandlerEx's return value: the unhandled control still succeeds there
+      // (docs/wine.md); on Windows it fails (the Windows-only test below).
+      const status = await control(name, 210);
+      assert.equal(status.currentState, 4);
+      await waitForLog(logFile, (e) => e.control === 'user_defined' && e.code === 210);
+    }
     assert.equal(await scm.stopService(name, { wait: 10000 }), true);
   });
 
-  it('answers 0 when a notification handler does not settle within replyTimeout', async () => {
+  // Under Wine the SCM ignores HandlerEx's return value (docs/wine.md): the control succeeds
+  // whatever the handler answers, so only Windows shows the caller's side. What HandlerEx returns
+  // is checked under Wine by the test above (simulateControl) and the native handshake test.
+  itWindowsOnly('a user-defined control the service does not handle fails the sender with ERROR_INVALID_SERVICE_CONTROL',
+    "Wine's SCM ignores HandlerEx's return value", async () => {
+      const { name, logFile } = await install('basic');
+      assert.equal(await scm.startService(name, { wait: 15000 }), true);
+      const handled = await scm.controlService(name, 200);
+      assert.equal(handled.state, 'running');
+      await rejectsWithCode(scm.controlService(name, 210), 'ERROR_INVALID_SERVICE_CONTROL');
+      await waitForLog(logFile, (e) => e.control === 'user_defined' && e.code === 210);
+      assert.equal(await scm.stopService(name, { wait: 10000 }), true);
+    });
+
+  it('answers ERROR_CALL_NOT_IMPLEMENTED when a notification handler does not settle within replyTimeout', async () => {
     const { name, logFile } = await install('basic');
     assert.equal(await scm.startService(name, { wait: 15000 }), true);
     await control(name, 202);
     const line = await waitForLog(logFile, (e) => e.event === 'simulated' && e.label === 'unanswered');
-    assert.equal(line.result, 0);
+    assert.equal(line.result, 120);
     assert.ok(line.elapsed >= 900 && line.elapsed < 5000, `waited ${line.elapsed} ms for a 1000 ms replyTimeout`);
     assert.equal(await scm.stopService(name, { wait: 10000 }), true);
   });

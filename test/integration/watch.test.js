@@ -194,6 +194,37 @@ describe('watching services', function () {
     await until(() => changes.some((c) => c.type === 'deleted' && c.name === name));
     watcher.close();
   });
+
+  // The real recovery path (close the SCM handle, reopen, register again, enumerate) runs with a
+  // test-only switch of the native watcher that takes the first notification naming a service as
+  // ERROR_SERVICE_NOTIFY_CLIENT_LAGGING and drops its names: the created service must then come
+  // from the enumeration, once, and nothing for services that existed all along.
+  itWindowsOnly('watchServices recovers from ERROR_SERVICE_NOTIFY_CLIENT_LAGGING: reopens, re-registers, reports what changed meanwhile, nothing false',
+    "Wine's SCM does not implement SERVICE_NOTIFY_CREATED/DELETED", async () => {
+      const { binding } = require('../../binding');
+      const events = [];
+      const handle = binding.watchService(null, null, null, (e) => events.push(e), { simulateLaggingOnce: true });
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        const name = uniqueServiceName('lagged');
+        await scm.createService(name, { path: 'C:\\scmn\\none.exe' }, { startType: 'demand_start' });
+        created.push(name);
+        await until(() => events.some((e) => e.kind === 'created' && e.name === name));
+        const resync = events.findIndex((e) => e.kind === 'resynced');
+        assert.ok(resync >= 0, `a resync happened: ${JSON.stringify(events)}`);
+        assert.ok(events.findIndex((e) => e.kind === 'created' && e.name === name) > resync, 'the created event came from the enumeration');
+        await scm.deleteService(name);
+        await until(() => events.some((e) => e.kind === 'removed' && e.name === name));
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(events.filter((e) => e.kind === 'error').length, 0, JSON.stringify(events));
+        const changes = events.filter((e) => e.kind === 'created' || e.kind === 'removed');
+        // Nothing for services that existed all along, no duplicates for the test's own.
+        assert.deepEqual(changes.filter((e) => e.name === name).map((e) => e.kind), ['created', 'removed']);
+        assert.deepEqual(changes.filter((e) => !e.name.startsWith('scmn-test-')), [], 'no events for services that did not change');
+      } finally {
+        handle.close();
+      }
+    });
 });
 
 describe('pause, continue, interrogate and user-defined controls', function () {

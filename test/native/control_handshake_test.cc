@@ -57,35 +57,72 @@ void StartDoesNotMakeTheHandlerWait() {
   Check(!h.HoldForHandler(StatusAnswer{kRunning, 0, 0, 0}), "the start's answer is reported by the app's call");
 }
 
+constexpr uint32_t kUserControl = 200;
+constexpr uint32_t kParamChange = 6;
+constexpr uint32_t kSessionChange = 14;
+constexpr uint32_t kCallNotImplemented = 120;
+
 void NotificationReplyInTime() {
   NotificationReplies r;
-  r.Expect(7);
+  r.Expect(7, kUserControl);
   Check(!r.HasReply(7), "no reply yet");
   Check(r.Answer(7, 42), "an awaited reply is taken");
   Check(r.HasReply(7), "the reply is there");
-  std::optional<uint32_t> reply = r.Finish(7);
-  Check(reply.has_value() && *reply == 42, "the handler returns the reply");
+  Check(r.Finish(7) == 42, "the handler returns the reply");
   Check(!r.Answer(7, 1), "after the handler finished, a reply is dropped");
   Check(!r.HasReply(7), "and not kept");
 }
 
+void NotificationAnsweredZeroIsHandled() {
+  NotificationReplies r;
+  r.Expect(3, kUserControl);
+  Check(r.Answer(3, 0), "an answer of 0 is taken");
+  Check(r.Finish(3) == 0, "0 (NO_ERROR) is returned: the app handled it");
+}
+
 void NotificationReplyTooLate() {
   NotificationReplies r;
-  r.Expect(9);
-  Check(!r.Finish(9).has_value(), "no reply within the wait: none");
+  r.Expect(9, kParamChange);
+  Check(r.Finish(9) == kCallNotImplemented, "no reply within the wait: ERROR_CALL_NOT_IMPLEMENTED, not success");
   Check(!r.Answer(9, 5), "a reply after the wait is dropped");
   Check(!r.Answer(10, 5), "a reply nobody expects is dropped");
 }
 
+void NotificationDeclined() {
+  NotificationReplies r;
+  r.Expect(4, kUserControl);
+  Check(r.Decline(4), "an awaited decline is taken");
+  Check(r.HasReply(4), "a decline ends the handler's wait");
+  Check(r.Finish(4) == kCallNotImplemented, "a control the app did not handle: ERROR_CALL_NOT_IMPLEMENTED");
+  Check(!r.Decline(4), "a decline after the wait is dropped");
+  r.Expect(5, kSessionChange);
+  r.Decline(5);
+  Check(r.Finish(5) == kCallNotImplemented, "the same for any plain notification");
+}
+
+void UnhandledQueriesAreGranted() {
+  // A query-type event's error return is a veto: an app that does not handle it must not deny.
+  Check(UnhandledNotificationResult(13) == 0, "powerevent: NO_ERROR");
+  Check(UnhandledNotificationResult(12) == 0, "hardwareprofilechange: NO_ERROR");
+  Check(UnhandledNotificationResult(11) == 0, "deviceevent: NO_ERROR");
+  Check(UnhandledNotificationResult(kUserControl) == kCallNotImplemented, "user-defined: ERROR_CALL_NOT_IMPLEMENTED");
+  Check(UnhandledNotificationResult(0x60) == kCallNotImplemented, "a code the library does not know: ERROR_CALL_NOT_IMPLEMENTED");
+  NotificationReplies r;
+  r.Expect(6, 13);
+  Check(r.Finish(6) == 0, "an unanswered power event is granted");
+  r.Expect(8, 13);
+  r.Answer(8, 0x424d5144);
+  Check(r.Finish(8) == 0x424d5144, "an explicit deny still goes through");
+}
+
 void RepliesAreKeyedBySequenceNumber() {
   NotificationReplies r;
-  r.Expect(1);
-  r.Expect(2);
+  r.Expect(1, kUserControl);
+  r.Expect(2, kUserControl);
   Check(r.Answer(2, 20), "the second handler's reply");
   Check(!r.HasReply(1), "does not answer the first");
-  Check(!r.Finish(1).has_value(), "the first has none");
-  std::optional<uint32_t> second = r.Finish(2);
-  Check(second.has_value() && *second == 20, "the second gets its own");
+  Check(r.Finish(1) == kCallNotImplemented, "the first has none");
+  Check(r.Finish(2) == 20, "the second gets its own");
 }
 
 }  // namespace
@@ -96,7 +133,10 @@ int main() {
   SequenceNumbers();
   StartDoesNotMakeTheHandlerWait();
   NotificationReplyInTime();
+  NotificationAnsweredZeroIsHandled();
   NotificationReplyTooLate();
+  NotificationDeclined();
+  UnhandledQueriesAreGranted();
   RepliesAreKeyedBySequenceNumber();
   if (gFailures == 0) std::printf("all checks passed\n");
   return gFailures == 0 ? 0 : 1;
