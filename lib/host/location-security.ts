@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
 import { firstReparsePoint } from '../security/data-folders';
+import { lookupAccountName } from '../services/account-rights';
 import { ALWAYS_TRUSTED, describeWriter, findUntrustedWriter, SIDS } from '../security/path-writers';
 import type { PathRole } from '../security/path-writers';
 import type { HostSettings } from './settings-types';
@@ -50,9 +51,15 @@ export function privilegedAccountSid(account: string | null | undefined): string
   return account ? PRIVILEGED[account.toLowerCase()] ?? null : SIDS.system;
 }
 
-/** The SID of the service's account: a privileged one's is known; others are looked up (null when unknown). */
+/**
+ * The SID of the service's account: a privileged one's is known; others are looked up, `.\\user`
+ * as this machine's user (null when unknown).
+ */
 export async function serviceAccountSid(account: string | null | undefined): Promise<string | null> {
-  return privilegedAccountSid(account) ?? (account ? await callAsync({}, (b) => b.accountSid(account)).catch(() => null) : null);
+  const known = privilegedAccountSid(account);
+  if (known || !account) return known;
+  const lookup = await lookupAccountName(account).catch(() => account);
+  return callAsync({}, (b) => b.accountSid(lookup)).catch(() => null);
 }
 
 /** SYSTEM, Administrators, TrustedInstaller, and the service's own account. */
