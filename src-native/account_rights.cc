@@ -134,9 +134,27 @@ class AddAccountRightOp {
   bool mGranted = false;
 };
 
+// computerName() -> this machine's NetBIOS name (GetComputerNameW), the domain the SCM means by
+// ".\\" in an account name; LookupAccountNameW does not take ".".
+class ComputerNameOp {
+ public:
+  explicit ComputerNameOp(const Napi::CallbackInfo&) {}
+  void Execute() {
+    wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD size = MAX_COMPUTERNAME_LENGTH + 1;
+    if (!GetComputerNameW(name, &size)) ThrowLastError("GetComputerNameW");
+    mName.assign(name, size);
+  }
+  Napi::Value Result(Napi::Env env) { return WideToJs(env, mName.c_str(), mName.size()); }
+
+ private:
+  std::wstring mName;
+};
+
 }  // namespace
 
 void RegisterAccountRights(Napi::Env env, Napi::Object exports) {
   RegisterOp<EnumAccountRightsOp>(env, exports, "enumAccountRights");
   RegisterOp<AddAccountRightOp>(env, exports, "addAccountRight");
+  RegisterOpWithSync<ComputerNameOp>(env, exports, "computerName");
 }

@@ -126,10 +126,48 @@ class DeleteServiceParameterOp {
   bool mDeleted = false;
 };
 
+// deleteServiceValue(system | null, service, valueName) -> whether a value was deleted: a value of
+// the SCM's own key HKLM\SYSTEM\CurrentControlSet\Services\<service> (RequiredPrivileges, which
+// no ChangeServiceConfig2W call removes). ERROR_SERVICE_DOES_NOT_EXIST when the key is missing.
+class DeleteServiceValueOp {
+ public:
+  explicit DeleteServiceValueOp(const Napi::CallbackInfo& info) {
+    Args args(info, "deleteServiceValue(system, service, valueName)");
+    mSystem = args.OptString(0);
+    mService = args.String(1);
+    mValue = args.String(2);
+    CheckServiceKeyName(info, mService);
+  }
+  void Execute() {
+    RegKey remote;
+    HKEY root = HKEY_LOCAL_MACHINE;
+    if (mSystem) {
+      LSTATUS rc = RegConnectRegistryW(mSystem->c_str(), HKEY_LOCAL_MACHINE, remote.Out());
+      if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
+      root = remote.Get();
+    }
+    RegKey service;
+    LSTATUS rc = RegOpenKeyExW(root, ServicePath(mService).c_str(), 0, KEY_SET_VALUE, service.Out());
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc == ERROR_FILE_NOT_FOUND ? ERROR_SERVICE_DOES_NOT_EXIST : rc, "RegOpenKeyExW");
+    rc = RegDeleteValueW(service.Get(), mValue.c_str());
+    if (rc == ERROR_FILE_NOT_FOUND) return;
+    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
+    mDeleted = true;
+  }
+  Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mDeleted); }
+
+ private:
+  OptionalWide mSystem;
+  std::wstring mService;
+  std::wstring mValue;
+  bool mDeleted = false;
+};
+
 }  // namespace
 
 void RegisterServiceParameters(Napi::Env env, Napi::Object exports) {
   RegisterOpWithSync<WriteServiceParameterOp>(env, exports, "writeServiceParameter");
   RegisterOpWithSync<ReadServiceParameterOp>(env, exports, "readServiceParameter");
   RegisterOp<DeleteServiceParameterOp>(env, exports, "deleteServiceParameter");
+  RegisterOp<DeleteServiceValueOp>(env, exports, "deleteServiceValue");
 }

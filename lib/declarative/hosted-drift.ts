@@ -7,8 +7,9 @@ import type { ProgramServiceOptions } from '../host/program-service-options';
 import { comparableSetting } from '../host/setting-checks';
 import { SETTING_FIELDS, settingAt } from '../host/setting-fields';
 import { readSettings } from '../host/settings';
+import { privilegedAccountSid } from '../security/accounts';
 import { resolveControlSids, serviceSecurityDrift } from '../host/service-security';
-import { native } from '../native/binding';
+import { callAsync, native } from '../native/binding';
 import type { HostSettings } from '../host/settings';
 import type { FailureActions } from '../services/config2';
 import { getServiceConfiguration } from '../services/configuration';
@@ -50,11 +51,17 @@ function desiredAccount(name: string, o: ProgramServiceOptions): string {
   return o.username ?? 'LocalSystem';
 }
 
-/** Account names as the SCM may spell them (`.\\user`, `LocalSystem`), compared case-insensitively. */
-function sameAccount(a: string, b: string): boolean {
+/**
+ * Whether two account names are the same account as the SCM spells them: case-insensitively,
+ * `COMPUTER\\user` (this machine's name, `computer`) as `.\\user` (the SCM stores the latter for
+ * the former), and LocalSystem, LocalService and NetworkService in each of their spellings. @internal
+ */
+export function sameAccount(a: string, b: string, computer: string): boolean {
+  const local = `${computer.toLowerCase()}\\`;
   const norm = (s: string) => {
-    const v = s.toLowerCase();
-    return v === 'localsystem' || v === '.\\localsystem' || v === 'nt authority\\system' ? 'localsystem' : v;
+    let v = s.toLowerCase();
+    if (local.length > 1 && v.startsWith(local)) v = `.\\${v.slice(local.length)}`;
+    return (v !== '' && privilegedAccountSid(v)) || v;
   };
   return norm(a) === norm(b);
 }
@@ -82,7 +89,7 @@ async function configDrift(name: string, h: HostedDeclaration): Promise<string[]
   const startType = startup === 'manual' ? 'demand_start' : startup === 'disabled' ? 'disabled' : 'auto_start';
   const delayedDrift = startType === 'auto_start' && config.delayedAutoStart !== undefined && config.delayedAutoStart !== (startup === 'delayed');
   if (config.startType !== startType || delayedDrift) drift.push('startup');
-  if (!sameAccount(config.account ?? 'LocalSystem', desiredAccount(name, o))) drift.push(o.virtualAccount ? 'virtualAccount' : 'username');
+  if (!sameAccount(config.account ?? 'LocalSystem', desiredAccount(name, o), await callAsync({}, (b) => b.computerName()))) drift.push(o.virtualAccount ? 'virtualAccount' : 'username');
   // Wine's QueryServiceConfigW returns no dependencies at all (docs/wine.md): compared on Windows only.
   if (windows && !same(lower(config.dependencies), lower(o.dependencies))) drift.push('dependencies');
   if (windows && recoveryDrift(config, o)) drift.push('recovery');

@@ -8,6 +8,7 @@ import { SETTING_FIELDS } from '../host/setting-fields';
 import type { SettingKind } from '../host/setting-fields';
 import type { EntryReader } from './entry-reader';
 import { isBatchFile } from '../host/batch';
+import { MAX_DESCRIPTION_LENGTH } from '../services/config2';
 
 /** A program the services file wants run as a service by the scm-native host. */
 export interface HostedDeclaration {
@@ -87,7 +88,11 @@ export function readHosted(r: EntryReader, baseDir: string): HostedDeclaration {
     if (value !== undefined) o[key] = value;
   };
   set('displayName', r.string('displayName'));
-  set('description', r.string('description', { allowEmpty: true }));
+  const description = r.string('description', { allowEmpty: true });
+  if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH) {
+    r.fail('description', `must be at most ${MAX_DESCRIPTION_LENGTH} characters, got ${description.length} (the SCM could store it but never return it: 8 KB query limit)`);
+  }
+  set('description', description);
   set('startup', r.oneOf('startup', STARTUPS));
   set('username', r.string('username'));
   set('virtualAccount', r.boolean('virtualAccount'));

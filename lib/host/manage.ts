@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { installEventSource, removeEventSource } from '../as-service/event-log';
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
+import { checkDescription } from '../services/config2';
 import type { FailureAction, FailureActions } from '../services/config2';
 import { parseCommandLine, quoteCommandLine } from '../command-line';
 import { processAlive, waitForProcessExit } from '../process-alive';
@@ -237,7 +238,7 @@ export async function installProgramService(name: string, program: string, args:
   const settings = settingsFor(program, args, opts);
   const startup = opts.startup === undefined ? 'manual' : checkChoice(opts.startup, 'options.startup', STARTUPS);
   const displayName = displayNameOf(opts);
-  const description = opts.description === undefined ? undefined : checkString(opts.description, 'options.description', { allowEmpty: true });
+  const description = opts.description === undefined ? undefined : checkDescription(opts.description, 'options.description');
   const dependencies = opts.dependencies === undefined ? undefined : checkStringArray(opts.dependencies, 'options.dependencies');
   const account = accountOf(service, opts);
   const hostMain = hostMainPath();
@@ -358,7 +359,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   const changes: ServiceConfigurationChanges = {};
   const displayName = displayNameOf(opts);
   if (displayName !== undefined) changes.displayName = displayName;
-  if (opts.description !== undefined) changes.description = checkString(opts.description, 'options.description', { allowEmpty: true });
+  if (opts.description !== undefined) changes.description = checkDescription(opts.description, 'options.description');
   if (opts.startup !== undefined) {
     const startup = checkChoice(opts.startup, 'options.startup', STARTUPS);
     changes.startType = START_TYPE[startup];

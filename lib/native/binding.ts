@@ -73,6 +73,9 @@ export interface NativeBinding {
   getProcessAffinity(pid: number): { process: number[]; system: number[] };
   enumAccountRights(system: Sys, account: string): Promise<string[]>;
   addAccountRight(system: Sys, account: string, right: string): Promise<boolean>;
+  computerName(): Promise<string>;
+  computerNameSync(): string;
+  deleteServiceValue(system: Sys, service: string, valueName: string): Promise<boolean>;
   fileSecurity(path: string): Promise<RawFileSecurity>;
   fileAttributes(path: string): Promise<number | null>;
   createDirectory(path: string, sddl: string): Promise<boolean>;

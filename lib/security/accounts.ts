@@ -2,6 +2,7 @@
 // any of their spellings, virtual accounts (NT SERVICE\<name>) computed, others looked up.
 import { createHash } from 'node:crypto';
 import { callAsync } from '../native/binding';
+import { lookupAccountName } from '../services/account-rights';
 import { SIDS } from './path-writers';
 
 const PRIVILEGED: Readonly<Record<string, string>> = {
@@ -43,5 +44,7 @@ export async function serviceAccountSid(account: string | null | undefined): Pro
   if (privileged !== null) return privileged === SIDS.system ? null : privileged;
   if (name.toLowerCase().startsWith('nt service\\')) return serviceSid(name.slice('nt service\\'.length));
   if (/^S-1-\d+(-\d+)+$/i.test(name)) return name.toUpperCase();
-  return callAsync({}, (b) => b.accountSid(name.startsWith('.\\') ? name.slice(2) : name)).catch(() => null);
+  // `.\\user` is this machine's user: LookupAccountNameW on Windows does not take the '.'.
+  const qualified = await lookupAccountName(name).catch(() => name);
+  return callAsync({}, (b) => b.accountSid(qualified)).catch(() => null);
 }

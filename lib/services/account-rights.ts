@@ -20,13 +20,34 @@ function prepare(account: unknown, options: unknown) {
 }
 
 /**
+ * `account` with a leading `.\\` (the machine's own accounts, as the SCM, services.msc and sc.exe
+ * write them) replaced by `computer\\`: LookupAccountNameW, and so every LSA call, takes no `.`
+ * domain (it answers ERROR_NONE_MAPPED), as NSSM found. Any other name is returned as it is. @internal
+ */
+export function qualifyLocalAccount(account: string, computer: string): string {
+  return account.startsWith('.\\') ? `${computer}\\${account.slice(2)}` : account;
+}
+
+/**
+ * The name to look `account` up by on `system` (null: this machine): `.\\` becomes the machine's
+ * NetBIOS name (GetComputerNameW here; the given name, without leading `\\\\`, for another
+ * machine). @internal
+ */
+export async function lookupAccountName(account: string, system: string | null = null): Promise<string> {
+  if (!account.startsWith('.\\')) return account;
+  const computer = system === null ? await callAsync({}, (b) => b.computerName()) : system.replace(/^\\\\/, '');
+  return qualifyLocalAccount(account, computer);
+}
+
+/**
  * The user rights and privileges `account` holds directly in the local security policy (not
- * through its groups), such as `SeServiceLogonRight`; none is an empty list. Needs administrator
- * rights. Wraps LookupAccountNameW and LsaEnumerateAccountRights.
+ * through its groups), such as `SeServiceLogonRight`; none is an empty list. `.\\user` means the
+ * machine's own account, as in the SCM. Needs administrator rights. Wraps LookupAccountNameW and LsaEnumerateAccountRights.
  */
 export async function getAccountRights(account: string, options?: AccountRightsOptions): Promise<string[]> {
   const q = prepare(account, options);
-  return callAsync(q.context, (b) => b.enumAccountRights(q.system, q.name));
+  const lookup = await lookupAccountName(q.name, q.system);
+  return callAsync(q.context, (b) => b.enumAccountRights(q.system, lookup));
 }
 
 /**
@@ -39,7 +60,8 @@ export async function grantAccountRight(account: string, right: string, options?
   const q = prepare(account, options);
   const name = checkString(right, 'right');
   if (!/^Se[A-Za-z]+$/.test(name)) throw new RangeError(`right must be a user right or privilege name such as '${SERVICE_LOGON_RIGHT}'; got '${name}'`);
-  return callAsync(q.context, (b) => b.addAccountRight(q.system, q.name, name));
+  const lookup = await lookupAccountName(q.name, q.system);
+  return callAsync(q.context, (b) => b.addAccountRight(q.system, lookup, name));
 }
 
 /**

@@ -31,6 +31,31 @@ export const LAUNCH_PROTECTED: Readonly<Record<LaunchProtected, number>> = {
   antimalware_light: 3,
 };
 
+/**
+ * The most bytes one QueryServiceConfig2W answer can hold: "The maximum size of this array is 8K
+ * bytes" (QueryServiceConfig2W), and MS-SCMR 3.1.4.37 bounds RQueryServiceConfig2W's cbBufSize
+ * and pcbBytesNeeded to `range(0, 1024*8)`. A value whose answer is larger is stored by the SCM
+ * (MS-SCMR lets a description of up to 8 * 1024 characters in) but can never be read back.
+ */
+export const CONFIG2_QUERY_MAX_BYTES = 8 * 1024;
+
+/**
+ * The longest description (UTF-16 code units) that reads back: the SERVICE_DESCRIPTIONW structure
+ * (one pointer, 8 bytes in a 64-bit process) and the NUL-terminated text must fit in
+ * {@link CONFIG2_QUERY_MAX_BYTES}: (8192 - 8) / 2 - 1 = 4091.
+ */
+export const MAX_DESCRIPTION_LENGTH = (CONFIG2_QUERY_MAX_BYTES - 8) / 2 - 1;
+
+/** A description, refused (RangeError) when longer than {@link MAX_DESCRIPTION_LENGTH}. @internal */
+export function checkDescription(value: unknown, what: string): string {
+  const text = checkString(value, what, { allowEmpty: true });
+  if (text.length > MAX_DESCRIPTION_LENGTH) {
+    throw new RangeError(`${what} must be at most ${MAX_DESCRIPTION_LENGTH} characters (UTF-16 code units), got ${text.length}: `
+      + `the SCM stores a longer one but QueryServiceConfig2W cannot return it (8 KB limit)`);
+  }
+  return text;
+}
+
 /** `resetPeriod` value meaning "never reset the failure count" (INFINITE). */
 export const INFINITE_RESET_PERIOD = 0xffffffff;
 
@@ -60,7 +85,7 @@ export interface FailureActions {
 
 /** The optional settings (ChangeServiceConfig2W levels) accepted by createService and setServiceConfiguration. */
 export interface OptionalSettings {
-  /** SERVICE_CONFIG_DESCRIPTION; `''` deletes it. */
+  /** SERVICE_CONFIG_DESCRIPTION; `''` deletes it. At most {@link MAX_DESCRIPTION_LENGTH} characters (else RangeError). */
   description?: string;
   /** SERVICE_CONFIG_FAILURE_ACTIONS. */
   failureActions?: FailureActions;
@@ -70,11 +95,20 @@ export interface OptionalSettings {
   delayedAutoStart?: boolean;
   /** SERVICE_CONFIG_SERVICE_SID_INFO. */
   sidType?: SidType | number;
-  /** SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: privilege names (`SeChangeNotifyPrivilege`...); `[]` clears the list. */
+  /**
+   * SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO: privilege names (`SeChangeNotifyPrivilege`...). `[]`
+   * removes the setting (the service key's `RequiredPrivileges` value), so the service gets every
+   * privilege its account's token has by default, which is what the documentation promises when
+   * none is set; Microsoft documents no meaning for an empty list passed to the SCM.
+   */
   requiredPrivileges?: string[];
   /** SERVICE_CONFIG_PRESHUTDOWN_INFO: milliseconds the SCM waits for a preshutdown handler. */
   preshutdownTimeout?: number;
-  /** SERVICE_CONFIG_TRIGGER_INFO: the whole list is replaced; `[]` deletes every trigger. */
+  /**
+   * SERVICE_CONFIG_TRIGGER_INFO: the whole list is replaced; `[]` deletes every trigger. At most 64
+   * triggers of at most 64 data items each, and all of it within the SCM's 8 KB query answer
+   * (else RangeError; see `encodeTriggers`).
+   */
   triggers?: ServiceTrigger[];
   /** SERVICE_CONFIG_LAUNCH_PROTECTED (Windows 8.1+); any protection needs a suitably signed binary. */
   launchProtected?: LaunchProtected | number;
@@ -143,7 +177,7 @@ function encodeFailureActions(value: unknown, what: string): RawFailureActions {
 
 function encodeValue(field: OptionalField, value: unknown, what: string): unknown {
   switch (field) {
-    case 'description': return checkString(value, what, { allowEmpty: true });
+    case 'description': return checkDescription(value, what);
     case 'failureActions': return encodeFailureActions(value, what);
     case 'failureActionsOnNonCrashFailures':
     case 'delayedAutoStart':
@@ -172,6 +206,20 @@ export function encodeOptionalSettings(settings: Record<string, unknown>, prefix
   }
   return changes;
 }
+
+/**
+ * `requiredPrivileges: []` taken out of encoded changes: the SCM is not asked (Microsoft documents
+ * no meaning for an empty list); the caller deletes the service key's `RequiredPrivileges` value
+ * instead, which leaves the service with its default privileges. @internal
+ */
+export function takeClearedPrivileges(changes: RawConfig2Change[]): { changes: RawConfig2Change[]; clearPrivileges: boolean } {
+  const level = CONFIG2_LEVELS.requiredPrivileges;
+  const cleared = (c: RawConfig2Change) => c.level === level && Array.isArray(c.value) && c.value.length === 0;
+  return { changes: changes.filter((c) => !cleared(c)), clearPrivileges: changes.some(cleared) };
+}
+
+/** The registry value under the service's key where the SCM keeps SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO. @internal */
+export const REQUIRED_PRIVILEGES_VALUE = 'RequiredPrivileges';
 
 /** One optional level read back, as the field's value. @internal */
 export function decodeOptionalValue(field: OptionalField, raw: unknown): OptionalSettingsRecord[OptionalField] {

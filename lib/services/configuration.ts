@@ -7,7 +7,7 @@ import {
   checkToken, checkTokenOrNumber, tokenValue,
 } from '../validation';
 import type { StandardOptions } from '../validation';
-import { CONFIG2_LEVELS, decodeOptionalValue, encodeOptionalSettings, OPTIONAL_FIELDS } from './config2';
+import { CONFIG2_LEVELS, decodeOptionalValue, encodeOptionalSettings, OPTIONAL_FIELDS, REQUIRED_PRIVILEGES_VALUE, takeClearedPrivileges } from './config2';
 import type { OptionalField, OptionalSettings, OptionalSettingsRecord } from './config2';
 import { binaryPathFor, isDriverType } from './lifecycle';
 import type { ServiceCommand } from './lifecycle';
@@ -159,6 +159,8 @@ export function prepareChanges(changes: unknown): {
   core: RawCoreChanges | null;
   levels: ReturnType<typeof encodeOptionalSettings>;
   commandObject: { path: string; args?: string[] } | null;
+  /** `requiredPrivileges: []`: delete the service key's RequiredPrivileges value after the SCM calls. */
+  clearPrivileges: boolean;
 } {
   if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) throw new TypeError('changes must be an object');
   checkKnownKeys(changes, 'changes', CHANGE_FIELDS);
@@ -197,7 +199,7 @@ export function prepareChanges(changes: unknown): {
     throw new RangeError('changes.interactive requires the LocalSystem account');
   }
 
-  const levels = encodeOptionalSettings(c as Record<string, unknown>, 'changes.');
+  const { changes: levels, clearPrivileges } = takeClearedPrivileges(encodeOptionalSettings(c as Record<string, unknown>, 'changes.'));
   const anyCore = [serviceType, interactive, startType, errorControl, binaryPath, loadOrderGroup, dependencies, account, password,
     displayName].some((v) => v !== null) || commandObject !== null;
   const core: RawCoreChanges | null = anyCore ? {
@@ -207,7 +209,7 @@ export function prepareChanges(changes: unknown): {
     errorControl: errorControl === null ? null : tokenValue(errorControl, ERROR_CONTROLS),
     binaryPath, loadOrderGroup, dependencies, account, password, displayName,
   } : null;
-  return { core, levels, commandObject };
+  return { core, levels, commandObject, clearPrivileges };
 }
 
 /**
@@ -215,7 +217,9 @@ export function prepareChanges(changes: unknown): {
  * subset of what {@link getServiceConfiguration} returns (a whole record too), plus `password`;
  * omitted fields stay unchanged (SERVICE_NO_CHANGE / null pointers), while empty values are
  * applied: `dependencies: []` clears them, `description: ''` deletes it, `triggers: []` deletes
- * every trigger, `failureActions: { actions: [] }` deletes the actions. A `{ path, args }`
+ * every trigger, `failureActions: { actions: [] }` deletes the actions, `requiredPrivileges: []`
+ * deletes the service key's `RequiredPrivileges` value (the service then gets its account's default
+ * privileges; this one is a registry write, not a ChangeServiceConfig2W call). A `{ path, args }`
  * command of a service whose type is not being changed is quoted for the current type (one extra
  * query). The core settings are changed first, then each optional level; Windows has no
  * transaction, so when a step fails the earlier ones stay applied. Needs SERVICE_CHANGE_CONFIG,
@@ -228,11 +232,14 @@ export async function setServiceConfiguration(name: string, changes: ServiceConf
   const std = checkStandardOptions(checkOptions<StandardOptions>(options));
   const prepared = prepareChanges(changes);
   const context = { service: serviceName, system: std.system };
-  const { core, levels, commandObject } = prepared;
+  const { core, levels, commandObject, clearPrivileges } = prepared;
   if (core && commandObject) {
     const current = await callAsync(context, (b) => b.queryConfig(std.system, std.database, serviceName, true, [], false));
     const bits = current.core?.serviceType ?? SERVICE_TYPES.win32_own_process;
     core.binaryPath = binaryPathFor(commandObject, bits & ~SERVICE_INTERACTIVE_PROCESS);
   }
-  await callAsync(context, (b) => b.changeConfig(std.system, std.database, serviceName, core, levels));
+  if (core || levels.length > 0 || !clearPrivileges) {
+    await callAsync(context, (b) => b.changeConfig(std.system, std.database, serviceName, core, levels));
+  }
+  if (clearPrivileges) await callAsync(context, (b) => b.deleteServiceValue(std.system, serviceName, REQUIRED_PRIVILEGES_VALUE));
 }

@@ -6,7 +6,7 @@ import {
   checkStringArray, checkToken,
 } from '../validation';
 import type { StandardOptions } from '../validation';
-import { encodeOptionalSettings } from './config2';
+import { encodeOptionalSettings, takeClearedPrivileges } from './config2';
 import type { OptionalSettings } from './config2';
 import { ERROR_CONTROLS, SERVICE_INTERACTIVE_PROCESS, SERVICE_TYPES, START_TYPES } from './tokens';
 import type { ErrorControl, ServiceType, StartType } from './tokens';
@@ -90,7 +90,8 @@ export async function createService(name: string, command: ServiceCommand, optio
   const dependencies = opts.dependencies === undefined ? null : checkStringArray(opts.dependencies, 'options.dependencies');
   const account = checkOptionalString(opts.account, 'options.account');
   const password = checkOptionalString(opts.password, 'options.password', { allowEmpty: true });
-  const levels = encodeOptionalSettings(opts as Record<string, unknown>, 'options.');
+  // `requiredPrivileges: []` is what a new service has already (no RequiredPrivileges value).
+  const { changes: levels } = takeClearedPrivileges(encodeOptionalSettings(opts as Record<string, unknown>, 'options.'));
   const binaryPath = binaryPathFor(command, serviceType);
 
   if ((startType === 'boot_start' || startType === 'system_start') && !DRIVER_TYPES.has(serviceType)) {

@@ -95,6 +95,12 @@ export interface ServiceTriggerRecord extends ServiceTrigger {
 }
 
 const MAX_DATA_BYTES = 1024;
+/** MS-SCMR 2.2.54 SERVICE_TRIGGER_INFO: `[range(0, 64)] DWORD cTriggers`. */
+export const MAX_TRIGGERS = 64;
+/** MS-SCMR 2.2.53 SERVICE_TRIGGER (winsvc.h's MIDL attributes): `[range(0, 64)] DWORD cDataItems`. */
+export const MAX_TRIGGER_DATA_ITEMS = 64;
+/** QueryServiceConfig2W's 8 KB answer (config2.ts CONFIG2_QUERY_MAX_BYTES; not imported: config2 imports this file). */
+const QUERY_MAX_BYTES = 8 * 1024;
 const GUID_PATTERN = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i;
 const SUBTYPE_BY_GUID = new Map<string, TriggerSubtype>(
   (Object.entries(TRIGGER_SUBTYPES) as [TriggerSubtype, SubtypeInfo][]).map(([token, info]) => [info.guid, token]),
@@ -211,10 +217,32 @@ function encodeSubtype(value: unknown, what: string, type: TriggerType | number)
   return guidToBytes(known.guid, what);
 }
 
-/** Validates triggers and converts them for the addon. @internal */
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/**
+ * The bytes QueryServiceConfig2W needs to return `triggers` in a 64-bit process: SERVICE_TRIGGER_INFO
+ * (24), per trigger SERVICE_TRIGGER (32) and its subtype GUID (16), per data item
+ * SERVICE_TRIGGER_SPECIFIC_DATA_ITEM (16) and its bytes, each block 8-byte aligned. @internal
+ */
+export function triggerQueryBytes(triggers: readonly RawTrigger[]): number {
+  let total = 24;
+  for (const t of triggers) {
+    total += 32 + (t.subtype ? 16 : 0);
+    for (const d of t.data) total += 16 + align8(d.bytes.length);
+  }
+  return total;
+}
+
+/**
+ * Validates triggers and converts them for the addon. Refuses (RangeError) what the SCM would
+ * store but never return: more than {@link MAX_TRIGGERS} triggers, more than
+ * {@link MAX_TRIGGER_DATA_ITEMS} data items in one, or a list whose query answer
+ * ({@link triggerQueryBytes}) exceeds 8 KB. @internal
+ */
 export function encodeTriggers(value: unknown, what: string): RawTrigger[] {
   if (!Array.isArray(value)) throw new TypeError(`${what} must be an array of triggers`);
-  return value.map((item: unknown, index) => {
+  if (value.length > MAX_TRIGGERS) throw new RangeError(`${what} must hold at most ${MAX_TRIGGERS} triggers (MS-SCMR SERVICE_TRIGGER_INFO), got ${value.length}`);
+  const encoded = value.map((item: unknown, index) => {
     const at = `${what}[${index}]`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new TypeError(`${at} must be an object`);
     const trigger = item as Partial<ServiceTrigger>;
@@ -223,6 +251,9 @@ export function encodeTriggers(value: unknown, what: string): RawTrigger[] {
     const subtype = encodeSubtype(trigger.subtype, `${at}.subtype`, type);
     const data = trigger.data === undefined ? [] : trigger.data;
     if (!Array.isArray(data)) throw new TypeError(`${at}.data must be an array of data items`);
+    if (data.length > MAX_TRIGGER_DATA_ITEMS) {
+      throw new RangeError(`${at}.data must hold at most ${MAX_TRIGGER_DATA_ITEMS} data items (MS-SCMR SERVICE_TRIGGER), got ${data.length}`);
+    }
     return {
       type: tokenValue(type, TRIGGER_TYPES),
       action: tokenValue(action, TRIGGER_ACTIONS),
@@ -230,6 +261,11 @@ export function encodeTriggers(value: unknown, what: string): RawTrigger[] {
       data: data.map((d, i) => encodeTriggerData(d, `${at}.data[${i}]`)),
     };
   });
+  const bytes = triggerQueryBytes(encoded);
+  if (bytes > QUERY_MAX_BYTES) {
+    throw new RangeError(`${what} would need ${bytes} bytes to read back, more than the ${QUERY_MAX_BYTES} QueryServiceConfig2W can return`);
+  }
+  return encoded;
 }
 
 /** Triggers read back, with tokens where the tables know the values. @internal */

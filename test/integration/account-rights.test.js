@@ -5,6 +5,7 @@
 const os = require('node:os');
 const { execFileSync } = require('node:child_process');
 const scm = require('../..');
+const { native } = require('../../dist/native/binding');
 const { assert, itWindowsOnly, rejectsWithCode, underWine } = require('../support/scm');
 const { cleanup, cli, newCase, PROGRAM } = require('../support/host-service');
 
@@ -22,6 +23,23 @@ describe('service account rights (LSA)', function () {
     assert.equal(typeof await scm.grantAccountRight(me, scm.SERVICE_LOGON_RIGHT), 'boolean');
     await rejectsWithCode(scm.getAccountRights('scmn-no-such-user'), 'ERROR_NONE_MAPPED');
     await rejectsWithCode(scm.grantAccountRight('scmn-no-such-user', scm.SERVICE_LOGON_RIGHT), 'ERROR_NONE_MAPPED');
+  });
+
+  it('.\\user names the machine\'s own account in every LSA call (expanded to COMPUTER\\user)', async () => {
+    const me = os.userInfo().username;
+    const computer = await native().computerName();
+    if (underWine) {
+      // Wine's LookupAccountNameW takes "." as this machine (Windows' does not): same SID both ways.
+      assert.equal(await native().accountSid(`.\\${me}`), await native().accountSid(`${computer}\\${me}`));
+    }
+    assert.deepEqual(await scm.getAccountRights(`.\\${me}`), await scm.getAccountRights(`${computer}\\${me}`));
+    assert.equal(typeof await scm.grantAccountRight(`.\\${me}`, scm.SERVICE_LOGON_RIGHT), 'boolean');
+    await rejectsWithCode(scm.getAccountRights('.\\scmn-no-such-user'), 'ERROR_NONE_MAPPED');
+  });
+
+  itWindowsOnly('LookupAccountNameW itself takes no ".": the raw call fails with ERROR_NONE_MAPPED', 'Wine\'s LookupAccountNameW accepts "."', async () => {
+    const me = os.userInfo().username;
+    await assert.rejects(native().enumAccountRights(null, `.\\${me}`), { errno: 1332, syscall: 'LookupAccountNameW' });
   });
 
   it('install grants a user account "Log on as a service", or warns when it cannot', async () => {

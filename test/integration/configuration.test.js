@@ -163,7 +163,7 @@ describe('service configuration', function () {
     for (const field of UNIMPLEMENTED_BY_WINE) {
       await assert.rejects(scm.getServiceConfiguration(name, { fields: [field] }), { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'QueryServiceConfig2W' }, field);
     }
-    for (const change of [{ delayedAutoStart: true }, { failureActionsOnNonCrashFailures: true }, { sidType: 'unrestricted' }, { requiredPrivileges: [] }]) {
+    for (const change of [{ delayedAutoStart: true }, { failureActionsOnNonCrashFailures: true }, { sidType: 'unrestricted' }, { requiredPrivileges: ['SeChangeNotifyPrivilege'] }]) {
       await assert.rejects(scm.setServiceConfiguration(name, change), { code: 'ERROR_INVALID_LEVEL', syscall: 'ChangeServiceConfig2W' }, JSON.stringify(change));
     }
     // Wine's TRIGGER_INFO and LAUNCH_PROTECTED setters fail in its RPC marshalling.
@@ -172,6 +172,16 @@ describe('service configuration', function () {
     // FAILURE_ACTIONS: Wine returns success and stores nothing.
     await scm.setServiceConfiguration(name, { failureActions: { resetPeriod: 60, actions: [{ type: 'restart', delay: 1000 }] } });
     await rejectsWithCode(scm.getServiceConfiguration(name, { fields: ['failureActions'] }), 'ERROR_INVALID_LEVEL');
+  });
+
+  it('a description of 4091 characters reads back; 4092 is refused before the SCM (8 KB query limit)', async () => {
+    const name = await create('longdesc', { path: 'C:\\scmn\\d.exe' }, { description: 'd'.repeat(4091) });
+    assert.equal((await scm.getServiceConfiguration(name, { fields: ['description'] })).description, 'd'.repeat(4091));
+    await assert.rejects(scm.setServiceConfiguration(name, { description: 'e'.repeat(4092) }), RangeError);
+    assert.equal((await scm.getServiceConfiguration(name, { fields: ['description'] })).description, 'd'.repeat(4091), 'unchanged');
+    const refused = uniqueServiceName('longdesc');
+    await assert.rejects(scm.createService(refused, 'C:\\scmn\\d.exe', { description: 'e'.repeat(4092) }), RangeError);
+    assert.equal(await scm.serviceExists(refused), false);
   });
 
   itUnderWine('QueryServiceConfigW reports no dependencies under Wine', async () => {

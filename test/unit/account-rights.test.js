@@ -20,3 +20,21 @@ describe('service account rights (no LSA)', () => {
     await assert.rejects(scm.getAccountRights('.\\svc', { system: 3 }), TypeError);
   });
 });
+
+describe('service account rights: .\\ names for LSA', () => {
+  const { qualifyLocalAccount, lookupAccountName } = require('../../dist/services/account-rights');
+
+  it('expands a leading .\\ to the computer name, which LookupAccountNameW takes (it takes no ".")', () => {
+    assert.equal(qualifyLocalAccount('.\\svc-user', 'WEB01'), 'WEB01\\svc-user');
+    assert.equal(qualifyLocalAccount('.\\.\\odd', 'WEB01'), 'WEB01\\.\\odd');
+    for (const name of ['svc-user', 'CONTOSO\\svc', 'svc@contoso.com', 'NT AUTHORITY\\LocalService', '..\\x', './svc']) {
+      assert.equal(qualifyLocalAccount(name, 'WEB01'), name, name);
+    }
+  });
+
+  it('uses the given machine name for another system, without its leading backslashes', async () => {
+    assert.equal(await lookupAccountName('.\\svc', '\\\\FILES02'), 'FILES02\\svc');
+    assert.equal(await lookupAccountName('.\\svc', 'FILES02'), 'FILES02\\svc');
+    assert.equal(await lookupAccountName('CONTOSO\\svc', null), 'CONTOSO\\svc', 'no native call for other names');
+  });
+});

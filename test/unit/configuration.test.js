@@ -212,7 +212,7 @@ describe('configuration: core fields', () => {
 
   it('prepares changes: omitted fields stay null (SERVICE_NO_CHANGE), empty ones are kept', () => {
     const none = configuration.prepareChanges({});
-    assert.deepEqual(none, { core: null, levels: [], commandObject: null });
+    assert.deepEqual(none, { core: null, levels: [], commandObject: null, clearPrivileges: false });
     const only2 = configuration.prepareChanges({ description: 'x' });
     assert.equal(only2.core, null);
     const { core } = configuration.prepareChanges({ dependencies: [], loadOrderGroup: '', startType: 'disabled', password: '' });
