@@ -81,7 +81,7 @@ export function runCli(argv: readonly string[], ioOverride?: Partial<Io>): Promi
 }
 export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
 export type {
-  AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceDeclaration,
+  AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceBackend, ServiceDeclaration,
 } from './declarative/service';
 export { LSB, LSB_MEANINGS } from './declarative/lsb';
 export type { LsbCode } from './declarative/lsb';

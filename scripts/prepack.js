@@ -24,9 +24,16 @@ function main() {
   log(`packing with ${REQUIRED.join(', ')}`);
 }
 
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`[prepack] ${error.message}\n`);
-  process.exitCode = 1;
+// `npm pack --json` reads this script's stdout too: the work runs in a child whose output all
+// goes to stderr.
+if (process.argv[2] !== '--work') {
+  const child = spawnSync(process.execPath, [__filename, '--work'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  process.exitCode = child.status === null ? 1 : child.status;
+} else {
+  try {
+    main();
+  } catch (error) {
+    process.stderr.write(`[prepack] ${error.message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -75,7 +75,10 @@ export interface AdjustResult extends CheckResult {
   after: LsbStatus;
 }
 
-/** The SCM calls a Service makes (replaceable in tests). @internal */
+/**
+ * The SCM calls a Service makes: the SCM's by default; another (a fake in tests, a remote agent)
+ * can be passed as the constructor's second argument.
+ */
 export interface ServiceBackend {
   queryStatus(name: string, system: string | null, signal: AbortSignal): Promise<ServiceStatus>;
   start(name: string, system: string | null, waitMs: number, signal: AbortSignal): Promise<boolean>;
@@ -147,7 +150,7 @@ export class Service {
   /** @internal */
   private readonly backend: ServiceBackend;
 
-  constructor(declaration: ServiceDeclaration, /** @internal */ backend: ServiceBackend = SCM_BACKEND) {
+  constructor(declaration: ServiceDeclaration, backend: ServiceBackend = SCM_BACKEND) {
     const d = checkOptions<ServiceDeclaration>(declaration, 'declaration');
     this.name = checkServiceName(d.name, 'declaration.name');
     const expected = d.expected ?? 'running';

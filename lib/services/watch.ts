@@ -20,6 +20,7 @@ abstract class NativeWatcher<T> extends EventEmitter implements AsyncIterable<T>
   /** True once the watcher has stopped (closed, service deleted, or failed). */
   closed = false;
 
+  /** @internal */
   protected attach(start: (onEvent: (event: RawWatchEvent) => void) => NativeHandle, context: { service?: string; system: string | null }) {
     this.handle = start((event) => this.onNative(event, context));
   }
@@ -81,6 +82,7 @@ abstract class NativeWatcher<T> extends EventEmitter implements AsyncIterable<T>
     this.emit(event, item);
   }
 
+  /** @internal */
   protected abstract onItem(event: RawWatchEvent): void;
 
   private onNative(event: RawWatchEvent, context: { service?: string; system: string | null }): void {
@@ -121,6 +123,7 @@ export class ServiceWatcher extends NativeWatcher<ServiceStatus> {
     this.attach((onEvent) => native().watchService(std.system, std.database, name, onEvent), { service: name, system: std.system });
   }
 
+  /** @internal */
   protected onItem(event: RawWatchEvent): void {
     if (!event.status) return;
     this.status = statusFromRaw(this.name, event.status);
@@ -156,6 +159,7 @@ export class ServicesWatcher extends NativeWatcher<ServiceDatabaseChange> {
     this.attach((onEvent) => native().watchService(std.system, std.database, null, onEvent), { system: std.system });
   }
 
+  /** @internal */
   protected onItem(event: RawWatchEvent): void {
     if (event.kind === 'resynced') {
       this.emit('resync');
