@@ -96,7 +96,7 @@ export class HostRun {
   ) {
     this.log = openHostLog(service, settings, debug);
     this.eventLog = new HostEventLog(service, !debug);
-    this.inJob = settings.killTree ? enterJob((m) => this.log.host(m)) : false;
+    this.inJob = settings.killTree ? enterJob((m) => this.log.host(m), settings.allowJobBreakaway) : false;
     this.status = new HostStatusRecord(service, debug ? null : statusFilePath(settings.log.dir, service), () => this.supervisor?.restarts ?? 0);
     this.pidFile = new ProgramPidFile(settings.pidFile, (m) => this.log.host(m));
     this.readiness = new ReadinessWait(settings.readyTimeout, {

@@ -92,6 +92,12 @@ export interface ProgramServiceOptions {
   stopTimeout?: number;
   /** Keep the program's process tree in a kill-on-close job (default true). */
   killTree?: boolean;
+  /**
+   * Let the program's processes break away from the host's job (default false): with it, a child
+   * started with CREATE_BREAKAWAY_FROM_JOB, or by a process in a job of its own that allows
+   * breakaway silently (libuv's, Node's spawn), escapes the kill-on-close tree.
+   */
+  allowJobBreakaway?: boolean;
   /** A failure this soon after start (ms) reports the last stderr lines. Default 10000. */
   earlyExitWindow?: number;
   /**

@@ -84,6 +84,11 @@ export interface HostSettings {
   stopTimeout: number;
   /** Keep the program's process tree in a kill-on-close job object. */
   killTree: boolean;
+  /**
+   * Whether the host's job allows breakaway (JOB_OBJECT_LIMIT_BREAKAWAY_OK): a process of the
+   * program may then leave it, and so outlive the host. Only with killTree.
+   */
+  allowJobBreakaway: boolean;
   /** A run shorter than this (ms) that fails puts the last lines of stderr in the log, event log and status. */
   earlyExitWindow: number;
   log: LogSettings;
