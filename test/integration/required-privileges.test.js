@@ -5,7 +5,7 @@
 // Checked in the registry itself (reg.exe), not only through a read-back.
 const { execFileSync } = require('node:child_process');
 const scm = require('../..');
-const { assert, deleteQuietly, itWindowsOnly, rejectsWithCode, underWine, uniqueServiceName } = require('../support/scm');
+const { assert, createDemandService, deleteQuietly, itWindowsOnly, rejectsWithCode, underWine, uniqueServiceName } = require('../support/scm');
 
 const keyOf = (name) => `HKLM\\SYSTEM\\CurrentControlSet\\Services\\${name}`;
 
@@ -26,12 +26,7 @@ describe('required privileges: [] clears the registry value', function () {
   const created = [];
   after(() => deleteQuietly(scm, created));
 
-  async function create(tag) {
-    const name = uniqueServiceName(tag);
-    created.push(name);
-    await scm.createService(name, 'C:\\scmn\\p.exe', { startType: 'demand_start' });
-    return name;
-  }
+  const create = (tag) => createDemandService(scm, created, tag);
 
   it('deletes a RequiredPrivileges value, and succeeds when there is none', async () => {
     const name = await create('privsclear');

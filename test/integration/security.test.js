@@ -3,19 +3,14 @@
 // setting succeeds without effect), so under Wine only the SDDL conversion, validation and error
 // paths are real; granting rights and the SACL are tested on Windows only.
 const scm = require('../..');
-const { assert, deleteQuietly, itWindowsOnly, rejectsWithCode, uniqueServiceName } = require('../support/scm');
+const { assert, createDemandService, deleteQuietly, itWindowsOnly, rejectsWithCode, uniqueServiceName } = require('../support/scm');
 
 describe('service security', function () {
   this.timeout(60000);
   const created = [];
   after(() => deleteQuietly(scm, created));
 
-  async function create(tag) {
-    const name = uniqueServiceName(tag);
-    created.push(name);
-    await scm.createService(name, { path: 'C:\\scmn\\s.exe' }, { startType: 'demand_start' });
-    return name;
-  }
+  const create = (tag) => createDemandService(scm, created, tag);
 
   /** The ACEs of an SDDL string as { type, rights (set of two-letter codes), trustee }. */
   function aces(sddl) {

@@ -2,16 +2,10 @@
 // run by test/unit/native-handshake.test.js. Prints one line per failed check; exit 1 if any.
 #include "../../src-native/control_handshake.h"
 #include <cstdio>
+#include "check.h"
 
 namespace {
 
-int gFailures = 0;
-
-void Check(bool ok, const char* what) {
-  if (ok) return;
-  ++gFailures;
-  std::printf("FAIL: %s\n", what);
-}
 
 constexpr uint32_t kStopped = 1;
 constexpr uint32_t kRunning = 4;
@@ -138,6 +132,5 @@ int main() {
   NotificationDeclined();
   UnhandledQueriesAreGranted();
   RepliesAreKeyedBySequenceNumber();
-  if (gFailures == 0) std::printf("all checks passed\n");
-  return gFailures == 0 ? 0 : 1;
+  return Finish();
 }

@@ -3,16 +3,10 @@
 // test/unit/native-handshake.test.js. Prints one line per failed check; exit 1 if any.
 #include "../../src-native/service_set.h"
 #include <cstdio>
+#include "check.h"
 
 namespace {
 
-int gFailures = 0;
-
-void Check(bool ok, const char* what) {
-  if (ok) return;
-  ++gFailures;
-  std::printf("FAIL: %s\n", what);
-}
 
 using Names = std::vector<std::wstring>;
 
@@ -82,6 +76,5 @@ int main() {
   NotificationsKeepTheSetCurrent();
   NotificationAfterResyncIsNotRepeated();
   EmptyDatabases();
-  if (gFailures == 0) std::printf("all checks passed\n");
-  return gFailures == 0 ? 0 : 1;
+  return Finish();
 }

@@ -47,4 +47,12 @@ async function rejectsWithCode(promise, code) {
   });
 }
 
-module.exports = { assert, deleteQuietly, itWindowsOnly, onWindows, rejectsWithCode, underWine, uniqueServiceName };
+/** Creates a demand-start service running `file` (which need not exist), recorded in `created` for deleteQuietly. */
+async function createDemandService(scm, created, tag, file = 'C:\\scmn\\p.exe') {
+  const name = uniqueServiceName(tag);
+  created.push(name);
+  await scm.createService(name, file, { startType: 'demand_start' });
+  return name;
+}
+
+module.exports = { assert, createDemandService, deleteQuietly, itWindowsOnly, onWindows, rejectsWithCode, underWine, uniqueServiceName };
