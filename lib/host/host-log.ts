@@ -24,9 +24,11 @@ export function openHostLog(service: string, settings: HostSettings, debug: bool
 }
 
 function fileLog(service: string, settings: HostSettings): HostLog {
-  const writer = new LogWriter({ ...settings.log, name: logName(service) });
+  const hostPrefix = () => `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`;
+  // A file another process holds is written about in the log itself, as a host line.
+  const writer = new LogWriter({ ...settings.log, name: logName(service), notePrefix: hostPrefix });
   // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
-  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
+  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service), notePrefix: hostPrefix }) : writer;
   const safe = (fn: () => void) => {
     try {
       fn();
@@ -37,7 +39,7 @@ function fileLog(service: string, settings: HostSettings): HostLog {
   return {
     stdout: (line) => safe(() => writer.writeLine(line)),
     stderr: (line) => safe(() => errWriter.writeLine(line)),
-    host: (line) => safe(() => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`)),
+    host: (line) => safe(() => writer.writeLine(line, hostPrefix())),
     rotate: () => {
       let rotated = false;
       safe(() => { rotated = writer.rotateNow(); });
