@@ -79,8 +79,11 @@ export class LogWriter {
   private standIn = false;
   /** When a failed rotation or a held current file is tried again (0: no failure pending). */
   private retryAt = 0;
-  /** When the first stand-in of the present run of them was started. */
-  private standInSince = 0;
+  /**
+   * The rotated name kept free, while stand-ins are written, for the lines the current file had
+   * before them: it sorts after every earlier rotated file and before the first stand-in.
+   */
+  private reserved: string | null = null;
   /** Whether the rename failure now in progress has been written to the log. */
   private renameNoted = false;
 
@@ -105,7 +108,7 @@ export class LogWriter {
       stat = null;
     }
     if (stat && stat.size > 0 && this.daily && dayOf(stat.mtime) !== dayOf(this.now())) {
-      if (this.renameAway(stat.mtime)) stat = null;
+      if (this.renameAway(this.freeRotatedName(stat.mtime))) stat = null;
     }
     try {
       this.fd = fs.openSync(this.file, 'a');
@@ -184,10 +187,10 @@ export class LogWriter {
    * go to a new file with a rotated name, the stand-in, until the current file opens again.
    */
   private openStandIn(code: string): void {
+    const first = !this.standIn;
+    if (first) this.reserved = this.freeRotatedName(this.now());
     const standIn = this.freeRotatedName(this.now());
     this.fd = fs.openSync(standIn, 'wx');
-    const first = !this.standIn;
-    if (first) this.standInSince = this.now().getTime();
     this.standIn = true;
     this.size = 0;
     this.retryAt = this.now().getTime() + this.retryMs;
@@ -195,9 +198,9 @@ export class LogWriter {
   }
 
   /**
-   * Tries the current file again. Once it opens, the lines it had before the stand-in are renamed
-   * to a rotated name dated a second before the first stand-in (so the files keep their order) and
-   * a new current file starts; while it is still held the stand-in stays.
+   * Tries the current file again. Once it opens, the lines it had before the stand-ins are renamed
+   * to the rotated name kept for them (so the files keep their order) and a new current file
+   * starts; while it is still held the stand-in stays.
    */
   private leaveStandIn(): string | null {
     let fd: number;
@@ -214,7 +217,9 @@ export class LogWriter {
     this.standIn = false;
     this.retryAt = 0;
     this.size = fs.fstatSync(fd).size;
-    if (this.size > 0 && this.renameAway(new Date(this.standInSince - 1000))) {
+    const reserved = this.reserved;
+    this.reserved = null;
+    if (this.size > 0 && reserved !== null && this.renameAway(reserved)) {
       this.close();
       this.fd = fs.openSync(this.file, 'a');
       this.size = 0;
@@ -242,7 +247,7 @@ export class LogWriter {
       }
       return true;
     }
-    if (!this.renameAway(at)) return false;
+    if (!this.renameAway(this.freeRotatedName(at))) return false;
     this.close();
     this.fd = fs.openSync(this.file, 'a');
     this.size = 0;
@@ -250,24 +255,23 @@ export class LogWriter {
     return true;
   }
 
-  /** A rotated file name for `at` that does not exist yet. */
+  /** A rotated file name for `at` that does not exist yet (and is not the reserved one). */
   private freeRotatedName(at: Date): string {
     const stamp = stampOf(at);
     let target = '';
     for (let n = 1; n < 1000; n++) {
       target = path.join(this.options.dir, `${this.options.name}.${stamp}.${pad(n, 3)}.log`);
-      if (!fs.existsSync(target)) break;
+      if (target !== this.reserved && !fs.existsSync(target)) break;
     }
     return target;
   }
 
   /**
-   * Renames the current file (open or not) to a rotated name. A file another process holds stays
+   * Renames the current file (open or not) to `target`. A file another process holds stays
    * where it is: false, written to the log once per run of failures, tried again after `retryMs`.
    * A missing file counts as done.
    */
-  private renameAway(at: Date): boolean {
-    const target = this.freeRotatedName(at);
+  private renameAway(target: string): boolean {
     try {
       fs.renameSync(this.file, target);
     } catch (error) {

@@ -87,7 +87,8 @@ describe('files held by another process', () => {
     let t = new Date(2024, 4, 1, 12, 0, 0);
     let held = false;
     const file = path.join(dir, 'svc.log');
-    const w = new LogWriter({ dir, name: 'svc', maxSize: 120, now: () => t, retryMs: 3000, notePrefix: () => '[host] ' });
+    // 10 ms a line: the rotated files, stand-ins included, share their time stamps (names differ by counter).
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 120, now: () => t, retryMs: 200, notePrefix: () => '[host] ' });
     const restoreOpen = failWhile('openSync', file, () => held);
     const restoreRename = failWhile('renameSync', file, () => held);
     try {
@@ -95,7 +96,7 @@ describe('files held by another process', () => {
         if (i === 25) { w.close(); held = true; }
         if (i === 60) held = false;
         w.writeLine(`line ${i}`);
-        t = new Date(t.getTime() + 1000);
+        t = new Date(t.getTime() + 10);
       }
     } finally {
       restoreOpen();
