@@ -64,7 +64,7 @@ export type { UpgradeResult } from './host/upgrade';
 export { followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog } from './host/service-logs';
 export type { ProgramLogOptions } from './host/service-logs';
 export type {
-  InstallResult, ListOptions, ProgramChange, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions,
+  InstallResult, ListOptions, ProgramChange, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, RemoveResult,
 } from './host/manage';
 export type { ProgramServiceOptions, Startup } from './host/program-service-options';
 export { runHost } from './host/host';
