@@ -337,6 +337,9 @@ export interface ProgramChange {
  */
 export async function updateProgramService(name: string, change: ProgramChange = {}, options: ProgramServiceOptions = {}): Promise<HostSettings> {
   const service = checkServiceName(name, 'name');
+  change = checkOptions<ProgramChange>(change, 'change');
+  if (change.program !== undefined) checkString(change.program, 'change.program');
+  if (change.args !== undefined) checkStringArray(change.args, 'change.args', (item, label) => checkString(item, label, { allowEmpty: true }));
   const opts = checkOptions<ProgramServiceOptions>(options);
   const current = await hostedSettings(service);
   let base = current;
