@@ -44,7 +44,8 @@ export { ServiceWatcher, ServicesWatcher, watchService, watchServices } from './
 export type { ServiceDatabaseChange } from './services/watch';
 export type { StartServiceOptions, StopServiceOptions, WaitForStateOptions, WaitOptions, WaitResult } from './services/control';
 export { restartService } from './services/restart';
-export { getAccountRights, grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from './services/account-rights';
+export { getAccountRights, grantAccountRight, SERVICE_LOGON_RIGHT } from './services/account-rights';
+export { needsServiceLogonRight } from './services/logon-right-check';
 export type { AccountRightsOptions } from './services/account-rights';
 export type { RestartServiceOptions } from './services/restart';
 export { runAsService, updateServiceStatus, isRunningAsService, sendDebugControl } from './as-service/run-as-service';
@@ -63,7 +64,7 @@ export type { UpgradeResult } from './host/upgrade';
 export { followProgramServiceLog, programServiceLogFile, readProgramServiceLog, rotateProgramServiceLog } from './host/service-logs';
 export type { ProgramLogOptions } from './host/service-logs';
 export type {
-  InstallResult, ListOptions, ProgramChange, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions,
+  InstallResult, ListOptions, ProgramChange, ProgramServiceStatus, ProgramServiceSummary, RemoveOptions, RemoveResult,
 } from './host/manage';
 export type { ProgramServiceOptions, Startup } from './host/program-service-options';
 export { runHost } from './host/host';

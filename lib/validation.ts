@@ -84,13 +84,27 @@ export function checkBoolean(value: unknown, what: string, fallback: boolean): b
   return value;
 }
 
-/** `options.signal`: an AbortSignal (anything with a boolean `aborted`), or undefined. @internal */
-export function checkSignal(value: unknown): AbortSignal | undefined {
+/**
+ * `options.signal`: an AbortSignal, or undefined. Only a real AbortSignal (its class's brand, as
+ * `AbortSignal.any` checks it) is accepted: an object that merely has `aborted` would fail later,
+ * inside a call already sent to the SCM. @internal
+ */
+export function checkSignal(value: unknown, what = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean') {
-    throw new TypeError('options.signal must be an AbortSignal');
+  if (!isAbortSignal(value)) throw new TypeError(`${what} must be an AbortSignal, got ${describe(value)}`);
+  return value;
+}
+
+/** Whether `value` is an AbortSignal of this realm (its `aborted` getter accepts it). @internal */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null || !(value instanceof AbortSignal)) return false;
+  // instanceof can be faked (Object.create(AbortSignal.prototype)); the getter's brand check cannot.
+  try {
+    const getter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
+    return typeof (getter ? getter.call(value) : (value as AbortSignal).aborted) === 'boolean';
+  } catch {
+    return false;
   }
-  return value as AbortSignal;
 }
 
 /** An array of strings. @internal */

@@ -199,15 +199,13 @@ function stateName(state: number): string {
  * would (for tests and console sessions). `control` is a token or a user-defined code 128-255.
  */
 export function sendDebugControl(name: string, control: 'stop' | 'pause' | 'continue' | 'paramchange' | 'shutdown' | number): void {
-  if (!debugSender) throw new ScmError({ code: 'ERR_SCM_NOT_IN_DEBUG_MODE', detail: 'no runAsService({ debug: true }) is running' });
-  if (typeof control === 'number') {
-    checkInteger(control, 'control', 128, 255);
-    debugSender(name, 'user_defined', control);
-    return;
-  }
+  checkServiceName(name, 'name');
   const codes = { stop: 1, pause: 2, continue: 3, shutdown: 5, paramchange: 6 } as const;
-  checkToken(control, 'control', codes);
-  debugSender(name, control, codes[control]);
+  if (typeof control === 'number') checkInteger(control, 'control', 128, 255);
+  else checkToken(control, 'control', codes);
+  if (!debugSender) throw new ScmError({ code: 'ERR_SCM_NOT_IN_DEBUG_MODE', detail: 'no runAsService({ debug: true }) is running' });
+  if (typeof control === 'number') debugSender(name, 'user_defined', control);
+  else debugSender(name, control, codes[control]);
 }
 
 /** Options of {@link updateServiceStatus}. */

@@ -5,6 +5,7 @@ import { startService, stopService } from '../services/control';
 import { getDependentServiceStatus, getServiceStatus } from '../services/query';
 import { DEFAULT_STOP_TIMEOUT_MS } from '../host/setting-fields';
 import { readSettings } from '../host/settings';
+import { deadServiceProcess } from '../host/manage';
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one } from './command';
@@ -52,6 +53,15 @@ async function stopWaitOf(name: string): Promise<number> {
  * exit code and the dependents that were stopped, in stop order.
  */
 async function stopAndWait(name: string, io: Io, wait = true, dependents = false): Promise<{ code: number; stopped: string[] }> {
+  // A service whose process is gone (a killed host, which Wine 8 keeps RUNNING) has nothing to
+  // stop: every control would fail with ERROR_NO_DATA. Say so and count it as stopped.
+  const before = await getServiceStatus(name);
+  const gone = deadServiceProcess(before);
+  if (gone !== null) {
+    io.stdout.write(`${name}: its process (pid ${gone}) is already gone (killed?); the Service Control Manager still reports it ${before.state}, nothing to stop\n`);
+    io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
+    return { code: 0, stopped: [] };
+  }
   const others = dependents ? (await getDependentServiceStatus(name, { state: 'active' })).map((s) => s.name) : [];
   let timeout = await stopWaitOf(name);
   for (const other of others) timeout += await stopWaitOf(other);

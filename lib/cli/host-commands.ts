@@ -55,7 +55,8 @@ export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
 
 export async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'remove');
-  await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
+  const { hostGone } = await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
+  if (hostGone !== null) io.stdout.write(`the service's host process (pid ${hostGone}) was already gone (killed?): nothing to stop, deleted it anyway\n`);
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@
 // Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
 // (--verbose adds the stack). Passwords are never printed.
 import { errorMessage, oneLine } from '../text';
+import { checkOptions, checkString, checkStringArray } from '../validation';
 import { parseArgs, UsageError } from './args';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
@@ -141,6 +142,13 @@ function defaultIo(): Io {
  * Output goes to `io` (process streams by default).
  */
 export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>): Promise<number> {
+  checkStringArray(argv, 'argv', (item, label) => checkString(item, label, { allowEmpty: true }));
+  const override = checkOptions<Io>(ioOverride, 'io');
+  for (const key of ['stdout', 'stderr'] as const) {
+    const stream = override[key];
+    if (stream !== undefined && (typeof stream !== 'object' || stream === null || typeof stream.write !== 'function')) throw new TypeError(`io.${key} must be a writable stream`);
+  }
+  ioOverride = override;
   const io: Io = { ...defaultIo(), ...ioOverride };
   const [command, ...rest] = argv;
   const dashdash = argv.indexOf('--');

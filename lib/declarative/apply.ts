@@ -15,7 +15,9 @@ import type { LsbCode } from './lsb';
 import { runScheduled } from './schedule';
 import type { ScheduledJob } from './schedule';
 import { Service } from './service';
+import { checkServicesFileArgument } from './services-file';
 import type { DeclaredExpectation, DeclaredService, ServicesFile } from './services-file';
+import { checkOptions } from '../validation';
 
 /**
  * A step of apply: install/update change a hosted program's configuration, start/stop/restart its
@@ -198,6 +200,8 @@ async function mapBounded<T, R>(items: readonly T[], parallel: number, fn: (item
  * hosted program is installed and configured as declared, and the steps apply would take.
  */
 export async function checkServices(file: ServicesFile, options: CheckServicesOptions = {}): Promise<ServiceReport[]> {
+  checkServicesFileArgument(file);
+  options = checkOptions<CheckServicesOptions>(options);
   const parallel = checkParallel(options.parallel);
   const names = new Map(file.services.map((s) => [s.name.toLowerCase(), s.name]));
   return mapBounded(file.services, parallel, (d) => report(d, names, options.lockDir));
@@ -212,6 +216,9 @@ export async function checkServices(file: ServicesFile, options: CheckServicesOp
  * a service: each outcome says what was done and what failed.
  */
 export async function applyServices(file: ServicesFile, options: ApplyServicesOptions = {}): Promise<ApplyOutcome[]> {
+  checkServicesFileArgument(file);
+  options = checkOptions<ApplyServicesOptions>(options);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new TypeError('options.onProgress must be a function');
   const parallel = checkParallel(options.parallel);
   const lockDir = lockDirFor(options.lockDir);
   const before = await checkServices(file, { parallel, lockDir });

@@ -3,7 +3,7 @@
 // (document.ts). Every error names the file, the entry and the field.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkServiceName } from '../validation';
+import { checkServiceName, checkString, checkToken } from '../validation';
 import { formatOf, parseDocument } from './document';
 import type { ServicesFileFormat } from './document';
 import { EntryReader, isPlainObject, show } from './entry-reader';
@@ -14,6 +14,25 @@ import { ServicesFileError } from './services-file-error';
 
 export { ServicesFileError };
 export type { HostedDeclaration, ServicesFileFormat };
+
+const FORMATS: Readonly<Record<ServicesFileFormat, number>> = { json: 0, yaml: 1, toml: 2 };
+
+/**
+ * A parsed services file as {@link checkServices} and {@link applyServices} take it: an object
+ * with a `services` list of objects, each with a name. @internal
+ */
+export function checkServicesFileArgument(value: unknown, what = 'file'): ServicesFile {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${what} must be a parsed services file (from loadServicesFile or parseServicesFile), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `type ${typeof value}`}`);
+  }
+  const services = (value as { services?: unknown }).services;
+  if (!Array.isArray(services)) throw new TypeError(`${what}.services must be an array of declared services`);
+  services.forEach((entry, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new TypeError(`${what}.services[${index}] must be a declared service object`);
+    checkServiceName((entry as { name?: unknown }).name, `${what}.services[${index}].name`);
+  });
+  return value as ServicesFile;
+}
 
 /** What a services file may expect of a service: a state, or that it does not exist. */
 export type DeclaredExpectation = ExpectedState | 'absent';
@@ -110,8 +129,11 @@ function checkDependencies(services: readonly DeclaredService[], file: string): 
  * Parses the text of a services file (named `file` in errors; relative paths of hosted programs
  * are resolved against its folder). The format comes from the extension unless given.
  */
-export function parseServicesFile(text: string, file: string, format: ServicesFileFormat = formatOf(file)): ServicesFile {
-  const data = parseDocument(text, file, format);
+export function parseServicesFile(text: string, file: string, format?: ServicesFileFormat): ServicesFile {
+  checkString(text, 'text', { allowEmpty: true });
+  checkString(file, 'file');
+  const kind = format === undefined ? formatOf(file) : checkToken(format, 'format', FORMATS);
+  const data = parseDocument(text, file, kind);
   if (!isPlainObject(data)) throw new ServicesFileError(`${file}: must be a table with a "services" list, got ${show(data)}`, file);
   for (const key of Object.keys(data)) {
     if (!TOP_FIELDS.has(key)) throw new ServicesFileError(`${file}: unknown field "${key}" (expected "services")`, file, undefined, key);
@@ -130,11 +152,12 @@ export function parseServicesFile(text: string, file: string, format: ServicesFi
     return declared;
   });
   checkDependencies(services, file);
-  return { file, format, services };
+  return { file, format: kind, services };
 }
 
 /** Reads and checks a services file (JSON, or YAML/TOML by its extension). */
 export function loadServicesFile(file: string): ServicesFile {
+  checkString(file, 'file');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -27,10 +27,12 @@ export function openHostLog(service: string, settings: HostSettings, debug: bool
 }
 
 function fileLog(service: string, settings: HostSettings): HostLog {
-  const writer = new LogWriter({ ...settings.log, name: logName(service) });
+  const hostPrefix = () => `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`;
+  // A file another process holds is written about in the log itself, as a host line.
+  const writer = new LogWriter({ ...settings.log, name: logName(service), notePrefix: hostPrefix });
   // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
-  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service) }) : writer;
-  const host = (line: string) => writer.writeLine(line, `${settings.log.timestamps ? '' : `${new Date().toISOString()} `}${HOST_PREFIX}`, true);
+  const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service), notePrefix: hostPrefix }) : writer;
+  const host = (line: string) => writer.writeLine(line, hostPrefix(), true);
   const safe = (fn: () => void) => {
     try {
       fn();

@@ -13,6 +13,7 @@ import { HOST_SETUP_FAILURE, HostRun } from './host-run';
 import { servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { readSettings } from './settings';
+import { checkBoolean, checkOptions, checkServiceName } from '../validation';
 import type { HostSettings } from './settings';
 import type { SupervisorOutcome } from './supervisor';
 
@@ -33,6 +34,10 @@ export interface HostOptions {
  * start this process (without `debug`).
  */
 export async function runHost(service: string, options: HostOptions = {}): Promise<SupervisorOutcome | null> {
+  checkServiceName(service, 'service');
+  options = checkOptions<HostOptions>(options);
+  checkBoolean(options.debug, 'options.debug', false);
+  if (options.settings !== undefined && (typeof options.settings !== 'object' || options.settings === null)) throw new TypeError('options.settings must be an object');
   const debug = options.debug === true;
   let settings: HostSettings | null = options.settings ?? null;
   let problem: string | null = null;

@@ -2,6 +2,13 @@
 // `<dir>/<name>.log`, rotated by size and by day into `<name>.<yyyymmdd-hhmmss>.<nnn>.log`, keeping
 // a number of rotated files. Output is cut into whole lines before it is written, and rotation
 // happens only between lines, so no line is ever lost or split across two files.
+//
+// Another process may hold the log open (a reader, a tail, an antivirus scanner). One that opened
+// it without FILE_SHARE_DELETE makes the rotation's rename fail: the writer then keeps appending
+// to the current file (past its size limit) and tries again later. One that opened it with no
+// sharing at all while the writer had it closed (share mode 0) keeps the writer from opening it:
+// the lines then go to a new file with a rotated file's name until the current file can be opened
+// again. Each such problem is written to the log once, as a host line (`notePrefix`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileBaseName } from '../file-names';
@@ -19,6 +26,13 @@ export interface LogWriterOptions {
   keep?: number;
   /** The time (injectable for tests). */
   now?: () => Date;
+  /**
+   * The prefix of the writer's own lines about rotation problems (called per line; the host's
+   * `[scm-native] `). Without it, problems are not written.
+   */
+  notePrefix?: () => string;
+  /** Milliseconds before a failed rotation, or a current file that could not be opened, is tried again (default 30 s). */
+  retryMs?: number;
 }
 
 /**
@@ -56,6 +70,9 @@ export function requestedRotationRefusal(s: RequestedRotationState): string | nu
   }
   return null;
 }
+
+/** Errors of a file another process holds (sharing violation, or delete access denied). */
+const HELD = new Set(['EBUSY', 'EPERM', 'EACCES']);
 
 /** Longest partial line kept in memory; a longer one is written as a line of its own. */
 const MAX_PENDING = 64 * 1024;
@@ -95,6 +112,18 @@ export class LogWriter {
   private readonly keep: number;
   private readonly daily: boolean;
   private readonly timestamps: boolean;
+  private readonly retryMs: number;
+  /** The open file is not {@link file} but a stand-in with a rotated name (the current file was held). */
+  private standIn = false;
+  /** When a failed rotation or a held current file is tried again (0: no failure pending). */
+  private retryAt = 0;
+  /**
+   * The rotated name kept free, while stand-ins are written, for the lines the current file had
+   * before them: it sorts after every earlier rotated file and before the first stand-in.
+   */
+  private reserved: string | null = null;
+  /** Whether the rename failure now in progress has been written to the log. */
+  private renameNoted = false;
 
   constructor(private readonly options: LogWriterOptions) {
     this.file = path.join(options.dir, `${options.name}.log`);
@@ -103,6 +132,7 @@ export class LogWriter {
     this.keep = options.keep ?? 0;
     this.daily = options.daily ?? false;
     this.timestamps = options.timestamps ?? false;
+    this.retryMs = options.retryMs ?? 30000;
   }
 
   /** Opens (appending to) the current file, rotating it first when it is from another day. */
@@ -116,11 +146,17 @@ export class LogWriter {
       stat = null;
     }
     if (stat && stat.size > 0 && this.daily && dayOf(stat.mtime) !== dayOf(this.now())) {
-      this.rotate(stat.mtime);
-      stat = null;
+      if (this.renameAway(this.freeRotatedName(stat.mtime))) stat = null;
     }
-    this.fd = fs.openSync(this.file, 'a');
-    this.size = stat ? stat.size : 0;
+    try {
+      this.fd = fs.openSync(this.file, 'a');
+      this.standIn = false;
+      this.size = stat ? stat.size : 0;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!HELD.has(code)) throw error;
+      this.openStandIn(code);
+    }
     // What an earlier run left is not known line by line: it counts as the program's.
     this.programLines = this.size > 0 ? 1 : 0;
     this.day = dayOf(this.now());
@@ -136,16 +172,12 @@ export class LogWriter {
     const text = `${this.timestamps ? `${now.toISOString()} ` : ''}${prefix}${line.endsWith('\n') ? line : `${line}\n`}`;
     const bytes = Buffer.from(text, 'utf8');
     const today = dayOf(now);
+    if (this.standIn && now.getTime() >= this.retryAt) this.leaveStandIn();
     if (this.size > 0 && ((this.maxSize > 0 && this.size + bytes.length > this.maxSize) || (this.daily && today !== this.day))) {
-      this.rotate(now);
-      this.fd = fs.openSync(this.file, 'a');
-      this.size = 0;
-      this.programLines = 0;
+      if (now.getTime() >= this.retryAt) this.rotate(now);
     }
     this.day = today;
-    let offset = 0;
-    while (offset < bytes.length) offset += fs.writeSync(this.fd as number, bytes, offset, bytes.length - offset);
-    this.size += bytes.length;
+    this.append(bytes);
     if (!own) this.programLines++;
   }
 
@@ -159,23 +191,19 @@ export class LogWriter {
   requestRotation(): string | null {
     const refusal = this.requestedRotationRefusal();
     if (refusal !== null) return refusal;
-    this.rotateNow();
+    if (!this.rotateNow()) return 'another process holds the log file without delete sharing (it is rotated once it can be)';
     this.lastRequestedAt = this.now().getTime();
     return null;
   }
 
   /**
    * Rotates now, between two lines (the next line starts a new file), unless the current file is
-   * empty. Returns whether it rotated.
+   * empty. Returns whether it rotated (false too when another process holds the file).
    */
   rotateNow(): boolean {
     this.open();
     if (this.size === 0) return false;
-    this.rotate(this.now());
-    this.fd = fs.openSync(this.file, 'a');
-    this.size = 0;
-    this.programLines = 0;
-    return true;
+    return this.rotate(this.now());
   }
 
   /** Closes the current file (a later write reopens it). */
@@ -193,19 +221,138 @@ export class LogWriter {
     return rotatedLogFiles(this.options.dir, this.options.name);
   }
 
-  private rotate(at: Date): void {
+  private append(bytes: Buffer): void {
+    let offset = 0;
+    while (offset < bytes.length) offset += fs.writeSync(this.fd as number, bytes, offset, bytes.length - offset);
+    this.size += bytes.length;
+  }
+
+  /** Writes the writer's own line about a problem into the open file (no rotation check). */
+  private note(message: string): void {
+    if (!this.options.notePrefix || this.fd === null) return;
+    const stamp = this.timestamps ? `${this.now().toISOString()} ` : '';
+    try {
+      this.append(Buffer.from(`${stamp}${this.options.notePrefix()}${message}\n`, 'utf8'));
+    } catch {
+      // the note is lost, not the lines
+    }
+  }
+
+  /**
+   * The current file is held with no sharing (it cannot even be opened for appending): the lines
+   * go to a new file with a rotated name, the stand-in, until the current file opens again.
+   */
+  private openStandIn(code: string): void {
+    const first = !this.standIn;
+    if (first) this.reserved = this.freeRotatedName(this.now());
+    const standIn = this.freeRotatedName(this.now());
+    this.fd = fs.openSync(standIn, 'wx');
+    this.standIn = true;
+    this.size = 0;
+    this.programLines = 0;
+    this.retryAt = this.now().getTime() + this.retryMs;
+    if (first) this.note(`cannot open the log file ${this.file} (${code}: another process holds it without sharing): writing to ${path.basename(standIn)} until it can`);
+  }
+
+  /**
+   * Tries the current file again. Once it opens, the lines it had before the stand-ins are renamed
+   * to the rotated name kept for them (so the files keep their order) and a new current file
+   * starts; while it is still held the stand-in stays.
+   */
+  private leaveStandIn(): string | null {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, 'a');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!HELD.has(code)) throw error;
+      this.retryAt = this.now().getTime() + this.retryMs;
+      return code;
+    }
     this.close();
+    this.fd = fd;
+    this.standIn = false;
+    this.retryAt = 0;
+    this.size = fs.fstatSync(fd).size;
+    this.programLines = this.size > 0 ? 1 : 0;
+    const reserved = this.reserved;
+    this.reserved = null;
+    if (this.size > 0 && reserved !== null && this.renameAway(reserved)) {
+      this.close();
+      this.fd = fs.openSync(this.file, 'a');
+      this.size = 0;
+      this.programLines = 0;
+    }
+    this.prune();
+    this.note(`the log file ${this.file} can be written again`);
+    return null;
+  }
+
+  /**
+   * Starts a new current file. The open file is renamed while still open (Node opens files with
+   * FILE_SHARE_DELETE, so its own handle does not stand in the way), leaving no moment in which
+   * another process could open it with no sharing. When the rename fails because another
+   * process holds the file without FILE_SHARE_DELETE, the writer goes on appending to it and
+   * tries again after `retryMs`. Returns whether a new file was started.
+   */
+  private rotate(at: Date): boolean {
+    if (this.standIn) {
+      // The stand-in already has a rotated name: the current file again, or a new stand-in.
+      const held = this.leaveStandIn();
+      if (held !== null) {
+        this.close();
+        this.openStandIn(held);
+        this.prune();
+      }
+      return true;
+    }
+    if (!this.renameAway(this.freeRotatedName(at))) return false;
+    this.close();
+    this.fd = fs.openSync(this.file, 'a');
+    this.size = 0;
+    this.programLines = 0;
+    this.prune();
+    return true;
+  }
+
+  /** A rotated file name for `at` that does not exist yet (and is not the reserved one). */
+  private freeRotatedName(at: Date): string {
     const stamp = stampOf(at);
     let target = '';
     for (let n = 1; n < 1000; n++) {
       target = path.join(this.options.dir, `${this.options.name}.${stamp}.${pad(n, 3)}.log`);
-      if (!fs.existsSync(target)) break;
+      if (target !== this.reserved && !fs.existsSync(target)) break;
     }
+    return target;
+  }
+
+  /**
+   * Renames the current file (open or not) to `target`. A file another process holds stays
+   * where it is: false, written to the log once per run of failures, tried again after `retryMs`.
+   * A missing file counts as done.
+   */
+  private renameAway(target: string): boolean {
     try {
       fs.renameSync(this.file, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT') return true;
+      if (!HELD.has(code)) throw error;
+      this.retryAt = this.now().getTime() + this.retryMs;
+      if (!this.renameNoted && this.fd !== null) {
+        this.renameNoted = true;
+        this.note(`cannot rotate the log file ${this.file} (${code}: another process holds it without delete sharing): appending to it and trying again every ${Math.max(1, Math.round(this.retryMs / 1000))} s`);
+      }
+      return false;
     }
+    this.renameNoted = false;
+    this.retryAt = 0;
+    if (this.fd === null) this.prune();
+    return true;
+  }
+
+  /** Deletes the oldest rotated files beyond `keep`. */
+  private prune(): void {
     if (this.keep > 0) {
       const rotated = this.rotatedFiles();
       for (const old of rotated.slice(0, Math.max(0, rotated.length - this.keep))) fs.rmSync(old, { force: true });

@@ -339,6 +339,9 @@ export interface ProgramChange {
  */
 export async function updateProgramService(name: string, change: ProgramChange = {}, options: ProgramServiceOptions = {}): Promise<HostSettings> {
   const service = checkServiceName(name, 'name');
+  change = checkOptions<ProgramChange>(change, 'change');
+  if (change.program !== undefined) checkString(change.program, 'change.program');
+  if (change.args !== undefined) checkStringArray(change.args, 'change.args', (item, label) => checkString(item, label, { allowEmpty: true }));
   const opts = checkOptions<ProgramServiceOptions>(options);
   const current = await hostedSettings(service);
   let base = current;
@@ -396,12 +399,36 @@ export interface RemoveOptions {
   force?: boolean;
 }
 
+/** What {@link removeProgramService} did. */
+export interface RemoveResult {
+  /**
+   * The pid of the service's host process when it was already gone (killed) although the SCM
+   * still reported the service active: nothing could be stopped, the service was deleted anyway.
+   * Null when the service was stopped normally or was not running.
+   */
+  hostGone: number | null;
+}
+
+/**
+ * Whether the process the SCM names for an active service no longer exists: a host that was
+ * killed. (Windows marks such a service stopped at once; Wine 8 keeps it RUNNING with the dead
+ * pid, and every control then fails with ERROR_NO_DATA, docs/wine.md.) @internal
+ */
+export function deadServiceProcess(status: { state: ServiceState | number; pid: number }): number | null {
+  return status.state !== 'stopped' && status.pid > 0 && !processAlive(status.pid) ? status.pid : null;
+}
+
 /**
  * Stops the service (waiting for its program to exit) and deletes it, its settings and its
- * event source. The log files stay. Works for a service whose settings are damaged too.
+ * event source. The log files stay. Works for a service whose settings are damaged too, and for
+ * one whose host process is already gone (killed): that one is deleted without a stop, and
+ * `hostGone` says so.
  */
-export async function removeProgramService(name: string, options: RemoveOptions = {}): Promise<void> {
+export async function removeProgramService(name: string, options: RemoveOptions = {}): Promise<RemoveResult> {
   const service = checkServiceName(name, 'name');
+  const opts = checkOptions<RemoveOptions>(options);
+  const force = checkBoolean(opts.force, 'options.force', false);
+  const waitOption = opts.wait === undefined ? undefined : MS(opts.wait, 'options.wait');
   let settings: HostSettings | null = null;
   let damaged = false;
   try {
@@ -409,20 +436,28 @@ export async function removeProgramService(name: string, options: RemoveOptions 
   } catch {
     damaged = true;
   }
-  if (!settings && !damaged && !checkBoolean(options.force, 'options.force', false)) {
+  if (!settings && !damaged && !force) {
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native; pass force to remove it anyway` });
   }
-  const wait = options.wait === undefined ? (settings?.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS) + 15000 : MS(options.wait, 'options.wait');
+  const wait = waitOption ?? (settings?.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS) + 15000;
   const status = await getServiceStatus(service);
-  if (status.state !== 'stopped') {
-    await stopService(service, { wait });
+  let hostGone = deadServiceProcess(status);
+  if (status.state !== 'stopped' && hostGone === null) {
+    try {
+      await stopService(service, { wait });
+    } catch (error) {
+      // The host died while (or just before) it was asked to stop: nothing is left to stop.
+      hostGone = deadServiceProcess(status);
+      if (hostGone === null) throw error;
+    }
     // The host reports STOPPED just before its process exits. Deleted while that process still
     // holds the service, the service would linger (marked for deletion) until it does.
-    if (status.pid > 0) await waitForProcessExit(status.pid, 5000);
+    if (hostGone === null && status.pid > 0) await waitForProcessExit(status.pid, 5000);
   }
   await callAsync({ service }, (b) => b.deleteServiceParameter(service, SETTINGS_VALUE)).catch(() => false);
   await deleteService(service);
   await removeEventSource(service).catch(() => {});
+  return { hostGone };
 }
 
 /** The combined status of a hosted service: the SCM's view and the host's. */

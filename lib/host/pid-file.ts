@@ -3,10 +3,12 @@
 // program starts, deleted when it exits. Never fatal: a failure is reported to the caller's log.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { renameWithRetry } from './atomic-rename';
 
 /**
  * Writes `pid` (decimal + newline) to `file`, creating its folder: through a temporary file and a
- * rename, so a reader never sees a half-written file, and a stale file (a killed host's) is
+ * rename (tried again for about a second while another process holds the file), so a reader
+ * never sees a half-written file, and a stale file (a killed host's) is
  * simply replaced. Returns the error message, or null on success.
  */
 export function writePidFile(file: string, pid: number): string | null {
@@ -14,7 +16,7 @@ export function writePidFile(file: string, pid: number): string | null {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, `${pid}\n`);
-    fs.renameSync(tmp, file);
+    renameWithRetry(tmp, file);
     return null;
   } catch (error) {
     try {

@@ -28,6 +28,13 @@ export interface ProgramLogOptions {
   stderr?: boolean;
 }
 
+/** `options` of the log functions, checked before anything is read. */
+function checkLogOptions(options: unknown): ProgramLogOptions {
+  const opts = checkOptions<ProgramLogOptions>(options);
+  checkBoolean(opts.stderr, 'options.stderr', false);
+  return opts;
+}
+
 /** The base name of the log `options` select, checked against the settings. */
 function logNameOf(service: string, settings: HostSettings, options: unknown): string {
   const opts = checkOptions<ProgramLogOptions>(options);
@@ -39,6 +46,7 @@ function logNameOf(service: string, settings: HostSettings, options: unknown): s
 /** The current log file of a hosted service (or its separate stderr log). */
 export async function programServiceLogFile(name: string, options?: ProgramLogOptions): Promise<string> {
   const service = checkServiceName(name, 'name');
+  checkLogOptions(options);
   const settings = await hostedSettings(service);
   return path.join(settings.log.dir, `${logNameOf(service, settings, options)}.log`);
 }
@@ -59,6 +67,7 @@ export async function readProgramServiceLog(name: string, count: number, options
 export async function followProgramServiceLog(name: string, count: number, options?: ProgramLogOptions): Promise<{ lines: string[]; follower: LogFollower }> {
   const service = checkServiceName(name, 'name');
   const wanted = checkInteger(count, 'count', 0, 0x7fffffff);
+  checkLogOptions(options);
   const settings = await hostedSettings(service);
   const follower = new LogFollower(settings.log.dir, logNameOf(service, settings, options));
   return { lines: follower.start(wanted), follower };

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileBaseName } from '../file-names';
+import { renameWithRetry } from './atomic-rename';
 
 export interface HostStatus {
   service: string;
@@ -26,13 +27,17 @@ export function statusFilePath(logDir: string, service: string): string {
   return path.join(logDir, `${fileBaseName(service)}.status.json`);
 }
 
+/**
+ * Replaces the status file through a temporary file and a rename; the rename is tried again for
+ * about a second while another process holds the file (lib/host/atomic-rename.ts).
+ */
 export function writeStatusFile(file: string, status: HostStatus): void {
   const text = `${JSON.stringify(status, null, 2)}\n`;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    renameWithRetry(tmp, file);
   } catch {
     try {
       fs.writeFileSync(file, text);

@@ -40,6 +40,7 @@ function foldersOf(commandLine: string | undefined): string[] {
  */
 export async function upgradeProgramServices(names: readonly string[] | null, progress: (line: string) => void = () => {}): Promise<UpgradeResult> {
   const wanted = names === null ? null : checkStringArray(names, 'names').map((n) => checkServiceName(n, 'names[]'));
+  if (typeof progress !== 'function') throw new TypeError(`progress must be a function, got type ${typeof progress}`);
   for (const name of wanted ?? []) await hostedSettings(name); // ERR_SCM_NOT_HOSTED before anything changes
   const runtime = await installHostRuntime();
   const hosted = (await listProgramServices()).map((s) => s.name);

@@ -64,14 +64,26 @@ async function waitNative(
     throw toScmError(error, context);
   }
   const onAbort = () => handle.cancel();
-  signal?.addEventListener('abort', onAbort, { once: true });
   let raw: RawWaitResult;
   try {
+    // Inside the try: whatever throws here, the native promise is still awaited (never left to
+    // reject unhandled), and the wait is cancelled rather than left running.
+    try {
+      signal?.addEventListener('abort', onAbort, { once: true });
+    } catch (error) {
+      handle.cancel();
+      await handle.promise.catch(() => {});
+      throw error;
+    }
     raw = await handle.promise;
   } catch (error) {
     throw toScmError(error, context);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    try {
+      signal?.removeEventListener('abort', onAbort);
+    } catch {
+      // nothing was registered
+    }
   }
   if (raw.outcome === 'cancelled') throw abortReason(signal as AbortSignal);
   return { outcome: raw.outcome, status: raw.status ? statusFromRaw(name, raw.status) : null };
