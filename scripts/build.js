@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run build: the TypeScript (dist/) and the Windows addon (prebuilds/win32-x64/).
+// npm run build: the TypeScript (dist/) and the Windows addons (prebuilds/win32-<arch>/, see build-native.js).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 

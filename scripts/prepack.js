@@ -1,27 +1,47 @@
 #!/usr/bin/env node
 'use strict';
 // npm pack / npm publish: builds what the package ships first (dist/ with the ESM entry and the
-// declarations, prebuilds/win32-x64 cross-built with mingw-w64 on Linux), installing the tools it
-// needs, and refuses to pack without them: a package without the addon installs but cannot work.
+// declarations; prebuilds/win32-x64, and on Linux prebuilds/win32-arm64, cross-built), installing
+// the tools it needs, and refuses to pack without them: a package without the addon installs but
+// cannot work.
+// SCM_NATIVE_PREBUILT=1 (the release workflow's pack job): the prebuilds come from elsewhere (the
+// MSVC builds on Windows x64 and Windows on Arm); only dist/ is built, nothing native is, and both
+// prebuilds/win32-x64 and prebuilds/win32-arm64 must be there.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, ensureAptPackages, ensureNodeModules, log } = require('./lib/toolchain');
+const { ROOT, ensureAptPackages, ensureNodeModules, log, npm } = require('./lib/toolchain');
+const { checkAddon } = require('./lib/pe');
 
+const prebuilt = process.env.SCM_NATIVE_PREBUILT === '1';
+const addon = (arch) => `prebuilds/win32-${arch}/scm-native.node`;
 /** What the package must hold; each a path from the package root. */
-const REQUIRED = ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/host/host-main.js', 'prebuilds/win32-x64/scm-native.node', 'LICENSE', 'README.md'];
+const REQUIRED = ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/host/host-main.js', addon('x64'), 'LICENSE', 'README.md',
+  ...(prebuilt ? [addon('arm64')] : [])];
 
 function main() {
   ensureNodeModules();
-  if (process.platform !== 'win32') ensureAptPackages();
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('the build failed: nothing is packed');
+  if (prebuilt) {
+    log('SCM_NATIVE_PREBUILT=1: packing the prebuilds as they are; building dist/ only');
+    npm(['run', 'build:ts']);
+  } else {
+    if (process.platform !== 'win32') ensureAptPackages();
+    const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the build failed: nothing is packed');
+  }
   const missing = REQUIRED.filter((file) => !fs.existsSync(path.join(ROOT, file)));
   if (missing.length) throw new Error(`refusing to pack without ${missing.join(', ')}`);
-  const addon = fs.readFileSync(path.join(ROOT, 'prebuilds', 'win32-x64', 'scm-native.node'));
-  // A Windows DLL starts with "MZ"; a Linux build left there would install and never load.
-  if (addon.subarray(0, 2).toString('latin1') !== 'MZ') throw new Error('prebuilds/win32-x64/scm-native.node is not a Windows DLL: refusing to pack');
-  log(`packing with ${REQUIRED.join(', ')}`);
+  // Each addon must be a Windows DLL for its own machine: a Linux build, or an x64 file in the
+  // arm64 folder, would install and never load.
+  const archs = fs.readdirSync(path.join(ROOT, 'prebuilds')).filter((d) => d.startsWith('win32-')).map((d) => d.slice('win32-'.length));
+  for (const arch of archs) {
+    try {
+      checkAddon(fs.readFileSync(path.join(ROOT, addon(arch))), arch, addon(arch));
+    } catch (error) {
+      throw new Error(`${error.message}: refusing to pack`);
+    }
+  }
+  log(`packing with ${[...new Set([...REQUIRED, ...archs.map(addon)])].join(', ')}`);
 }
 
 // `npm pack --json` reads this script's stdout too: the work runs in a child whose output all

