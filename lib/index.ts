@@ -8,6 +8,8 @@ export { ScmError, win32ErrorName } from './errors/scm-error';
 export type { ScmErrorInit } from './errors/scm-error';
 export type { StandardOptions } from './validation';
 export { quoteCommandLine, parseCommandLine } from './command-line';
+export { listProcesses, terminateProcess } from './process-table';
+export type { ProcessEntry, TerminateOptions } from './process-table';
 export {
   ACCEPTED_CONTROLS, ERROR_CONTROLS, SERVICE_STATES, SERVICE_TYPES, START_TYPES,
 } from './services/tokens';
