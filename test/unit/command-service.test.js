@@ -410,3 +410,56 @@ describe('command services: start, stop and restart rules', () => {
     assert.equal(max, 1);
   });
 });
+
+describe('command services in the services file', () => {
+  const { fails, parse } = require('../support/services-file');
+
+  it('reads simplevisor and COMAR fields; relative pid files, daemon and path folders from the file folder', () => {
+    const f = parse({ services: [
+      { name: 'pg', control: 'pg_ctl -D data', path: 'tools;C:\\pg\\bin', timeout: 20 },
+      { name: 'custom1', start: ['node', 'srv.js', '--conf', 'a b'], pattern: 'srv\\.js', expected: 'stopped' },
+      { name: 'loop', start: 'node loop.js', daemon: 'run/loop.pid', restart: 'stop+start' },
+      { name: 'comar', start: 'srv', pidFile: 'srv.pid', makepid: true, priority: 'below_normal', stopSignal: 'ctrl-break' },
+    ] }, path.join('C:\\', 'etc', 'svc.json'));
+    const [pg, custom, loop, comar] = f.services;
+    assert.equal(pg.commands.control, 'pg_ctl -D data');
+    assert.equal(pg.commands.path, `${path.resolve('C:\\', 'etc', 'tools')};${path.resolve('C:\\', 'etc', 'C:\\pg\\bin')}`);
+    assert.equal(pg.timeout, 20000);
+    assert.deepEqual(custom.commands.start, ['node', 'srv.js', '--conf', 'a b']);
+    assert.equal(custom.expected, 'stopped');
+    assert.equal(loop.commands.daemon, path.resolve('C:\\', 'etc', 'run/loop.pid'));
+    assert.equal(loop.commands.restart, 'stop+start');
+    assert.deepEqual([comar.commands.makepid, comar.commands.priority, comar.commands.stopSignal], [true, 'below_normal', 'ctrl-break']);
+    assert.equal(comar.hosted, undefined);
+  });
+
+  it('says the restart rule for a value that fits neither kind of entry', () => {
+    fails({ services: [{ name: 'a', start: 'x', restart: 'always' }] }, /field "restart" "always" is a restart policy, which needs "program": on an entry with "program" it is the restart policy .* "stop\+start" or a restart command/, 0, 'restart');
+    fails({ services: [{ name: 'a', program: 'x.js', restart: 'stop+start' }] }, /field "restart" must be one of "always", "on-failure", "never", got "stop\+start": on an entry with "program"/, 0, 'restart');
+    fails({ services: [{ name: 'a', restart: 'stop+start' }] }, /field "restart" needs "program" or "start"\/"control"/, 0, 'restart');
+  });
+
+  it('refuses what a command service cannot be: with program, absent, remote, hosted settings, rule breaks', () => {
+    fails({ services: [{ name: 'a', program: 'x.js', start: 'y' }] }, /field "start" belongs to a command service/, 0, 'start');
+    fails({ services: [{ name: 'a', start: 'y', expected: 'absent' }] }, /cannot be "absent" for a command service/, 0, 'expected');
+    fails({ services: [{ name: 'a', start: 'y', system: 'far' }] }, /field "system" cannot be used with commands/, 0, 'system');
+    fails({ services: [{ name: 'a', start: 'y', env: { A: '1' } }] }, /field "env" needs "program" \(a command service has only command fields\)/, 0, 'env');
+    fails({ services: [{ name: 'a', control: 'c', daemon: 'x.pid' }] }, /field "daemon" cannot be used with "control"/, 0, 'daemon');
+    fails({ services: [{ name: 'a', pattern: 'x' }] }, /services\[0\] \("a"\) needs "start" or "control"/, 0, undefined);
+    fails({ services: [{ name: 'a', start: [] }] }, /field "start" must list the program/, 0, 'start');
+    fails({ services: [{ name: 'a', start: 5 }] }, /field "start" must be a command: a string/, 0, 'start');
+    fails({ services: [{ name: 'a', start: 's', pattern: '[' }] }, /field "pattern" is not a valid regular expression/, 0, 'pattern');
+    fails({ services: [{ name: 'a', start: 's', stopSignal: 'SIGTERM' }] }, /field "stopSignal" must be one of "terminate", "ctrl-c", "ctrl-break"/, 0, 'stopSignal');
+  });
+
+  it('check and apply with a command service: steps, output in JSON and --verbose, never in the table', async () => {
+    const { checkServices } = require('../../dist/declarative/apply');
+    const f = parse({ services: [{ name: 'a', start: 'y', status: 'y-status' }] });
+    const [r] = await checkServices(f);
+    // y-status is not found on this machine: LSB 4, left alone, the attempt kept.
+    assert.deepEqual([r.commandDefined, r.code, r.steps, r.ok], [true, 4, [], false]);
+    assert.match(r.reason, /y-status was not found/);
+    assert.equal(r.output.length, 1);
+    assert.match(r.output[0].error, /was not found/);
+  });
+});
