@@ -11,7 +11,7 @@ const path = require('node:path');
 const scm = require('../..');
 const { assert } = require('../support/scm');
 const { cli } = require('../support/cli');
-const { processGone, waitFor } = require('../support/wait');
+const { processGone, sleep, waitFor } = require('../support/wait');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const SLEEPER = path.join(FIXTURES, 'sleeper.js');
@@ -139,6 +139,26 @@ describe('command services: check, apply, restart, stop under Windows node', fun
     for (const o of others) assert.equal(o.exitCode, null, `pid ${o.pid} left alone`);
     assert.ok((await running(`${marker}-other`)).length === 1);
     for (const c of [...extra, ...others]) if (c.exitCode === null) c.kill();
+  });
+
+  it('watch polls command services and prints their changes as SCM services\' (initial, then each change)', async () => {
+    const f = path.join(dir, 'watch.json');
+    fs.writeFileSync(f, JSON.stringify({ services: [services[0], services[2]] }));
+    const watching = cli(['watch', '--file', f, '--json', '--interval', '300ms', '--count', '2', '--timeout', '40s']);
+    await sleep(2000);
+    const pid = Number(fs.readFileSync(path.join(dir, 'run', 'dmn.pid'), 'utf8'));
+    scm.terminateProcess(pid);
+    await sleep(1500);
+    const a = await cli(['apply', f]);
+    assert.equal(a.code, 0, a.stdout + a.stderr);
+    const r = await watching;
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.name, l.initial, l.previous, l.state, l.lsb]), [
+      ['pg', true, null, 'running', 0], ['dmn', true, null, 'running', 0], ['dmn', false, 'running', 'dead', 1], ['dmn', false, 'dead', 'running', 0],
+    ]);
+    assert.equal(lines[1].pid, pid);
+    assert.notEqual(lines[3].pid, pid);
   });
 
   it('apply toward stopped: control stop, the daemon stopped and its pid file removed', async () => {

@@ -463,3 +463,48 @@ describe('command services in the services file', () => {
     assert.match(r.output[0].error, /was not found/);
   });
 });
+
+describe('command services in watch: polled, reported as SCM services are', () => {
+  const { pollCommandService, commandWatchState } = require('../../dist/cli/command-watch');
+  const { runWatch } = require('../../dist/cli/watch');
+  const { collector } = require('../support/cli');
+  const { EventEmitter } = require('node:events');
+
+  it('LSB codes as watch states: 0 running, 3 stopped, 1 dead, else unknown', () => {
+    assert.deepEqual([0, 3, 1, 4].map(commandWatchState), ['running', 'stopped', 'dead', 'unknown']);
+  });
+
+  it('prints the initial state, then each change the status command shows, in the SCM watch lines', async () => {
+    const codes = [3, 3, 0, 0, 0, 1];
+    let n = 0;
+    const sys = fakeSystem({ commands: { 'c status': () => ({ exitCode: codes[Math.min(n++, codes.length - 1)] }) } });
+    const out = collector();
+    let t = 0;
+    const deps = {
+      watch: (target) => pollCommandService(target.name, target.commands, undefined, 10, sys),
+      signals: new EventEmitter(), now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, t++)), adjust: async () => ({ action: 'none', state: null }),
+    };
+    const plan = { targets: [{ name: 'pg', commands: { control: 'c' }, interval: 10 }], json: false, count: 2, timeout: 5000, adjustDelay: null };
+    const code = await runWatch(plan, { stdout: out.stream, stderr: collector().stream, color: false }, deps);
+    assert.equal(code, 0);
+    assert.deepEqual(out.lines, [
+      '2026-01-01T00:00:00.000Z  pg  stopped  (initial)',
+      '2026-01-01T00:00:01.000Z  pg  stopped -> running',
+      '2026-01-01T00:00:02.000Z  pg  running -> dead',
+    ]);
+  });
+
+  it('a status read that hangs is the state unknown, and the watch goes on', async () => {
+    let n = 0;
+    const sys = fakeSystem({ commands: { 'c status': (_a, signal) => (n++ === 0 ? new Promise((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason))) : { exitCode: 0 }) } });
+    const w = pollCommandService('pg', { control: 'c' }, 50, 10, sys);
+    const states = [];
+    await new Promise((resolve) => w.on('change', (s) => {
+      states.push([s.state, s.lsb]);
+      if (states.length === 2) resolve();
+    }));
+    w.close();
+    await new Promise((r) => w.once('close', r));
+    assert.deepEqual(states, [['unknown', 4], ['running', 0]]);
+  });
+});
