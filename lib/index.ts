@@ -85,6 +85,9 @@ export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
 export type {
   AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceBackend, ServiceDeclaration,
 } from './declarative/service';
+export { splitCommand } from './declarative/command-split';
+export type { CommandDeclaration, CommandText, StopSignal } from './declarative/command-service';
+export type { CommandRun } from './declarative/command-run';
 export { LSB, LSB_MEANINGS } from './declarative/lsb';
 export type { LsbCode } from './declarative/lsb';
 export { loadServicesFile, parseServicesFile, ServicesFileError } from './declarative/services-file';

@@ -9,7 +9,7 @@ import type { ServicesFile } from '../declarative/services-file';
 import type { CommandRun } from '../declarative/command-run';
 import { parseCount, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
-import { humanDuration, paint, stateColour, table } from './output';
+import { humanDuration, paint, stateColour, table, terminalJson, visibleText } from './output';
 import type { Io } from './output';
 
 export { worstCode };
@@ -52,9 +52,10 @@ function reportJson(r: ServiceReport) {
 /** One command of a command service, for --verbose: the command, how it ended, then its output lines indented. */
 function commandText(run: CommandRun): string {
   const end = run.exitCode !== null ? `exit ${run.exitCode}` : run.error ?? 'no exit code';
-  const lines = [`    $ ${run.argv.join(' ')}  (${end}, ${humanDuration(run.ms)})`];
+  // Shown, not sent to the terminal: control characters become visible text (docs/security.md).
+  const lines = [`    $ ${visibleText(run.argv.join(' '))}  (${visibleText(end)}, ${humanDuration(run.ms)})`];
   for (const [label, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
-    for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) if (text !== '') lines.push(`      ${label}| ${line}`);
+    for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) if (text !== '') lines.push(`      ${label}| ${visibleText(line)}`);
   }
   return lines.join('\n');
 }
@@ -80,7 +81,7 @@ function stateText(io: Io, r: ServiceReport): string {
 function verdict(io: Io, r: ServiceReport): string {
   if (r.ok) return paint(io, 'green', 'ok');
   const why = [...(r.inState ? [] : [r.detail]), ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
-  return paint(io, 'red', r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`);
+  return paint(io, 'red', visibleText(r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`));
 }
 
 async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
@@ -89,7 +90,7 @@ async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
   const results = await checkServices(loaded, { parallel: parallelArg(args, 'check') });
   const code = worstCode(results);
   if (args.options.json) {
-    io.stdout.write(`${JSON.stringify({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(reportJson) }, null, 2)}\n`);
+    io.stdout.write(`${terminalJson({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(reportJson) })}\n`);
     return code;
   }
   io.stdout.write(`${table(['NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], results.map((r) => [
@@ -111,7 +112,7 @@ function progressLine(io: Io, e: ApplyEvent): string {
 }
 
 function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
-  if (o.error) return paint(io, 'red', o.error);
+  if (o.error) return paint(io, 'red', visibleText(o.error));
   if (dry) return o.steps.length ? `${o.steps.join(' + ')} (dry run)` : o.reason ?? '-';
   if (o.done.length) return o.done.map((s) => PAST[s]).join(' + ');
   return o.before.steps.length === 0 && !o.before.ok ? (o.before.reason ?? '-') : '-';
@@ -130,12 +131,12 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
   const code = Math.max(worstCode(outcomes), failed ? 1 : 0);
   const nothing = outcomes.every((o) => o.before.steps.length === 0);
   if (json) {
-    io.stdout.write(`${JSON.stringify({
+    io.stdout.write(`${terminalJson({
       file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code, changed: !dry && outcomes.some((o) => o.done.length > 0),
       services: outcomes.map((o) => ({
         ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}), ...(o.stepOutput ? { stepOutput: o.stepOutput } : {}),
       })),
-    }, null, 2)}\n`);
+    })}\n`);
     return code;
   }
   const verbose = () => {

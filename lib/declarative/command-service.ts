@@ -6,6 +6,7 @@
 import { ScmError } from '../errors/scm-error';
 import { parseCommandLine } from '../command-line';
 import type { ProcessEntry } from '../process-table';
+import type { PriorityClass } from '../host/settings-types';
 import type { CommandRun } from './command-run';
 import { splitCommand } from './command-split';
 import type { LsbCode } from './lsb';
@@ -16,7 +17,6 @@ export type StopSignal = 'terminate' | 'ctrl-c' | 'ctrl-break';
 export const STOP_SIGNALS: readonly StopSignal[] = ['terminate', 'ctrl-c', 'ctrl-break'];
 
 /** Priority classes for a detached start (COMAR's `nice`), as the host's `priority` setting names them. */
-export type PriorityClass = 'idle' | 'below_normal' | 'normal' | 'above_normal' | 'high' | 'realtime';
 export const PRIORITY_CLASSES: readonly PriorityClass[] = ['idle', 'below_normal', 'normal', 'above_normal', 'high', 'realtime'];
 
 /** A command: a string (split on white space, `%XX`-decoded) or a list (taken as it is). */
