@@ -196,3 +196,52 @@ describe('command services: check, apply, restart, stop under Windows node', fun
     await waitFor('the hung command and its child ended', async () => (await running(`${marker}-hang`)).length === 0, 10000);
   });
 });
+
+describe("command services: COMAR's pid-file start and stop under Windows node", function () {
+  this.timeout(60000);
+  const nodeDir = path.dirname(process.execPath);
+  const m = `scmn-comar-${process.pid}`;
+  let dir;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-comar-'));
+  });
+  after(async () => {
+    for (const p of await running(m)) scm.terminateProcess(p.pid, { createdMs: p.createdMs });
+  });
+
+  it('pidFile the program writes: started once, isServiceRunning semantics, stopped by pid file (file removed)', async () => {
+    const pidFile = path.join(dir, 'own.pid');
+    const svc = new scm.Service({
+      name: 'comar-own', start: ['node', path.join(FIXTURES, 'launch-detached.js'), `${m}-own`, '--pid-file', pidFile], pidFile, path: nodeDir, timeout: 20000, lockDir: dir, baseDir: dir,
+    });
+    assert.equal((await svc.status()).code, 3, 'no pid file: 3');
+    await svc.start();
+    const pid = Number(await waitFor('the program to write its pid file', () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8')));
+    const s = await svc.status();
+    assert.deepEqual([s.code, s.pid], [0, pid]);
+    await svc.start();
+    assert.equal((await running(`${m}-own`)).length, 1, 'not started again while the pid file names a live process');
+    const after = await svc.stop();
+    assert.equal(after.code, 3);
+    assert.ok(await processGone(pid));
+    assert.equal(fs.existsSync(pidFile), false);
+  });
+
+  it('makepid + priority (nice): scm-native writes the pid file and sets the priority class of the detached process', async () => {
+    const pidFile = path.join(dir, 'made.pid');
+    const svc = new scm.Service({
+      name: 'comar-made', start: ['node', SLEEPER, `${m}-made`], pidFile, makepid: true, priority: 'below_normal', path: nodeDir, timeout: 20000, lockDir: dir, baseDir: dir,
+    });
+    const s = await svc.start();
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    assert.deepEqual([s.code, s.pid], [0, pid]);
+    assert.equal(os.getPriority(pid), os.constants.priority.PRIORITY_BELOW_NORMAL);
+    scm.terminateProcess(pid);
+    await processGone(pid);
+    const dead = await svc.status();
+    assert.equal(dead.code, 1, 'a pid file naming a dead process: 1');
+    await svc.stop();
+    assert.equal(fs.existsSync(pidFile), false, 'stop removes the dead pid file');
+  });
+});
