@@ -8,6 +8,8 @@ export { ScmError, win32ErrorName } from './errors/scm-error';
 export type { ScmErrorInit } from './errors/scm-error';
 export type { StandardOptions } from './validation';
 export { quoteCommandLine, parseCommandLine } from './command-line';
+export { listProcesses, terminateProcess } from './process-table';
+export type { ProcessEntry, TerminateOptions } from './process-table';
 export {
   ACCEPTED_CONTROLS, ERROR_CONTROLS, SERVICE_STATES, SERVICE_TYPES, START_TYPES,
 } from './services/tokens';
@@ -84,6 +86,9 @@ export { Service, DEFAULT_TIMEOUT_MS } from './declarative/service';
 export type {
   AdjustAction, AdjustResult, CheckResult, CommandOptions, ExpectedState, LsbStatus, RestartMode, ServiceBackend, ServiceDeclaration,
 } from './declarative/service';
+export { splitCommand } from './declarative/command-split';
+export type { CommandDeclaration, CommandText, StopSignal } from './declarative/command-service';
+export type { CommandRun } from './declarative/command-run';
 export { LSB, LSB_MEANINGS } from './declarative/lsb';
 export type { LsbCode } from './declarative/lsb';
 export { loadServicesFile, parseServicesFile, ServicesFileError } from './declarative/services-file';

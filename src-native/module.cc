@@ -19,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterCommandLine(env, exports);
   RegisterServiceDispatcher(env, exports);
   RegisterProcessInfo(env, exports);
+  RegisterProcessTable(env, exports);
   RegisterEventLog(env, exports);
   RegisterConfigOps(env, exports);
   RegisterSecurityOps(env, exports);

@@ -11,6 +11,8 @@ void RegisterServiceWatch(Napi::Env env, Napi::Object exports);
 void RegisterCommandLine(Napi::Env env, Napi::Object exports);
 void RegisterServiceDispatcher(Napi::Env env, Napi::Object exports);
 void RegisterProcessInfo(Napi::Env env, Napi::Object exports);
+// The process table of command-defined services (lib/process-table.ts).
+void RegisterProcessTable(Napi::Env env, Napi::Object exports);
 void RegisterEventLog(Napi::Env env, Napi::Object exports);
 void RegisterConfigOps(Napi::Env env, Napi::Object exports);
 void RegisterSecurityOps(Napi::Env env, Napi::Object exports);

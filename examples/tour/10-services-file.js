@@ -4,7 +4,8 @@
 // normal priority with a pid file) and Spooler. `check` reports the machine against the file,
 // `apply` installs and starts (dependencies first) until a second apply has nothing to do; then
 // `scm-native watch` streams the state changes while apply repairs drift and stops a service;
-// finally both programs are declared absent and apply removes them.
+// then both programs are declared absent and apply removes them. Last, a command-defined service
+// (simplevisor's `daemon`): the same app run by commands, not registered with the SCM.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -13,6 +14,20 @@ const { waitFor } = require('./support');
 const { BIN, readText, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
+
+function commandsYaml({ dir, expected }) {
+  return [
+    '# a command service: no SCM registration; scm-native runs the command detached and keeps its pid',
+    'services:',
+    '  - name: tour-cmd',
+    `    start: [node, ${JSON.stringify(APP)}, --port-file, ${JSON.stringify(path.join(dir, 'cmd.port'))}]`,
+    '    daemon: run/cmd.pid          # foreground program: started detached, pid file written by scm-native',
+    `    path: ${JSON.stringify(path.dirname(process.execPath))}   # where "node" is found (never the current folder)`,
+    `    expected: ${expected}`,
+    '    timeout: 20s',
+    '',
+  ].join('\n').replace(/\r?\n/g, os.EOL);
+}
 
 function servicesYaml({ api, web, dir, apiPriority, webExpected, apiExpected = 'running' }) {
   // Paths in the file are relative to the file's folder; the app is given absolute (it lives in the package).
@@ -142,5 +157,28 @@ module.exports = {
     t.check(removed.stderr.indexOf(`removed ${web}`) < removed.stderr.indexOf(`removing ${api}`), `${web} was not removed before ${api}`);
     t.check(!(await scm.serviceExists(api)) && !(await scm.serviceExists(web)), 'the programs were not removed');
     await run(t, ['check', file], { shown: ['check', 'services.yaml'] });
+
+    t.say();
+    t.say('A service can also be a set of commands (simplevisor, COMAR): control/start/stop/status, a');
+    t.say('pattern over the process table, or `daemon`, a pid file for a program that runs in the foreground:');
+    const cmdFile = path.join(dir, 'commands.yaml');
+    fs.writeFileSync(cmdFile, commandsYaml({ dir, expected: 'running' }));
+    for (const line of fs.readFileSync(cmdFile, 'utf8').split(/\r?\n/).filter(Boolean)) t.write(`    | ${line.replace(dir, '<tmp>')}\n`);
+    t.defer(async () => {
+      const pidText = readText(path.join(dir, 'run', 'cmd.pid'));
+      if (pidText) scm.terminateProcess(Number(pidText));
+    });
+    t.say('Not running (no pid file: LSB 3), so check exits 3; apply starts it and writes the pid file:');
+    await run(t, ['check', cmdFile], { shown: ['check', 'commands.yaml'], expectCode: 3 });
+    await run(t, ['apply', cmdFile], { shown: ['apply', 'commands.yaml'] });
+    const cmdPid = Number(await waitFor('the command service pid file', () => readText(path.join(dir, 'run', 'cmd.pid'))));
+    const cmdPort = Number(await waitFor('its port file', () => readText(path.join(dir, 'cmd.port'))));
+    const row = (await scm.listProcesses()).find((p) => p.pid === cmdPid);
+    t.check(row && row.commandLine && row.commandLine.includes('http-server.js'), 'the pid file does not name the app');
+    t.result(`run/cmd.pid holds ${cmdPid}; its command line (from the native process table): ${row && row.commandLine.replace(dir, '<tmp>')}; port ${cmdPort}`);
+    t.say('Declared stopped, apply ends that process and removes the pid file:');
+    fs.writeFileSync(cmdFile, commandsYaml({ dir, expected: 'stopped' }));
+    await run(t, ['apply', cmdFile], { shown: ['apply', 'commands.yaml'] });
+    t.check(!fs.existsSync(path.join(dir, 'run', 'cmd.pid')), 'the pid file is still there');
   },
 };

@@ -6,9 +6,10 @@ import type { ApplyEvent, ApplyOutcome, ServiceReport } from '../declarative/app
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
 import { joinLines } from '../text';
 import type { ServicesFile } from '../declarative/services-file';
+import type { CommandRun } from '../declarative/command-run';
 import { parseCount, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
-import { humanDuration, paint, stateColour, table } from './output';
+import { humanDuration, paint, stateColour, table, terminalJson, visibleText } from './output';
 import type { Io } from './output';
 
 export { worstCode };
@@ -38,11 +39,32 @@ function parallelArg(args: ParsedArgs, command: string): number {
   return n;
 }
 
+const VERBOSE: OptionSpec = { type: 'boolean', help: "after the table, the commands command services ran, with their exit codes, stdout and stderr" };
+
 function reportJson(r: ServiceReport) {
   return {
-    name: r.name, expected: r.expected, hosted: r.hosted, installed: r.installed, state: r.state, code: r.code, meaning: r.meaning,
+    name: r.name, expected: r.expected, hosted: r.hosted, commandDefined: r.commandDefined, installed: r.installed, state: r.state, code: r.code, meaning: r.meaning,
     pid: r.pid, inState: r.inState, ok: r.ok, drift: r.drift, steps: r.steps, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.output ? { output: r.output } : {}),
   };
+}
+
+/** One command of a command service, for --verbose: the command, how it ended, then its output lines indented. */
+function commandText(run: CommandRun): string {
+  const end = run.exitCode !== null ? `exit ${run.exitCode}` : run.error ?? 'no exit code';
+  // Shown, not sent to the terminal: control characters become visible text (docs/security.md).
+  const lines = [`    $ ${visibleText(run.argv.join(' '))}  (${visibleText(end)}, ${humanDuration(run.ms)})`];
+  for (const [label, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+    for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) if (text !== '') lines.push(`      ${label}| ${visibleText(line)}`);
+  }
+  return lines.join('\n');
+}
+
+/** --verbose: the commands each command service ran, after the table (never inside it). */
+function commandsSection(groups: readonly { name: string; runs: readonly CommandRun[] }[]): string {
+  const shown = groups.filter((g) => g.runs.length > 0);
+  if (shown.length === 0) return '';
+  return `commands:\n${shown.map((g) => `  ${g.name}:\n${g.runs.map(commandText).join('\n')}`).join('\n')}\n`;
 }
 
 function summaryLine(results: readonly ServiceReport[], io: Io): string {
@@ -59,7 +81,7 @@ function stateText(io: Io, r: ServiceReport): string {
 function verdict(io: Io, r: ServiceReport): string {
   if (r.ok) return paint(io, 'green', 'ok');
   const why = [...(r.inState ? [] : [r.detail]), ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
-  return paint(io, 'red', r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`);
+  return paint(io, 'red', visibleText(r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`));
 }
 
 async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
@@ -68,12 +90,13 @@ async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
   const results = await checkServices(loaded, { parallel: parallelArg(args, 'check') });
   const code = worstCode(results);
   if (args.options.json) {
-    io.stdout.write(`${JSON.stringify({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(reportJson) }, null, 2)}\n`);
+    io.stdout.write(`${terminalJson({ file: loaded.file, ok: code === 0, exitCode: code, services: results.map(reportJson) })}\n`);
     return code;
   }
   io.stdout.write(`${table(['NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], results.map((r) => [
     r.name, r.expected, stateText(io, r), `${r.code} ${r.meaning}`, verdict(io, r),
   ]))}\n${summaryLine(results, io)}\n`);
+  if (args.options.verbose) io.stdout.write(commandsSection(results.map((r) => ({ name: r.name, runs: r.output ?? [] }))));
   return code;
 }
 
@@ -89,7 +112,7 @@ function progressLine(io: Io, e: ApplyEvent): string {
 }
 
 function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
-  if (o.error) return paint(io, 'red', o.error);
+  if (o.error) return paint(io, 'red', visibleText(o.error));
   if (dry) return o.steps.length ? `${o.steps.join(' + ')} (dry run)` : o.reason ?? '-';
   if (o.done.length) return o.done.map((s) => PAST[s]).join(' + ');
   return o.before.steps.length === 0 && !o.before.ok ? (o.before.reason ?? '-') : '-';
@@ -108,19 +131,26 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
   const code = Math.max(worstCode(outcomes), failed ? 1 : 0);
   const nothing = outcomes.every((o) => o.before.steps.length === 0);
   if (json) {
-    io.stdout.write(`${JSON.stringify({
+    io.stdout.write(`${terminalJson({
       file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code, changed: !dry && outcomes.some((o) => o.done.length > 0),
-      services: outcomes.map((o) => ({ ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}) })),
-    }, null, 2)}\n`);
+      services: outcomes.map((o) => ({
+        ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}), ...(o.stepOutput ? { stepOutput: o.stepOutput } : {}),
+      })),
+    })}\n`);
     return code;
   }
+  const verbose = () => {
+    if (args.options.verbose) io.stdout.write(commandsSection(outcomes.map((o) => ({ name: o.name, runs: [...(o.before.output ?? []), ...(o.stepOutput ?? []), ...(o.output ?? [])] }))));
+  };
   if (nothing) {
     io.stdout.write(`nothing to do: ${summaryLine(outcomes, io)}\n`);
+    verbose();
     return code;
   }
   io.stdout.write(`${table(['NAME', 'EXPECTED', 'BEFORE', dry ? 'WOULD DO' : 'DONE', 'NOW', 'LSB'], outcomes.map((o) => [
     o.name, o.expected, stateText(io, o.before), outcomeAction(io, o, dry), stateText(io, o), `${o.code} ${o.meaning}`,
   ]))}\n${dry ? `dry run: ${outcomes.filter((o) => o.steps.length).length} services would change` : summaryLine(outcomes, io)}\n`);
+  verbose();
   return code;
 }
 
@@ -128,16 +158,17 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
 export const SERVICES_COMMANDS = {
   check: {
     summary: 'compare the services of a services file with their declaration (exit: 0 or the worst LSB code)',
-    usage: `check [file] [--json] [--parallel <n>]   (file: JSON, YAML or TOML; default ${DEFAULT_SERVICES_FILE})`,
-    options: { json: { type: 'boolean', help: 'machine-readable output' }, parallel: PARALLEL } as Record<string, OptionSpec>,
+    usage: `check [file] [--json] [--verbose] [--parallel <n>]   (file: JSON, YAML or TOML; default ${DEFAULT_SERVICES_FILE})`,
+    options: { json: { type: 'boolean', help: 'machine-readable output (command services: "output", every command with its stdout and stderr)' }, verbose: VERBOSE, parallel: PARALLEL } as Record<string, OptionSpec>,
     run: cmdCheck,
   },
   apply: {
     summary: 'install, update, start and stop the services of a services file as declared',
-    usage: `apply [file] [--dry-run] [--json] [--parallel <n>]   (file default: ${DEFAULT_SERVICES_FILE})`,
+    usage: `apply [file] [--dry-run] [--json] [--verbose] [--parallel <n>]   (file default: ${DEFAULT_SERVICES_FILE})`,
     options: {
       'dry-run': { type: 'boolean', help: 'only say what would be done' },
-      json: { type: 'boolean', help: 'machine-readable output (progress still goes to stderr)' },
+      json: { type: 'boolean', help: 'machine-readable output (progress still goes to stderr; command services: "output" and "stepOutput")' },
+      verbose: VERBOSE,
       parallel: PARALLEL,
     } as Record<string, OptionSpec>,
     run: cmdApply,

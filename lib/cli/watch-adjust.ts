@@ -35,7 +35,8 @@ export interface AdjusterDeps {
   now(): Date;
 }
 
-const SETTLED = new Set(['running', 'stopped', 'paused']);
+// `dead`: a command service's LSB 1 (cli/command-watch.ts), never the expected state.
+const SETTLED = new Set(['running', 'stopped', 'paused', 'dead']);
 const MAX_DELAY_MS = 5 * 60 * 1000;
 const CALM_MS = 60 * 1000;
 

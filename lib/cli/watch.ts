@@ -16,6 +16,8 @@ import { paint, stateColour } from './output';
 import type { Io } from './output';
 import { DEFAULT_SERVICES_FILE } from './services-commands';
 import { Adjuster } from './watch-adjust';
+import { DEFAULT_POLL_MS, pollCommandService } from './command-watch';
+import type { CommandDeclaration } from '../declarative/command-service';
 import type { AdjustEvent, AdjustReport, AdjustTarget } from './watch-adjust';
 
 /** A service to watch: its name, and the remote machine a services file may give. */
@@ -25,6 +27,9 @@ export interface WatchTarget {
   /** With --adjust: the state the services file declares, and its command timeout (ms). */
   expected?: ExpectedState;
   timeout?: number;
+  /** A command-defined service of the services file: polled every `interval` ms (no SCM notification). */
+  commands?: CommandDeclaration;
+  interval?: number;
 }
 
 /** What `watch` was asked to do, from the command line. */
@@ -61,18 +66,18 @@ export interface WatchDeps {
 }
 
 const DEFAULT_DEPS: WatchDeps = {
-  watch: (t) => watchService(t.name, t.system ? { system: t.system } : {}),
+  watch: (t) => (t.commands ? pollCommandService(t.name, t.commands, t.timeout, t.interval ?? DEFAULT_POLL_MS) : watchService(t.name, t.system ? { system: t.system } : {})),
   signals: process,
   now: () => new Date(),
   async adjust(t, signal) {
-    const service = new Service({ name: t.name, expected: t.expected ?? 'running', ...(t.system ? { system: t.system } : {}), ...(t.timeout ? { timeout: t.timeout } : {}) });
+    const service = new Service({ ...t.commands, name: t.name, expected: t.expected ?? 'running', ...(t.system ? { system: t.system } : {}), ...(t.timeout ? { timeout: t.timeout } : {}) });
     const r = await service.adjust({ signal });
     return { action: r.action, state: r.after.state, ...(r.reason ? { reason: r.reason } : {}) };
   },
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
-const USAGE = 'watch [names...] [--file <services file>] [--adjust [--adjust-delay <duration>]] [--json] [--count <n>] [--timeout <duration>]';
+const USAGE = 'watch [names...] [--file <services file>] [--adjust [--adjust-delay <duration>]] [--interval <duration>] [--json] [--count <n>] [--timeout <duration>]';
 const DEFAULT_ADJUST_DELAY_MS = 2000;
 
 /** How a target is shown: its name, `\\system\name` for a remote one. */
@@ -94,6 +99,8 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
   const adjust = args.options.adjust === true;
   if (opt('adjust-delay') !== undefined && !adjust) throw new UsageError('--adjust-delay needs --adjust', 'watch');
   const adjustDelay = !adjust ? null : opt('adjust-delay') === undefined ? DEFAULT_ADJUST_DELAY_MS : parseDuration(opt('adjust-delay') as string, '--adjust-delay');
+  const interval = opt('interval') === undefined ? null : parseDuration(opt('interval') as string, '--interval');
+  if (interval === 0) throw new UsageError('--interval must be longer than 0', 'watch');
   let targets: WatchTarget[];
   if (args.positionals.length > 0) {
     if (opt('file') !== undefined) throw new UsageError('give service names or --file, not both', 'watch');
@@ -115,6 +122,8 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
       targets = loadServicesFile(file).services.filter((d) => d.expected !== 'absent').map((d) => ({
         name: d.name, ...(d.system ? { system: d.system } : {}),
         ...(adjust ? { expected: d.expected as ExpectedState, ...(d.timeout ? { timeout: d.timeout } : {}) } : {}),
+        // A command service is polled: its commands, its timeout for each read, the interval.
+        ...(d.commands ? { commands: d.commands, ...(d.timeout ? { timeout: d.timeout } : {}), interval: interval ?? DEFAULT_POLL_MS } : {}),
       }));
     } catch (error) {
       if (!(error instanceof ServicesFileError)) throw error;
@@ -139,6 +148,7 @@ export function eventJson(e: WatchEvent): Record<string, unknown> {
     time: e.time.toISOString(), name: e.target.name, ...(e.target.system ? { system: e.target.system } : {}),
     initial: e.kind === 'initial', previous: e.previous, state: e.kind === 'deleted' ? 'deleted' : s.state,
     pid: s.pid > 0 ? s.pid : null, exitCode: s.exitCode, serviceCode: s.serviceCode, checkpoint: s.checkpoint, waitHint: s.waitHint,
+    ...('lsb' in s ? { lsb: (s as unknown as { lsb: number }).lsb, detail: (s as unknown as { detail: string }).detail } : {}),
   };
 }
 
@@ -303,7 +313,8 @@ export const watchCommand = {
   usage: USAGE,
   options: {
     file: { type: 'string', value: 'services file', help: 'without names: watch the services it declares (default services.json; JSON, YAML or TOML)' },
-    json: { type: 'boolean', help: 'one JSON object per line: time, name, initial, previous, state, pid, exitCode, serviceCode, checkpoint, waitHint' },
+    json: { type: 'boolean', help: 'one JSON object per line: time, name, initial, previous, state, pid, exitCode, serviceCode, checkpoint, waitHint (command services: also lsb, detail)' },
+    interval: { type: 'string', value: 'duration', help: "how often a services file's command services are polled (default 2s; SCM services are notified, not polled)" },
     count: { type: 'string', value: 'n', help: 'end after this many changes (the initial lines do not count)' },
     timeout: { type: 'string', value: 'duration', help: 'end after this long (counted from the initial lines)' },
     adjust: { type: 'boolean', help: 'with a services file: start or stop a service found out of its declared state (backing off when it keeps leaving it)' },

@@ -18,6 +18,7 @@ import { Service } from './service';
 import { checkServicesFileArgument } from './services-file';
 import type { DeclaredExpectation, DeclaredService, ServicesFile } from './services-file';
 import { checkOptions } from '../validation';
+import type { CommandRun } from './command-run';
 
 /**
  * A step of apply: install/update change a hosted program's configuration, start/stop/restart its
@@ -31,6 +32,10 @@ export interface ServiceReport {
   expected: DeclaredExpectation;
   /** A program run by the scm-native host (the entry has `program`). */
   hosted: boolean;
+  /** A command-defined service (the entry has `start` or `control`). */
+  commandDefined: boolean;
+  /** Command services: the commands the check ran, with exit codes, stdout and stderr. */
+  output?: CommandRun[];
   /** Whether the service exists. */
   installed: boolean;
   state: ServiceState | number | null;
@@ -88,6 +93,8 @@ export interface ApplyOutcome extends ServiceReport {
   done: ApplyStep[];
   /** The first step that failed or was skipped, and why. */
   error?: string;
+  /** Command services: the commands apply's steps ran (the check's are in `before.output`). */
+  stepOutput?: CommandRun[];
 }
 
 const DEFAULT_PARALLEL = 4;
@@ -107,18 +114,22 @@ const message = (error: unknown) => joinLines(errorMessage(error));
 
 async function dependenciesOf(d: DeclaredService): Promise<string[]> {
   if (d.hosted) return d.hosted.options.dependencies ?? [];
+  if (d.commands) return [];
   const config = await getServiceConfiguration(d.name, { fields: ['dependencies'], ...(d.system ? { system: d.system } : {}) }).catch(() => null);
   return config?.dependencies ?? [];
 }
 
 /** The {@link Service} that runs a declared service's commands (its timeout, machine and lock folder). */
 function serviceOf(d: DeclaredService, lockDir: string | undefined): Service {
-  return new Service({ name: d.name, expected: d.expected === 'absent' ? 'stopped' : d.expected, ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}) });
+  return new Service({
+    ...d.commands, name: d.name, expected: d.expected === 'absent' ? 'stopped' : d.expected,
+    ...(d.timeout ? { timeout: d.timeout } : {}), ...(d.system ? { system: d.system } : {}), ...(lockDir ? { lockDir } : {}),
+  });
 }
 
 function unknownReport(d: DeclaredService, detail: string, extra: Partial<ServiceReport> = {}): ServiceReport {
   return {
-    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: false, state: null, code: 4, meaning: LSB_MEANINGS[4],
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), commandDefined: Boolean(d.commands), installed: false, state: null, code: 4, meaning: LSB_MEANINGS[4],
     pid: null, detail, drift: [], inState: false, ok: false, steps: [], dependsOn: [], ...extra,
   };
 }
@@ -130,7 +141,7 @@ const GONE = new Set(['ERROR_SERVICE_DOES_NOT_EXIST', 'ERROR_SERVICE_MARKED_FOR_
 async function absentReport(d: DeclaredService, inFile: (list: string[]) => string[], lockDir: string | undefined): Promise<ServiceReport> {
   const check = await serviceOf(d, lockDir).check();
   const base = {
-    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), state: check.state, code: check.code, meaning: check.meaning,
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), commandDefined: false, state: check.state, code: check.code, meaning: check.meaning,
     pid: check.pid, detail: check.detail, drift: [],
   };
   if (check.state === null) {
@@ -144,6 +155,7 @@ async function absentReport(d: DeclaredService, inFile: (list: string[]) => stri
 async function report(d: DeclaredService, names: Map<string, string>, lockDir: string | undefined): Promise<ServiceReport> {
   const inFile = (list: string[]) => list.map((n) => names.get(n.toLowerCase())).filter((n): n is string => n !== undefined && n !== d.name);
   if (d.expected === 'absent') return absentReport(d, inFile, lockDir);
+  if (d.commands) return commandReport(d, lockDir);
   let drift: HostedDrift | null = null;
   if (d.hosted) {
     try {
@@ -162,10 +174,29 @@ async function report(d: DeclaredService, names: Map<string, string>, lockDir: s
   // A running program keeps its old settings until the host starts again.
   else if (changed && check.ok && d.expected === 'running') steps.push('restart');
   return {
-    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), installed: check.state !== null,
+    name: d.name, expected: d.expected, hosted: Boolean(d.hosted), commandDefined: false, installed: check.state !== null,
     state: check.state, code: check.code, meaning: check.meaning, pid: check.pid, detail: check.detail, drift: drift?.fields ?? [],
     inState: check.ok, ok: check.ok && !changed, steps, ...(check.reason && !check.ok ? { reason: check.reason } : {}), dependsOn: inFile(deps),
   };
+}
+
+/**
+ * A command service compared with its declaration: its status commands (or pid file, or process
+ * table) run; nothing is installed, so there is no drift. A status that fails (a hung status
+ * command cut at the timeout) is LSB 4 with the reason and the commands' output.
+ */
+async function commandReport(d: DeclaredService, lockDir: string | undefined): Promise<ServiceReport> {
+  try {
+    const check = await serviceOf(d, lockDir).check();
+    return {
+      name: d.name, expected: d.expected, hosted: false, commandDefined: true, installed: true, state: check.state, code: check.code, meaning: check.meaning,
+      pid: check.pid, detail: check.detail, drift: [], inState: check.ok, ok: check.ok, steps: check.action === 'none' ? [] : [check.action],
+      ...(check.reason && !check.ok ? { reason: check.reason } : {}), dependsOn: [], output: check.output ?? [],
+    };
+  } catch (error) {
+    const output = (error as { output?: CommandRun[] }).output ?? [];
+    return unknownReport(d, message(error), { installed: true, reason: `cannot apply: ${message(error)}`, output });
+  }
 }
 
 /**
@@ -226,14 +257,20 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
   const emit = (event: ApplyEvent) => options.onProgress?.(event);
   const done = new Map<string, ApplyStep[]>(before.map((r) => [r.name, []]));
   const errors = new Map<string, string>();
+  const stepOutput = new Map<string, CommandRun[]>();
+  const keepOutput = (name: string, value: unknown) => {
+    const output = (value as { output?: CommandRun[] } | null)?.output;
+    if (Array.isArray(output)) stepOutput.set(name, [...(stepOutput.get(name) ?? []), ...output]);
+  };
   const declared = new Map(file.services.map((d) => [d.name, d]));
 
   const step = (name: string, kind: ApplyStep, work: () => Promise<unknown>) => async () => {
     emit({ name, step: kind, phase: 'begin' });
     const started = Date.now();
     try {
-      await work();
+      keepOutput(name, await work());
     } catch (error) {
+      keepOutput(name, error);
       errors.set(name, `${kind} failed: ${message(error)}`);
       emit({ name, step: kind, phase: 'failed', ms: Date.now() - started, error: message(error) });
       throw error;
@@ -298,7 +335,8 @@ export async function applyServices(file: ServicesFile, options: ApplyServicesOp
   const after = await checkServices(file, { parallel, lockDir });
   return after.map((r, i) => {
     const error = errors.get(r.name);
-    return { ...r, before: before[i] as ServiceReport, done: done.get(r.name) as ApplyStep[], ...(error ? { error } : {}) };
+    const output = stepOutput.get(r.name);
+    return { ...r, before: before[i] as ServiceReport, done: done.get(r.name) as ApplyStep[], ...(error ? { error } : {}), ...(output ? { stepOutput: output } : {}) };
   });
 }
 

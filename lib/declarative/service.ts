@@ -11,12 +11,20 @@ import { lockDirFor, lockKey, serialized } from './lock';
 import { processAlive } from '../process-alive';
 import { LSB_MEANINGS, lsbFromError, lsbFromStatus } from './lsb';
 import type { LsbCode } from './lsb';
+import { CommandService, commandPlan, isCommandDeclaration } from './command-service';
+import type { CommandDeclaration, CommandStatus, CommandSystem } from './command-service';
+import type { CommandRun } from './command-run';
+import { machineCommandSystem } from './command-system';
 
 export type ExpectedState = 'running' | 'stopped';
 export type RestartMode = 'stop+start' | 'native';
 
-/** What declares a {@link Service}. */
-export interface ServiceDeclaration {
+/**
+ * What declares a {@link Service}: an SCM service by name, or, with any command field (`control`,
+ * `start`, `stop`, `status`, `restart`, `pattern`, `daemon`, `path`, `pidFile`, `makepid`,
+ * `detach`, `priority`, `stopSignal`), a command-defined service (simplevisor's and COMAR's).
+ */
+export interface ServiceDeclaration extends CommandDeclaration {
   /** The service's internal (key) name. */
   name: string;
   /** The state {@link Service.check} compares with (default `running`, as simplevisor). */
@@ -51,6 +59,8 @@ export interface LsbStatus {
   status: ServiceStatus | null;
   /** Why the status could not be read (code 4 only). */
   error?: ScmError;
+  /** Command services: every command the call ran, with its exit code, stdout and stderr. */
+  output?: CommandRun[];
 }
 
 /** What {@link Service.adjust} does (or did) to reach the expected state. */
@@ -149,8 +159,14 @@ export class Service {
   readonly lockDir: string;
   /** @internal */
   private readonly backend: ServiceBackend;
+  /** The commands of a command-defined service, null for an SCM service. @internal */
+  private readonly commands: CommandService | null;
 
-  constructor(declaration: ServiceDeclaration, backend: ServiceBackend = SCM_BACKEND) {
+  /**
+   * `backend` replaces the SCM calls of an SCM service; `commandSystem` the machine (programs,
+   * process table, pid files) of a command service (tests give fakes).
+   */
+  constructor(declaration: ServiceDeclaration, backend: ServiceBackend = SCM_BACKEND, commandSystem?: CommandSystem) {
     const d = checkOptions<ServiceDeclaration>(declaration, 'declaration');
     this.name = checkServiceName(d.name, 'declaration.name');
     const expected = d.expected ?? 'running';
@@ -162,20 +178,44 @@ export class Service {
     this.system = checkOptionalString(d.system, 'declaration.system');
     this.lockDir = lockDirFor(checkOptionalString(d.lockDir, 'declaration.lockDir'));
     this.backend = backend;
+    if (isCommandDeclaration(d)) {
+      if (this.system !== null) throw new RangeError('declaration.system cannot be used with commands (commands run on this machine)');
+      const baseDir = checkOptionalString(d.baseDir, 'declaration.baseDir') ?? process.cwd();
+      this.commands = new CommandService(this.name, commandPlan(d, 'declaration'), commandSystem ?? machineCommandSystem(baseDir));
+    } else {
+      this.commands = null;
+    }
   }
 
-  private async command<T>(command: string, options: CommandOptions | undefined, lock: boolean, fn: (deadline: Deadline) => Promise<T>): Promise<T> {
+  /** Whether this is a command-defined service (not an SCM registration). */
+  get commandDefined(): boolean {
+    return this.commands !== null;
+  }
+
+  private async command<T>(command: string, options: CommandOptions | undefined, lock: boolean, fn: (deadline: Deadline, log: CommandRun[]) => Promise<T>): Promise<T> {
     const outer = checkSignal(checkOptions<CommandOptions>(options).signal);
     const deadline = new Deadline(this.timeout, this.name, command, this.system, outer);
+    const log: CommandRun[] = [];
     try {
-      const run = () => bounded(fn(deadline), deadline.signal);
-      return await (lock ? serialized(lockKey(this.name, this.system), this.lockDir, deadline.signal, run) : run());
+      const run = () => bounded(fn(deadline, log), deadline.signal);
+      const result = await (lock ? serialized(lockKey(this.name, this.system), this.lockDir, deadline.signal, run) : run());
+      if (this.commands && typeof result === 'object' && result !== null) (result as { output?: CommandRun[] }).output = log;
+      return result;
+    } catch (error) {
+      // A command service's failure keeps what its commands wrote (a timeout's cut command included).
+      if (this.commands && error instanceof ScmError) Object.defineProperty(error, 'output', { value: log, enumerable: false, configurable: true });
+      throw error;
     } finally {
       deadline.dispose();
     }
   }
 
-  private async readStatus(signal: AbortSignal): Promise<LsbStatus> {
+  private fromCommands(s: CommandStatus): LsbStatus {
+    return { name: this.name, code: s.code, meaning: s.meaning, state: s.state, pid: s.pid, detail: s.detail, status: null };
+  }
+
+  private async readStatus(signal: AbortSignal, log: CommandRun[] = []): Promise<LsbStatus> {
+    if (this.commands) return this.fromCommands(await this.commands.status(signal, log));
     let status: ServiceStatus;
     try {
       status = await this.backend.queryStatus(this.name, this.system, signal);
@@ -194,7 +234,11 @@ export class Service {
     return new ScmError({ code: 'ERR_SCM_COMMAND_FAILED', service: this.name, ...sys(this.system), detail: `${command}: the service is ${after.detail}` });
   }
 
-  private async doStart(deadline: Deadline): Promise<LsbStatus> {
+  private async doStart(deadline: Deadline, log: CommandRun[] = []): Promise<LsbStatus> {
+    if (this.commands) {
+      await this.commands.start(deadline.signal, log);
+      return this.readStatus(deadline.signal, log);
+    }
     const running = await this.backend.start(this.name, this.system, deadline.remaining(), deadline.signal);
     const after = await this.readStatus(deadline.signal);
     if (running && after.state === 'running') return after;
@@ -202,7 +246,11 @@ export class Service {
     throw this.failed('start', after);
   }
 
-  private async doStop(deadline: Deadline): Promise<LsbStatus> {
+  private async doStop(deadline: Deadline, log: CommandRun[] = []): Promise<LsbStatus> {
+    if (this.commands) {
+      await this.commands.stop(deadline.signal, log);
+      return this.readStatus(deadline.signal, log);
+    }
     const stopped = await this.backend.stop(this.name, this.system, deadline.remaining(), deadline.signal);
     const after = await this.readStatus(deadline.signal);
     if (stopped || after.state === 'stopped') return after;
@@ -211,22 +259,36 @@ export class Service {
 
   /** Starts the service and waits until it runs. Resolves with the status after. */
   start(options?: CommandOptions): Promise<LsbStatus> {
-    return this.command('start', options, true, (d) => this.doStart(d));
+    return this.command('start', options, true, (d, log) => this.doStart(d, log));
   }
 
   /** Stops the service and waits until it has stopped. Resolves with the status after. */
   stop(options?: CommandOptions): Promise<LsbStatus> {
-    return this.command('stop', options, true, (d) => this.doStop(d));
+    return this.command('stop', options, true, (d, log) => this.doStop(d, log));
   }
 
   /**
    * Restarts the service. The SCM has no restart control, so both modes stop then start, within
    * one timeout: `stop+start` (default) as two locked steps (another caller may act between them),
    * `native` as one locked step (nothing interleaves between the stop and the start).
+   *
+   * A command service follows its declaration without a mode (simplevisor: `<control> restart`,
+   * the `restart` command, or stop then start); `stop+start` stops then starts; `native` runs the
+   * declared restart command (a RangeError when there is none). One locked step in every case.
    */
   restart(options?: CommandOptions & { mode?: RestartMode }): Promise<LsbStatus> {
-    const mode = checkOptions<{ mode?: RestartMode }>(options).mode ?? 'stop+start';
+    const given = checkOptions<{ mode?: RestartMode }>(options).mode;
+    const mode = given ?? 'stop+start';
     if (mode !== 'stop+start' && mode !== 'native') throw new RangeError(`options.mode must be 'stop+start' or 'native', got '${String(mode)}'`);
+    const commands = this.commands;
+    if (commands) {
+      if (mode === 'native' && commands.plan.restart === 'stop+start') throw new RangeError(`options.mode 'native' needs a restart command: service '${this.name}' declares none (its restart is stop then start)`);
+      const how = given === undefined ? 'declared' : mode === 'native' ? 'command' : 'stop+start';
+      return this.command('restart', options, true, async (d, log) => {
+        await commands.restart(d.signal, log, how);
+        return this.readStatus(d.signal, log);
+      });
+    }
     if (mode === 'native') {
       return this.command('restart', options, true, async (d) => {
         await this.doStop(d);
@@ -242,16 +304,17 @@ export class Service {
 
   /** The LSB status: 0 running, 1 dead, 3 not running, 4 unknown (never rejects for a missing service). */
   status(options?: CommandOptions): Promise<LsbStatus> {
-    return this.command('status', options, false, (d) => this.readStatus(d.signal));
+    return this.command('status', options, false, (d, log) => this.readStatus(d.signal, log));
   }
 
   /** The status compared with `expected`, and what {@link adjust} would do. */
   check(options?: CommandOptions): Promise<CheckResult> {
-    return this.command('check', options, false, async (d) => this.judge(await this.readStatus(d.signal)));
+    return this.command('check', options, false, async (d, log) => this.judge(await this.readStatus(d.signal, log)));
   }
 
   private judge(s: LsbStatus): CheckResult {
     const base = { ...s, expected: this.expected };
+    if (this.commands) return judgeCommand(base, this.expected);
     if (s.state === null) return { ...base, ok: false, action: 'none', reason: `cannot adjust: ${s.detail}` };
     const activeDead = s.code === 1 && s.state !== 'stopped';
     if (this.expected === 'running') {
@@ -266,17 +329,37 @@ export class Service {
 
   /** Does what {@link check} says: starts, stops or restarts the service toward `expected`. */
   adjust(options?: CommandOptions): Promise<AdjustResult> {
-    return this.command('adjust', options, true, async (d) => {
-      const checked = this.judge(await this.readStatus(d.signal));
+    return this.command('adjust', options, true, async (d, log) => {
+      const checked = this.judge(await this.readStatus(d.signal, log));
       if (checked.action === 'none') return { ...checked, done: false, after: checked };
       let after: LsbStatus;
-      if (checked.action === 'start') after = await this.doStart(d);
-      else if (checked.action === 'stop') after = await this.doStop(d);
-      else {
+      if (checked.action === 'start') after = await this.doStart(d, log);
+      else if (checked.action === 'stop') after = await this.doStop(d, log);
+      else if (this.commands) {
+        // simplevisor: a status other than 0 or 3 is restarted, the declared way.
+        await this.commands.restart(d.signal, log, 'declared');
+        after = await this.readStatus(d.signal, log);
+      } else {
         await this.doStop(d);
         after = await this.doStart(d);
       }
       return { ...checked, done: true, after };
     });
   }
+}
+
+/**
+ * simplevisor's adjust for a command service: expected running, 0 is ok, 3 starts, anything else
+ * (1 dead, 4 a dirty/zombie/hung state) restarts; expected stopped, 3 is ok and anything else
+ * stops (a dead daemon's stop removes its pid file). A status that could not be read at all (a
+ * status command not found) is left alone with the reason.
+ */
+function judgeCommand(base: LsbStatus & { expected: ExpectedState }, expected: ExpectedState): CheckResult {
+  if (base.code === 4 && base.detail.startsWith('status unavailable')) return { ...base, ok: false, action: 'none', reason: `cannot adjust: ${base.detail}` };
+  if (expected === 'running') {
+    if (base.code === 0) return { ...base, ok: true, action: 'none' };
+    return { ...base, ok: false, action: base.code === 3 ? 'start' : 'restart' };
+  }
+  if (base.code === 3) return { ...base, ok: true, action: 'none' };
+  return { ...base, ok: false, action: 'stop' };
 }

@@ -9,6 +9,8 @@ import type { ServicesFileFormat } from './document';
 import { EntryReader, isPlainObject, show } from './entry-reader';
 import { HOSTED_FIELDS, readHosted } from './hosted-entry';
 import type { HostedDeclaration } from './hosted-entry';
+import { COMMAND_ENTRY_FIELDS, COMMAND_ONLY_FIELDS, readCommands, RESTART_POLICIES, RESTART_RULE } from './command-entry';
+import type { CommandDeclaration } from './command-service';
 import type { ExpectedState, ServiceDeclaration } from './service';
 import { ServicesFileError } from './services-file-error';
 
@@ -43,6 +45,8 @@ export interface DeclaredService extends Omit<ServiceDeclaration, 'expected'> {
   expected: DeclaredExpectation;
   /** Present for a program run by the scm-native host (the entry has `program`). */
   hosted?: HostedDeclaration;
+  /** Present for a command-defined service (the entry has `start` or `control`, no `program`). */
+  commands?: CommandDeclaration;
 }
 
 /** A loaded services file. */
@@ -54,6 +58,7 @@ export interface ServicesFile {
 
 const COMMON_FIELDS = ['name', 'expected', 'timeout', 'system'] as const;
 const ENTRY_FIELDS: readonly string[] = [...COMMON_FIELDS, ...HOSTED_FIELDS];
+const COMMAND_FIELDS: readonly string[] = [...COMMON_FIELDS, ...COMMAND_ENTRY_FIELDS];
 const TOP_FIELDS = new Set(['services', '$schema']);
 
 function readEntry(entry: unknown, index: number, file: string, baseDir: string): DeclaredService {
@@ -63,12 +68,25 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
   }
   const r = new EntryReader(file, index, entry, label);
   const hosted = r.has('program');
-  if (!hosted) {
+  const commandField = Object.keys(entry).find((key) => COMMAND_ONLY_FIELDS.includes(key));
+  const commands = !hosted && commandField !== undefined;
+  if (hosted && commandField !== undefined) {
+    r.fail(commandField, 'belongs to a command service, which has no "program": an entry is a hosted program (program) or a command service (start or control), not both');
+  }
+  if (hosted && typeof entry.restart === 'string' && !(RESTART_POLICIES as readonly string[]).includes(entry.restart)) {
+    r.fail('restart', `must be one of "always", "on-failure", "never", got ${show(entry.restart)}: ${RESTART_RULE}`);
+  }
+  if (!hosted && !commands) {
+    if (entry.restart !== undefined) r.fail('restart', `needs "program" or "start"/"control": ${RESTART_RULE}`);
     // Name the fields that only make sense with a program, rather than calling them unknown.
     const orphan = Object.keys(entry).find((key) => (HOSTED_FIELDS as readonly string[]).includes(key));
     if (orphan !== undefined) r.fail(orphan, 'needs "program" (only hosted programs have host settings)');
   }
-  r.onlyKnown(ENTRY_FIELDS);
+  if (commands) {
+    const orphan = Object.keys(entry).find((key) => !COMMAND_FIELDS.includes(key) && (HOSTED_FIELDS as readonly string[]).includes(key));
+    if (orphan !== undefined) r.fail(orphan, 'needs "program" (a command service has only command fields)');
+  }
+  r.onlyKnown(commands ? COMMAND_FIELDS : ENTRY_FIELDS);
   if (!r.has('name')) r.fail('name', 'is required');
   const name = r.string('name') as string;
   try {
@@ -82,9 +100,14 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
   const system = r.string('system');
   if (system !== undefined) {
     if (hosted) r.fail('system', 'cannot be used with "program" (hosted programs are installed on this machine)');
+    if (commands) r.fail('system', 'cannot be used with commands (they run on this machine)');
     declared.system = system;
   }
   if (hosted) declared.hosted = readHosted(r, baseDir);
+  if (commands) {
+    if (declared.expected === 'absent') r.fail('expected', 'cannot be "absent" for a command service (nothing is installed): use "stopped"');
+    declared.commands = readCommands(r, baseDir);
+  }
   return declared;
 }
 

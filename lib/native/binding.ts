@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ScmError, unsupportedPlatformError } from '../errors/scm-error';
 import { statusFromRaw } from '../services/status-record';
 import type {
-  DispatcherEvent, RawConfig2Change, RawFileSecurity, RawConfigResult, RawCoreChanges, RawEnumEntry, RawStatus, RawWaitResult, RawWatchEvent,
+  DispatcherEvent, RawConfig2Change, RawProcess, RawFileSecurity, RawConfigResult, RawCoreChanges, RawEnumEntry, RawStatus, RawWaitResult, RawWatchEvent,
 } from './raw-types';
 
 type Db = string | null;
@@ -53,6 +53,10 @@ export interface NativeBinding {
   replyToControl(seq: number, code: number | null): void;
   simulateControl(name: string, control: number, eventType: number, sessionId: number): Promise<number>;
   getProcessFacts(): { parentImageName: string; sessionId: number | null };
+  /** src-native/process_table.cc: every process with its image path and command line (null where refused). */
+  listProcesses(): Promise<RawProcess[]>;
+  /** false: no such process (gone, or the pid names a process created at another time). */
+  terminateProcess(pid: number, createdMs: number | null, exitCode: number): boolean;
   installEventSource(system: Sys, log: string, source: string, messageFile: string, typesSupported: number): Promise<void>;
   removeEventSource(system: Sys, log: string, source: string): Promise<void>;
   reportEvent(system: Sys, source: string, type: number, category: number, eventId: number, strings: string[]): Promise<void>;

@@ -123,3 +123,16 @@ export interface RawFileSecurity {
   protected: boolean;
   dacl: RawAce[] | null;
 }
+
+/** One row of listProcesses (src-native/process_table.cc). @internal */
+export interface RawProcess {
+  pid: number;
+  parentPid: number;
+  exeName: string;
+  image: string | null;
+  commandLine: string | null;
+  createdMs: number | null;
+  /** The Win32 (or NTSTATUS) code of the first refused call, 0 when none. */
+  error: number;
+  errorCall: string | null;
+}

@@ -292,7 +292,7 @@ describe('services file', () => {
     fails({ services: [{ name: 'web', expected: 'runing' }] }, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", "absent", got "runing"/, 0, 'expected');
     fails({ services: [{ name: 'web', timeout: 'soon' }] }, /field "timeout" must be a number of seconds or a duration/, 0, 'timeout');
     fails({ services: [{ name: 'web', timeout: 0 }] }, /field "timeout" must be a positive duration/, 0, 'timeout');
-    fails({ services: [{ name: 'web', start: 'x' }] }, /services\[0\] \("web"\): field "start" is unknown/, 0, 'start');
+    fails({ services: [{ name: 'web', strat: 'x' }] }, /services\[0\] \("web"\): field "strat" is unknown/, 0, 'strat');
     fails({ services: [{ name: 'Web' }, { name: 'web' }] }, /services\[1\] \("web"\): field "name" repeats services\[0\]/, 1, 'name');
   });
 
