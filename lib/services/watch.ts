@@ -117,10 +117,14 @@ export class ServiceWatcher extends NativeWatcher<ServiceStatus> {
   /** The latest status seen. */
   status: ServiceStatus | null = null;
 
-  constructor(readonly name: string, options: StandardOptions = {}) {
+  readonly name: string;
+
+  /** Checks its arguments as {@link watchService} does (TypeError/RangeError before any native call). */
+  constructor(name: string, options: StandardOptions = {}) {
     super();
-    const std = checkStandardOptions(options);
-    this.attach((onEvent) => native().watchService(std.system, std.database, name, onEvent), { service: name, system: std.system });
+    this.name = checkServiceName(name, 'name');
+    const std = checkStandardOptions(checkOptions<StandardOptions>(options));
+    this.attach((onEvent) => native().watchService(std.system, std.database, this.name, onEvent), { service: this.name, system: std.system });
   }
 
   /** @internal */
@@ -153,9 +157,10 @@ export interface ServiceDatabaseChange {
  * and re-created under the same name while notifications were lost is not reported.
  */
 export class ServicesWatcher extends NativeWatcher<ServiceDatabaseChange> {
+  /** Checks its options as {@link watchServices} does. */
   constructor(options: StandardOptions = {}) {
     super();
-    const std = checkStandardOptions(options);
+    const std = checkStandardOptions(checkOptions<StandardOptions>(options));
     this.attach((onEvent) => native().watchService(std.system, std.database, null, onEvent), { system: std.system });
   }
 
@@ -177,8 +182,7 @@ export class ServicesWatcher extends NativeWatcher<ServiceDatabaseChange> {
  * on a dedicated thread (SERVICE_QUERY_STATUS access).
  */
 export function watchService(name: string, options?: StandardOptions): ServiceWatcher {
-  const serviceName = checkServiceName(name, 'name');
-  return new ServiceWatcher(serviceName, checkOptions<StandardOptions>(options));
+  return new ServiceWatcher(name, options);
 }
 
 /**
@@ -187,5 +191,5 @@ export function watchService(name: string, options?: StandardOptions): ServiceWa
  * handle (SC_MANAGER_ENUMERATE_SERVICE access).
  */
 export function watchServices(options?: StandardOptions): ServicesWatcher {
-  return new ServicesWatcher(checkOptions<StandardOptions>(options));
+  return new ServicesWatcher(options);
 }

@@ -56,4 +56,12 @@ describe('argument checks of the exported functions', () => {
     assert.throws(() => scm.sendDebugControl(1, 'stop'), typeError(/^name must be a string/));
     assert.throws(() => scm.sendDebugControl('svc', 'bogus'), (e) => e instanceof RangeError && /control must be one of/.test(e.message));
   });
+
+  it('the watcher classes check their arguments as watchService and watchServices do', () => {
+    assert.throws(() => new scm.ServiceWatcher(42), typeError(/^name must be a string/));
+    assert.throws(() => new scm.ServiceWatcher('a/b'), RangeError);
+    assert.throws(() => new scm.ServiceWatcher('svc', 'opts'), typeError(/^options must be an object/));
+    assert.throws(() => new scm.ServicesWatcher(5), typeError(/^options must be an object/));
+    assert.throws(() => new scm.ServicesWatcher({ system: 1 }), typeError(/^options\.system must be a string/));
+  });
 });
