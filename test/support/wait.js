@@ -1,6 +1,7 @@
 'use strict';
 // Waiting helpers shared by the tests: sleeping, polling for a value, and whether a process is
 // still there.
+const { spawnSync } = require('node:child_process');
 const { processAlive } = require('../../dist/process-alive');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -32,4 +33,17 @@ async function processGone(pid, timeoutMs = 8000) {
   return false;
 }
 
-module.exports = { alive, processGone, sleep, waitFor };
+/**
+ * Ends process `pid` at once (TerminateProcess) the way an administrator can on Windows:
+ * `taskkill /F /PID`. `process.kill(pid)` asks OpenProcess for PROCESS_TERMINATE, which a
+ * LocalSystem service's processes (a service, the host's program and its children) refuse to an
+ * administrator (EPERM); taskkill enables SeDebugPrivilege first. Under Wine it works too.
+ */
+function terminateProcess(pid) {
+  const result = spawnSync('taskkill', ['/F', '/PID', String(pid)], { encoding: 'utf8', windowsHide: true });
+  if (result.status !== 0) {
+    throw new Error(`taskkill /F /PID ${pid} exited ${result.status}${result.error ? ` (${result.error.message})` : ''}: ${result.stdout}${result.stderr}`);
+  }
+}
+
+module.exports = { alive, processGone, sleep, terminateProcess, waitFor };
