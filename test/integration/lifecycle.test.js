@@ -239,6 +239,9 @@ describe('createService / deleteService', () => {
     const timer = setTimeout(() => controller.abort(), 10000);
     try {
       const wait = scm.waitForServiceState(name, 'running', { signal: controller.signal });
+      // Deleted before the wait's thread has opened the service, the wait would fail with
+      // ERROR_SERVICE_DOES_NOT_EXIST instead (seen under Wine): let it open and register first.
+      await new Promise((r) => setTimeout(r, 500));
       await scm.deleteService(name);
       const result = await wait;
       assert.equal(result.outcome, 'deleted');

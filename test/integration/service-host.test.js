@@ -652,6 +652,20 @@ describe('service host: run any program as a service', function () {
     await waitForEvent(c.events, (e) => e.event === 'start');
     assert.equal((await cli(['stop', c.name])).code, 0);
     assert.ok(readEvents(c.events).some((e) => e.event === 'signal' && e.signal === 'SIGBREAK'));
+  }, {
+    test: async () => {
+      // The helper attaches to the program's console and GenerateConsoleCtrlEvent fails: the host
+      // logs why, and the program is terminated at the stop timeout.
+      const c = newCase('ctrlbreak');
+      await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-break', '--stop-timeout', '3s']);
+      await cli(['start', c.name]);
+      await waitForEvent(c.events, (e) => e.event === 'start');
+      assert.equal((await cli(['stop', c.name])).code, 0);
+      assert.equal(readEvents(c.events).some((e) => e.event === 'signal'), false, 'the program saw no signal');
+      const log = readLog(c.logDir, c.name);
+      assert.match(log, /could not send ctrl-break to the program: Invalid handle \(GenerateConsoleCtrlEvent\)/);
+      assert.match(log, /the program did not exit within 3\.0 s: terminating its process tree/);
+    },
   });
 
   itWindowsOnly('installs with delayed start and recovery actions', 'Wine 8 stores no failure actions and rejects the delayed auto-start level (124)', async () => {
@@ -662,5 +676,5 @@ describe('service host: run any program as a service', function () {
     assert.equal(config.delayedAutoStart, true);
     assert.deepEqual(config.failureActions.actions.map((a) => a.type), ['restart', 'restart', 'none']);
     assert.equal(config.failureActionsOnNonCrashFailures, true);
-  });
+  }, { rejects: { name: 'AssertionError', message: /^install failed: scm-native: error: ChangeServiceConfig2W failed for service 'scmn-host-recovery-\d+-\d+': Invalid level \(ERROR_INVALID_LEVEL, 124\)/ } });
 });
