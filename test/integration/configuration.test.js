@@ -217,7 +217,7 @@ describe('service configuration', function () {
     assert.deepEqual(Object.keys(config), scm.CONFIGURATION_FIELDS);
     for (const [field, value] of Object.entries(settings)) assert.deepEqual(config[field], value, field);
     assert.deepEqual(config.dependencies, ['RpcSs', 'EventLog']);
-  });
+  }, { rejects: { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'ChangeServiceConfig2W' } }); // the first level Wine lacks; createService rolls back
 
   itWindowsOnly('dependencies read back, and [] clears them', 'Wine\'s QueryServiceConfigW returns no dependencies', async () => {
     const name = await create('deps', { path: 'C:\\scmn\\d.exe' }, { dependencies: ['RpcSs'] });
@@ -228,7 +228,7 @@ describe('service configuration', function () {
     assert.deepEqual((await scm.getServiceConfiguration(name, { fields: ['dependencies'] })).dependencies, ['RpcSs', 'EventLog']);
     await scm.setServiceConfiguration(name, { dependencies: [] });
     assert.deepEqual((await scm.getServiceConfiguration(name, { fields: ['dependencies'] })).dependencies, []);
-  });
+  }, { rejects: { name: 'AssertionError', actual: [], expected: ['RpcSs'] } }); // stored (apply.test.js sees them work), never read back
 
   itWindowsOnly('failure actions and the non-crash flag round-trip; actions: [] deletes them', 'Wine stores no failure actions and lacks the flag level', async () => {
     const name = await create('failure', { path: 'C:\\scmn\\f.exe' });
@@ -242,7 +242,7 @@ describe('service configuration', function () {
     assert.deepEqual((await read()).failureActions, { ...failureActions, command: '' }, 'only the command changed');
     await scm.setServiceConfiguration(name, { failureActions: { actions: [], rebootMessage: '' }, failureActionsOnNonCrashFailures: false });
     assert.deepEqual(await read(), { failureActions: { resetPeriod: 0, rebootMessage: '', command: '', actions: [] }, failureActionsOnNonCrashFailures: false });
-  });
+  }, { rejects: { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'QueryServiceConfig2W' } }); // the very first read: FAILURE_ACTIONS_FLAG
 
   itWindowsOnly('delayedAutoStart, sidType, requiredPrivileges and preshutdownTimeout round-trip', WINE_LEVELS, async () => {
     const name = await create('levels', { path: 'C:\\scmn\\l.exe' }, { startType: 'auto_start' });
@@ -253,7 +253,7 @@ describe('service configuration', function () {
     const second = { delayedAutoStart: false, sidType: 'none', requiredPrivileges: [], preshutdownTimeout: 0 };
     await scm.setServiceConfiguration(name, second);
     assert.deepEqual(await scm.getServiceConfiguration(name, { fields }), second);
-  });
+  }, { rejects: { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'ChangeServiceConfig2W' } });
 
   itWindowsOnly('triggers of every type, with data items, round-trip; [] deletes them', 'Wine fails TRIGGER_INFO with 1733 / 124', async () => {
     const name = await create('triggers', { path: 'C:\\scmn\\t.exe' });
@@ -282,12 +282,12 @@ describe('service configuration', function () {
     await scm.setServiceConfiguration(name, { triggers: [] });
     assert.deepEqual((await scm.getServiceConfiguration(name, { fields: ['triggers'] })).triggers, []);
     await scm.setServiceConfiguration(name, { triggers: [] }); // none left to delete: still fine
-  });
+  }, { rejects: { code: 'RPC_S_INVALID_TAG', errno: 1733, syscall: 'ChangeServiceConfig2W' } }); // the structures built, refused by Wine's RPC marshalling
 
   itWindowsOnly('launchProtected reads none for an ordinary service', 'Wine lacks SERVICE_CONFIG_LAUNCH_PROTECTED', async () => {
     const name = await create('protected', { path: 'C:\\scmn\\p.exe' });
     assert.deepEqual(await scm.getServiceConfiguration(name, { fields: ['launchProtected'] }), { launchProtected: 'none' });
-  });
+  }, { rejects: { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'QueryServiceConfig2W' } });
 
   itWindowsOnly('createService rolls back when a config-2 step fails (unknown privilege)', 'the privilege check happens in Windows\' SCM', async () => {
     const name = uniqueServiceName('rollback');
@@ -295,8 +295,9 @@ describe('service configuration', function () {
     await assert.rejects(scm.createService(name, 'C:\\scmn\\r.exe', { description: 'first', requiredPrivileges: ['SeNoSuchThingPrivilege'] }), (error) => {
       assert.ok(error instanceof scm.ScmError);
       assert.equal(error.syscall, 'ChangeServiceConfig2W');
+      assert.notEqual(error.code, 'ERROR_INVALID_LEVEL', 'refused for the privilege, not for the level');
       return true;
     });
     assert.equal(await scm.serviceExists(name), false);
-  });
+  }, { rejects: { name: 'AssertionError', actual: 'ERROR_INVALID_LEVEL', message: 'refused for the privilege, not for the level' } });
 });

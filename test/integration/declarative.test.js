@@ -11,7 +11,7 @@ const scm = require('../..');
 const { assert, deleteQuietly, underWine } = require('../support/scm');
 const { installFixture, processGone, readLog } = require('../support/fixture-service');
 const { cli } = require('../support/cli');
-const { sleep } = require('../support/wait');
+const { sleep, terminateProcess } = require('../support/wait');
 
 const created = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-decl-'));
@@ -32,7 +32,7 @@ async function deadService() {
   const { name } = await installFixture(created, 'basic');
   assert.equal(await scm.startService(name, { wait: 10000 }), true);
   const { pid } = await scm.getServiceStatus(name);
-  process.kill(pid);
+  terminateProcess(pid);
   assert.ok(await processGone(pid), `process ${pid} ends`);
   return name;
 }

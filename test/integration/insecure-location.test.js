@@ -98,5 +98,9 @@ describe('install refuses what others can change (privileged accounts)', functio
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
+    }, {
+      // The folder is created (its DACL not kept) and the program is found owned by the Wine user.
+      rejects: (error) => error.name === 'AssertionError' && error.actual.length === 1
+        && /^the program C:\\Program Files\\scm-native-test-\d+\\app\.js: .*\(S-1-5-21-0-0-0-1000\) owns it$/.test(error.actual[0]),
     });
 });

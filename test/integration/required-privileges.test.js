@@ -66,5 +66,5 @@ describe('required privileges: [] clears the registry value', function () {
       await scm.setServiceConfiguration(name, { requiredPrivileges: [] });
       assert.equal(registryPrivileges(name), null);
       assert.deepEqual((await scm.getServiceConfiguration(name, { fields: ['requiredPrivileges'] })).requiredPrivileges, []);
-    });
+    }, { rejects: { code: 'ERROR_INVALID_LEVEL', errno: 124, syscall: 'ChangeServiceConfig2W' } });
 });

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { binding } = require('../../binding');
 const { assert } = require('../support/scm');
 const { PROGRAM, cleanup, cli, newCase, processGone, readEvents, readLog, waitFor, waitForEvent } = require('../support/host-service');
+const { terminateProcess } = require('../support/wait');
 
 const created = [];
 
@@ -49,7 +50,7 @@ describe('service host: priority class and pid file of the program', function ()
     assert.match(text.stdout, new RegExp(`^Pid file\\s+${pidFile.replace(/[\\.]/g, '\\$&')}$`, 'm'));
 
     // A restart gets the class again and rewrites the pid file.
-    process.kill(first.pid);
+    terminateProcess(first.pid);
     const second = await waitForEvent(c.events, (e) => e.event === 'priority' && e.pid !== first.pid);
     assert.equal(second.priority, os.constants.priority.PRIORITY_BELOW_NORMAL);
     await waitFor('the new pid in the pid file', () => pidIn(pidFile) === `${second.pid}\n`);
@@ -108,7 +109,7 @@ describe('service host: priority class and pid file of the program', function ()
     const { process: cpus, system } = binding.getProcessAffinity(first.pid);
     assert.ok(system.length >= 2, `this machine has ${system.length} processors`);
     assert.deepEqual(cpus, [1]);
-    process.kill(first.pid);
+    terminateProcess(first.pid);
     const second = await waitForEvent(c.events, (e) => e.event === 'start' && e.pid !== first.pid);
     assert.deepEqual(binding.getProcessAffinity(second.pid).process, [1], 'again after a restart');
     assert.equal((await cli(['stop', c.name])).code, 0);

@@ -12,6 +12,7 @@ const { spawn } = require('node:child_process');
 const {
   BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, readLogsWhileRotating, sleep, waitFor, waitForEvent,
 } = require('../support/host-service');
+const { terminateProcess } = require('../support/wait');
 
 const created = [];
 const FAST = ['--backoff', '300ms', '--backoff-limit', '1s', '--stop-timeout', '2s'];
@@ -113,7 +114,7 @@ describe('service host: run any program as a service', function () {
     const installed = await install(c, 'serve', ['--backoff', '500ms', '--start']);
     assert.match(installed.stdout, /running/, 'install --start starts it');
     const first = await waitForEvent(c.events, (e) => e.event === 'start');
-    process.kill(first.pid);
+    terminateProcess(first.pid);
     const second = await waitForEvent(c.events, (e) => e.event === 'start' && e.pid !== first.pid);
     assert.ok(second.t - first.t >= 500, 'restarted after the backoff');
     const status = await statusJson(c.name);
@@ -247,7 +248,7 @@ describe('service host: run any program as a service', function () {
     const again = await waitForEvent(c.events, (e) => e.event === 'grandchild');
     const program2 = readEvents(c.events).find((e) => e.event === 'start').pid;
     const hostPid = (await scm.getServiceStatus(c.name)).pid;
-    process.kill(hostPid);
+    terminateProcess(hostPid);
     assert.equal(await processGone(hostPid), true, 'host gone');
     assert.equal(await processGone(program2), true, 'program gone with the host');
     assert.equal(await processGone(again.grandchildPid), true, 'grandchild gone with the host');
@@ -262,7 +263,7 @@ describe('service host: run any program as a service', function () {
     assert.equal((await cli(['stop', c.name])).code, 0);
     await sleep(500);
     assert.equal(alive(detachedPid), true, 'the detached grandchild survives');
-    process.kill(detachedPid);
+    terminateProcess(detachedPid);
   });
 
   it('rotates the log by size with every line accounted for, none split', async () => {
@@ -651,6 +652,20 @@ describe('service host: run any program as a service', function () {
     await waitForEvent(c.events, (e) => e.event === 'start');
     assert.equal((await cli(['stop', c.name])).code, 0);
     assert.ok(readEvents(c.events).some((e) => e.event === 'signal' && e.signal === 'SIGBREAK'));
+  }, {
+    test: async () => {
+      // The helper attaches to the program's console and GenerateConsoleCtrlEvent fails: the host
+      // logs why, and the program is terminated at the stop timeout.
+      const c = newCase('ctrlbreak');
+      await install(c, 'console', ['--interpreter', process.execPath, '--stop-method', 'ctrl-break', '--stop-timeout', '3s']);
+      await cli(['start', c.name]);
+      await waitForEvent(c.events, (e) => e.event === 'start');
+      assert.equal((await cli(['stop', c.name])).code, 0);
+      assert.equal(readEvents(c.events).some((e) => e.event === 'signal'), false, 'the program saw no signal');
+      const log = readLog(c.logDir, c.name);
+      assert.match(log, /could not send ctrl-break to the program: Invalid handle \(GenerateConsoleCtrlEvent\)/);
+      assert.match(log, /the program did not exit within 3\.0 s: terminating its process tree/);
+    },
   });
 
   itWindowsOnly('installs with delayed start and recovery actions', 'Wine 8 stores no failure actions and rejects the delayed auto-start level (124)', async () => {
@@ -661,5 +676,5 @@ describe('service host: run any program as a service', function () {
     assert.equal(config.delayedAutoStart, true);
     assert.deepEqual(config.failureActions.actions.map((a) => a.type), ['restart', 'restart', 'none']);
     assert.equal(config.failureActionsOnNonCrashFailures, true);
-  });
+  }, { rejects: { name: 'AssertionError', message: /^install failed: scm-native: error: ChangeServiceConfig2W failed for service 'scmn-host-recovery-\d+-\d+': Invalid level \(ERROR_INVALID_LEVEL, 124\)/ } });
 });

@@ -89,6 +89,24 @@ describe('watching services', function () {
     assert.equal((await deleted).name, name);
     await until(() => watcher.closed);
     await until(() => !scm.serviceExistsSync(name)); // gone once our handle is closed
+  }, {
+    test: async () => {
+      // The watcher's registration is re-armed as usual, the deletion is marked, and nothing tells
+      // the watcher: it stays open, and the service stays visible while its handle is open.
+      const { name } = await install('basic');
+      const watcher = scm.watchService(name);
+      await new Promise((r) => watcher.once('change', r));
+      let deleted = false;
+      watcher.once('deleted', () => { deleted = true; });
+      await scm.deleteService(name);
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal(deleted, false, 'no deleted event');
+      assert.equal(watcher.closed, false, 'the watcher is still open');
+      assert.equal(scm.serviceExistsSync(name), true, 'the service is still visible');
+      await rejectsWithCode(scm.deleteService(name), 'ERROR_SERVICE_MARKED_FOR_DELETE');
+      watcher.close();
+      await until(() => watcher.closed);
+    },
   });
 
   it('is an async iterator; leaving the loop closes the watcher', async () => {
@@ -193,6 +211,24 @@ describe('watching services', function () {
     await scm.deleteService(name);
     await until(() => changes.some((c) => c.type === 'deleted' && c.name === name));
     watcher.close();
+  }, {
+    test: async () => {
+      // The registration on the SCM handle fails at once, so the watcher has closed before the
+      // service is created, and reports nothing about it.
+      const watcher = scm.watchServices();
+      const changes = [];
+      const errors = [];
+      watcher.on('change', (c) => changes.push(c));
+      watcher.on('error', (e) => errors.push(e));
+      await until(() => watcher.closed);
+      const name = uniqueServiceName('watched');
+      await scm.createService(name, { path: 'C:\\scmn\\none.exe' }, { startType: 'demand_start' });
+      created.push(name);
+      await scm.deleteService(name);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(changes, []);
+      assert.deepEqual(errors.map((e) => [e.name, e.code, e.syscall]), [['ScmError', 'ERROR_CALL_NOT_IMPLEMENTED', 'NotifyServiceStatusChangeW']]);
+    },
   });
 
   // The real recovery path (close the SCM handle, reopen, register again, enumerate) runs with a
@@ -224,6 +260,21 @@ describe('watching services', function () {
       } finally {
         handle.close();
       }
+    }, {
+      test: async () => {
+        // The native watcher with the test switch: it enumerates, registers, and ends with the
+        // registration's error; no notification ever comes that could be taken as lagging.
+        const { binding } = require('../../binding');
+        const events = [];
+        const handle = binding.watchService(null, null, null, (e) => events.push(e), { simulateLaggingOnce: true });
+        try {
+          await until(() => events.some((e) => e.kind === 'closed'));
+        } finally {
+          handle.close();
+        }
+        const shown = events.map((e) => (e.kind === 'error' ? { kind: e.kind, errno: e.error.errno, syscall: e.error.syscall } : { kind: e.kind }));
+        assert.deepEqual(shown, [{ kind: 'error', errno: 120, syscall: 'NotifyServiceStatusChangeW' }, { kind: 'closed' }]);
+      },
     });
 });
 
@@ -313,5 +364,5 @@ describe('pause, continue, interrogate and user-defined controls', function () {
     assert.deepEqual(list.map((s) => s.name), [dependent]);
     assert.equal(list[0].state, 'stopped');
     assert.equal((await scm.getDependentServiceStatus(base, { state: 'active' })).length, 0);
-  });
+  }, { rejects: { name: 'AssertionError', actual: [] } }); // the dependent is created; EnumDependentServicesW lists nothing
 });

@@ -1,6 +1,7 @@
 'use strict';
 // Waiting helpers shared by the tests: sleeping, polling for a value, and whether a process is
 // still there.
+const { spawnSync } = require('node:child_process');
 const { processAlive } = require('../../dist/process-alive');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -32,4 +33,24 @@ async function processGone(pid, timeoutMs = 8000) {
   return false;
 }
 
-module.exports = { alive, processGone, sleep, waitFor };
+/**
+ * Ends process `pid` at once (TerminateProcess, exit code 1) the way an administrator can on
+ * Windows: `taskkill /F /PID`. `process.kill(pid)` asks OpenProcess for PROCESS_TERMINATE, which a
+ * LocalSystem service's processes (a service, the host's program and its children) refuse to an
+ * administrator (EPERM); taskkill enables the administrator's SeDebugPrivilege first. Under Wine
+ * every process is the one Unix user's and process.kill works; Wine's taskkill /F works too but
+ * ends the process with exit code 0 (Windows': 1), which the host takes for a clean exit and does
+ * not restart, so under Wine this is process.kill (exit code 1, as Windows' taskkill).
+ */
+function terminateProcess(pid) {
+  if (process.env.SCM_NATIVE_UNDER_WINE === '1') {
+    process.kill(pid);
+    return;
+  }
+  const result = spawnSync('taskkill', ['/F', '/PID', String(pid)], { encoding: 'utf8', windowsHide: true });
+  if (result.status !== 0) {
+    throw new Error(`taskkill /F /PID ${pid} exited ${result.status}${result.error ? ` (${result.error.message})` : ''}: ${result.stdout}${result.stderr}`);
+  }
+}
+
+module.exports = { alive, processGone, sleep, terminateProcess, waitFor };
