@@ -12,27 +12,11 @@ import { processAlive } from '../process-alive';
 import { resolveCommand, runCommand, startDetached } from './command-run';
 import type { ResolveContext } from './command-run';
 import type { CommandSystem } from './command-service';
+import { abortableSleep } from '../abortable-sleep';
 
 /** The console-control helper the service host uses (dist/host/console-ctrl-helper.js). */
 const CONSOLE_CTRL_HELPER = path.join(__dirname, '..', 'host', 'console-ctrl-helper.js');
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Sends Ctrl+C/Ctrl+Break through the helper (a process of its own: see console-ctrl-helper.ts). */
 function sendCtrl(pid: number, which: 'ctrl-c' | 'ctrl-break'): Promise<void> {
@@ -77,6 +61,6 @@ export function machineCommandSystem(baseDir: string, env: NodeJS.ProcessEnv = p
     },
     removePidFile: (file) => fs.rmSync(here(file), { force: true }),
     selfPid: process.pid,
-    sleep,
+    sleep: abortableSleep,
   };
 }

@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileBaseName } from '../file-names';
 import { dataRoot, ensureDataFolder } from '../security/data-folders';
+import { abortableSleep } from '../abortable-sleep';
 
 /**
  * The one place where the lock folder is chosen: `explicit` (a declaration's or apply's `lockDir`),
@@ -63,23 +64,6 @@ export function lockFileName(key: string): string {
   return `${fileBaseName(key)}.lock`;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** A lock once held: its release, or null while another holds it. */
 type Attempt = () => Promise<(() => void) | null>;
@@ -177,7 +161,7 @@ export async function acquireLockFile(file: string, signal: AbortSignal): Promis
       release(); // the signal aborted while the attempt ran: the caller has gone
       throw signal.reason;
     }
-    await sleep(delay, signal);
+    await abortableSleep(delay, signal);
     delay = Math.min(delay * 2, 100);
   }
 }

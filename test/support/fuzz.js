@@ -3,17 +3,7 @@
 // has at least one argument that is wrong for certain (a wrong type, an empty or NUL-holding
 // string), so nothing it calls can install, change or delete anything.
 
-/** A small seeded PRNG (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { prng: rng } = require('./prng');
 
 const NONEXISTENT = 'scmn-fuzz-no-such-service';
 const OPTION_KEYS = [

@@ -1,0 +1,16 @@
+'use strict';
+// The tests' seeded random numbers: every run, on every platform, sees the same sequence.
+
+/** mulberry32: a small seeded PRNG, so every run (and every platform) sees the same corpus. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+module.exports = { prng };
