@@ -268,7 +268,7 @@ export async function installProgramService(name: string, program: string, args:
     await setHostedServiceDacl(service, controlSids);
     await installEventSource(service);
     eventSource = true;
-    await ensureServiceDataFolders(settings, await serviceAccountSid(account.account));
+    await ensureServiceDataFolders(settings, accountSid);
   } catch (error) {
     await rollback(service, eventSource);
     throw error;
@@ -387,7 +387,7 @@ export async function updateProgramService(name: string, change: ProgramChange =
   await protectParameters(service, accountSid);
   await writeSettings(service, settings);
   await setHostedServiceDacl(service, controlSids);
-  await ensureServiceDataFolders(settings, await serviceAccountSid(runsAs));
+  await ensureServiceDataFolders(settings, accountSid);
   return settings;
 }
 
