@@ -7,7 +7,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { CACHE, WINE_DIR } = require('./toolchain');
+const { CACHE, WINE_DIR, log } = require('./toolchain');
 
 const WINE64 = path.join(WINE_DIR, 'wine64');
 const WINESERVER = path.join(WINE_DIR, 'wineserver');
@@ -51,7 +51,14 @@ function createPrefix(name = 'wine-prefix') {
     fs.rmSync(prefix, { recursive: true, force: true });
   }
   const env = wineEnv(prefix);
-  const boot = quiet(WINE64, ['wineboot', '--init'], env);
+  let boot = quiet(WINE64, ['wineboot', '--init'], env);
+  if (boot.status !== 0) {
+    // Seen once in a long run (exit 1, nothing logged) and not again: start over once.
+    log(`wineboot --init failed (exit ${boot.status}) for ${prefix}: creating the prefix again`);
+    killWineserver(prefix);
+    fs.rmSync(prefix, { recursive: true, force: true });
+    boot = quiet(WINE64, ['wineboot', '--init'], env);
+  }
   if (boot.status !== 0) throw new Error(`wineboot --init failed (exit ${boot.status}); see .cache/wine-setup.log`);
   quiet(WINE64, ['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/t', 'REG_SZ', '/d', 'win10', '/f'], env);
   // Straight after wineboot every StartServiceW fails with 1055 until the wineserver restarts.
