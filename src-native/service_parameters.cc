@@ -107,6 +107,14 @@ class ReadServiceParameterOp {
 };
 
 // deleteServiceParameter(service, valueName) -> whether a value was deleted.
+// Deletes a registry value: true when there was one, false when there was none.
+bool DeleteValueIfPresent(HKEY key, const std::wstring& name) {
+  LSTATUS rc = RegDeleteValueW(key, name.c_str());
+  if (rc == ERROR_FILE_NOT_FOUND) return false;
+  if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
+  return true;
+}
+
 class DeleteServiceParameterOp {
  public:
   explicit DeleteServiceParameterOp(const Napi::CallbackInfo& info)
@@ -114,10 +122,7 @@ class DeleteServiceParameterOp {
   void Execute() {
     RegKey params;
     if (!OpenParameters(mTarget.service, KEY_SET_VALUE, params)) return;
-    LSTATUS rc = RegDeleteValueW(params.Get(), mTarget.value.c_str());
-    if (rc == ERROR_FILE_NOT_FOUND) return;
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
-    mDeleted = true;
+    mDeleted = DeleteValueIfPresent(params.Get(), mTarget.value);
   }
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mDeleted); }
 
@@ -149,10 +154,7 @@ class DeleteServiceValueOp {
     RegKey service;
     LSTATUS rc = RegOpenKeyExW(root, ServicePath(mService).c_str(), 0, KEY_SET_VALUE, service.Out());
     if (rc != ERROR_SUCCESS) ThrowWin32(rc == ERROR_FILE_NOT_FOUND ? ERROR_SERVICE_DOES_NOT_EXIST : rc, "RegOpenKeyExW");
-    rc = RegDeleteValueW(service.Get(), mValue.c_str());
-    if (rc == ERROR_FILE_NOT_FOUND) return;
-    if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegDeleteValueW");
-    mDeleted = true;
+    mDeleted = DeleteValueIfPresent(service.Get(), mValue);
   }
   Napi::Value Result(Napi::Env env) { return Napi::Boolean::New(env, mDeleted); }
 
