@@ -68,6 +68,13 @@ export type HostedOptionName = Exclude<keyof ProgramServiceOptions,
 /** A stored setting outside the program part (program, args, kind, interpreter): `stopTimeout`, `log.maxSize`. */
 export type StoredKey = Exclude<keyof HostSettings, 'version' | 'program' | 'args' | 'kind' | 'interpreter' | 'log'> | `log.${keyof LogSettings}`;
 
+/**
+ * The help section a setting is listed under (`install --help` groups its flags by these, in this
+ * order; docs/settings.md too).
+ */
+export const SETTING_GROUPS = ['program', 'environment', 'restart', 'stop', 'logs', 'hooks', 'readiness', 'health', 'account'] as const;
+export type SettingGroup = (typeof SETTING_GROUPS)[number];
+
 /** One setting of the service host. */
 export interface SettingField {
   /** Its place in HostSettings, the registry JSON: `stopTimeout`, `log.maxSize`. */
@@ -78,6 +85,8 @@ export interface SettingField {
   readonly field: string;
   /** Its CLI flag, without the dashes. */
   readonly flag: string;
+  /** Where help lists it. */
+  readonly group: SettingGroup;
   /** The flag's placeholder in help, when the kind's is not apt. */
   readonly value?: string;
   /** The flag's help (the CLI's one line). */
@@ -108,76 +117,76 @@ const always = (value: unknown) => () => value;
 const ms = (min: 0 | 1, zeroInFile: boolean): SettingKind => ({ type: 'duration', min, zeroInFile });
 
 const ROWS = [
-  { key: 'interpreterArgs', option: 'interpreterArgs', field: 'interpreterArgs', flag: 'interpreter-arg', value: 'arg',
+  { key: 'interpreterArgs', option: 'interpreterArgs', group: 'program', field: 'interpreterArgs', flag: 'interpreter-arg', value: 'arg',
     help: 'argument for the interpreter, before the file (repeatable)', kind: { type: 'arguments' }, defaultValue: always([]) },
-  { key: 'cwd', option: 'cwd', field: 'cwd', flag: 'cwd', help: "working directory (default: the program's folder)",
+  { key: 'cwd', option: 'cwd', group: 'program', field: 'cwd', flag: 'cwd', help: "working directory (default: the program's folder)",
     kind: { type: 'folder', mustExist: 'working directory' }, defaultValue: (p) => path.dirname(p.program), defaultText: "the program's folder", required: true },
-  { key: 'env', option: 'env', field: 'env', flag: 'env', help: 'environment variable for the program (repeatable)',
+  { key: 'env', option: 'env', group: 'environment', field: 'env', flag: 'env', help: 'environment variable for the program (repeatable)',
     kind: { type: 'environment' }, defaultValue: always({}) },
-  { key: 'restart', option: 'restart', field: 'restart', flag: 'restart', help: 'when to restart the program (default on-failure)',
+  { key: 'restart', option: 'restart', group: 'restart', field: 'restart', flag: 'restart', help: 'when to restart the program (default on-failure)',
     kind: { type: 'choice', values: RESTART_POLICIES }, defaultValue: always('on-failure') },
-  { key: 'backoffInitial', option: 'backoffInitial', field: 'backoff', flag: 'backoff', help: 'first restart delay, doubling each time (default 5s)',
+  { key: 'backoffInitial', option: 'backoffInitial', group: 'restart', field: 'backoff', flag: 'backoff', help: 'first restart delay, doubling each time (default 5s)',
     kind: ms(0, false), defaultValue: always(5000) },
-  { key: 'backoffLimit', option: 'backoffLimit', field: 'backoffLimit', flag: 'backoff-limit', help: 'give up once the delays add up past this (default 300s)',
+  { key: 'backoffLimit', option: 'backoffLimit', group: 'restart', field: 'backoffLimit', flag: 'backoff-limit', help: 'give up once the delays add up past this (default 300s)',
     kind: ms(0, false), defaultValue: always(300000) },
-  { key: 'backoffReset', option: 'backoffReset', field: 'backoffReset', flag: 'backoff-reset', help: 'a run this long resets the backoff (default 30s)',
+  { key: 'backoffReset', option: 'backoffReset', group: 'restart', field: 'backoffReset', flag: 'backoff-reset', help: 'a run this long resets the backoff (default 30s)',
     kind: ms(0, false), defaultValue: always(30000) },
-  { key: 'giveUpExitCode', option: 'giveUpExitCode', field: 'giveUpCode', flag: 'give-up-code',
+  { key: 'giveUpExitCode', option: 'giveUpExitCode', group: 'restart', field: 'giveUpCode', flag: 'give-up-code',
     help: "service exit code when giving up (default: the program's last exit code)", kind: { type: 'exit-code' }, defaultValue: always(null) },
-  { key: 'stopMethod', option: 'stopMethod', field: 'stopMethod', flag: 'stop-method', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)',
+  { key: 'stopMethod', option: 'stopMethod', group: 'stop', field: 'stopMethod', flag: 'stop-method', help: 'how a stop is asked for (default ipc for Node, ctrl-c otherwise)',
     kind: { type: 'choice', values: STOP_METHODS }, defaultValue: (p) => defaultStopMethod(p.kind), defaultText: 'ipc for Node programs, ctrl-c for others' },
-  { key: 'stopTimeout', option: 'stopTimeout', field: 'stopTimeout', flag: 'stop-timeout', help: 'then the process tree is terminated (default 10s)',
+  { key: 'stopTimeout', option: 'stopTimeout', group: 'stop', field: 'stopTimeout', flag: 'stop-timeout', help: 'then the process tree is terminated (default 10s)',
     kind: ms(0, true), defaultValue: always(DEFAULT_STOP_TIMEOUT_MS) },
-  { key: 'killTree', option: 'killTree', field: 'killTree', flag: 'kill-tree',
+  { key: 'killTree', option: 'killTree', group: 'stop', field: 'killTree', flag: 'kill-tree',
     help: "keep the program's processes in a job and end them all (default on; --no-kill-tree)", kind: { type: 'boolean' }, defaultValue: always(true) },
-  { key: 'allowJobBreakaway', option: 'allowJobBreakaway', field: 'allowJobBreakaway', flag: 'allow-job-breakaway',
+  { key: 'allowJobBreakaway', option: 'allowJobBreakaway', group: 'stop', field: 'allowJobBreakaway', flag: 'allow-job-breakaway',
     help: "let the program's processes leave the job (CREATE_BREAKAWAY_FROM_JOB, or a job of their own that allows it), so they may outlive the service (default off)",
     kind: { type: 'boolean' }, defaultValue: always(false) },
-  { key: 'earlyExitWindow', option: 'earlyExitWindow', field: 'earlyExit', flag: 'early-exit', help: 'a failure this soon reports the last stderr lines (default 10s)',
+  { key: 'earlyExitWindow', option: 'earlyExitWindow', group: 'restart', field: 'earlyExit', flag: 'early-exit', help: 'a failure this soon reports the last stderr lines (default 10s)',
     kind: ms(0, true), defaultValue: always(10000) },
-  { key: 'log.dir', option: 'logDir', field: 'log.dir', flag: 'log-dir', help: 'log folder (default %ProgramData%\\scm-native\\logs)',
+  { key: 'log.dir', option: 'logDir', group: 'logs', field: 'log.dir', flag: 'log-dir', help: 'log folder (default %ProgramData%\\scm-native\\logs)',
     kind: { type: 'folder' }, defaultValue: () => defaultLogDir(), defaultText: '%ProgramData%\\scm-native\\logs', required: true },
-  { key: 'log.timestamps', option: 'logTimestamps', field: 'log.timestamps', flag: 'log-timestamps', help: 'prefix every log line with its time',
+  { key: 'log.timestamps', option: 'logTimestamps', group: 'logs', field: 'log.timestamps', flag: 'log-timestamps', help: 'prefix every log line with its time',
     kind: { type: 'boolean' }, defaultValue: always(false) },
-  { key: 'log.maxSize', option: 'logMaxSize', field: 'log.maxSize', flag: 'log-max-size', help: 'rotate the log at this size (default 10M; 0: never)',
+  { key: 'log.maxSize', option: 'logMaxSize', group: 'logs', field: 'log.maxSize', flag: 'log-max-size', help: 'rotate the log at this size (default 10M; 0: never)',
     kind: { type: 'size' }, defaultValue: always(10 * 1024 * 1024) },
-  { key: 'log.daily', option: 'logDaily', field: 'log.daily', flag: 'log-daily', help: 'rotate the log every day (default on; --no-log-daily)',
+  { key: 'log.daily', option: 'logDaily', group: 'logs', field: 'log.daily', flag: 'log-daily', help: 'rotate the log every day (default on; --no-log-daily)',
     kind: { type: 'boolean' }, defaultValue: always(true) },
-  { key: 'log.keep', option: 'logKeep', field: 'log.keep', flag: 'log-keep', help: 'rotated logs kept (default 10; 0: all)',
+  { key: 'log.keep', option: 'logKeep', group: 'logs', field: 'log.keep', flag: 'log-keep', help: 'rotated logs kept (default 10; 0: all)',
     kind: { type: 'count', max: 100000 }, defaultValue: always(10) },
-  { key: 'log.stderr', option: 'logStderr', field: 'log.stderr', flag: 'log-stderr',
+  { key: 'log.stderr', option: 'logStderr', group: 'logs', field: 'log.stderr', flag: 'log-stderr',
     help: "the program's stderr with stdout in <name>.log (default), or in <name>.err.log", kind: { type: 'choice', values: STDERR_MODES }, defaultValue: always('merge') },
-  { key: 'priority', option: 'priority', field: 'priority', flag: 'priority',
+  { key: 'priority', option: 'priority', group: 'program', field: 'priority', flag: 'priority',
     help: "the program's priority class (default normal; realtime needs the privilege, else high)",
     kind: { type: 'choice', values: PRIORITY_CLASSES, underscores: true }, defaultValue: always('normal') },
-  { key: 'pidFile', option: 'pidFile', field: 'pidFile', flag: 'pid-file', help: "file holding the program's pid while it runs (default none)",
+  { key: 'pidFile', option: 'pidFile', group: 'program', field: 'pidFile', flag: 'pid-file', help: "file holding the program's pid while it runs (default none)",
     kind: { type: 'file', noFlagHelp: 'no pid file (update: remove it)' }, defaultValue: always(null) },
-  { key: 'readyTimeout', option: 'readyTimeout', field: 'readyTimeout', flag: 'ready-timeout',
+  { key: 'readyTimeout', option: 'readyTimeout', group: 'readiness', field: 'readyTimeout', flag: 'ready-timeout',
     help: 'stay START_PENDING until the program calls notifyServiceReady(), failing the start after this long (Node programs; default 0: running at once)',
     kind: ms(0, true), defaultValue: always(0) },
-  { key: 'successExitCodes', option: 'successExitCodes', field: 'successCodes', flag: 'success-codes',
+  { key: 'successExitCodes', option: 'successExitCodes', group: 'restart', field: 'successCodes', flag: 'success-codes',
     help: 'exit codes that count as success besides 0 (no restart on-failure); "" clears', kind: { type: 'exit-codes' }, defaultValue: always([]) },
-  { key: 'noRestartExitCodes', option: 'noRestartExitCodes', field: 'noRestartCodes', flag: 'no-restart-codes',
+  { key: 'noRestartExitCodes', option: 'noRestartExitCodes', group: 'restart', field: 'noRestartCodes', flag: 'no-restart-codes',
     help: 'exit codes after which the program is never restarted; "" clears', kind: { type: 'exit-codes' }, defaultValue: always([]) },
-  { key: 'passStartArgs', option: 'passStartArgs', field: 'passStartArgs', flag: 'pass-start-args',
+  { key: 'passStartArgs', option: 'passStartArgs', group: 'program', field: 'passStartArgs', flag: 'pass-start-args',
     help: "append the service start's arguments (sc start <name> a b) to the program's, never a .cmd/.bat program's (--no-pass-start-args: not; the default)",
     kind: { type: 'boolean' }, defaultValue: always(false) },
-  { key: 'affinity', option: 'affinity', field: 'affinity', flag: 'affinity', help: 'the processors the program may run on, such as 0,1 (default all)',
+  { key: 'affinity', option: 'affinity', group: 'program', field: 'affinity', flag: 'affinity', help: 'the processors the program may run on, such as 0,1 (default all)',
     kind: { type: 'processors' }, defaultValue: always(null) },
-  { key: 'envUnset', option: 'envUnset', field: 'envUnset', flag: 'env-unset',
+  { key: 'envUnset', option: 'envUnset', group: 'environment', field: 'envUnset', flag: 'env-unset',
     help: "a variable of the system's environment the program does not get (repeatable)", kind: { type: 'variable-names' }, defaultValue: always([]) },
-  { key: 'pathPrepend', option: 'pathPrepend', field: 'pathPrepend', flag: 'path-prepend', help: "a folder put before the program's PATH (repeatable, in order)",
+  { key: 'pathPrepend', option: 'pathPrepend', group: 'environment', field: 'pathPrepend', flag: 'path-prepend', help: "a folder put before the program's PATH (repeatable, in order)",
     kind: { type: 'folders' }, defaultValue: always([]) },
-  { key: 'preStart', option: 'preStart', field: 'preStart', flag: 'pre-start',
+  { key: 'preStart', option: 'preStart', group: 'hooks', field: 'preStart', flag: 'pre-start',
     help: "run before the program's first start; a failure fails the start ('' removes it)", kind: { type: 'command' }, defaultValue: always(null) },
-  { key: 'postStop', option: 'postStop', field: 'postStop', flag: 'post-stop', help: "run once the program has stopped for good ('' removes it)",
+  { key: 'postStop', option: 'postStop', group: 'hooks', field: 'postStop', flag: 'post-stop', help: "run once the program has stopped for good ('' removes it)",
     kind: { type: 'command' }, defaultValue: always(null) },
-  { key: 'hookTimeout', option: 'hookTimeout', field: 'hookTimeout', flag: 'hook-timeout', help: 'how long a pre-start or post-stop command may run (default 30s)',
+  { key: 'hookTimeout', option: 'hookTimeout', group: 'hooks', field: 'hookTimeout', flag: 'hook-timeout', help: 'how long a pre-start or post-stop command may run (default 30s)',
     kind: ms(1, false), defaultValue: always(30000) },
-  { key: 'allowInsecureLocation', option: 'allowInsecureLocation', field: 'allowInsecureLocation', flag: 'allow-insecure-location',
+  { key: 'allowInsecureLocation', option: 'allowInsecureLocation', group: 'account', field: 'allowInsecureLocation', flag: 'allow-insecure-location',
     help: 'run as LocalSystem, LocalService or NetworkService although others can change the program or its folders (a warning, not an error)',
     kind: { type: 'boolean' }, defaultValue: always(false) },
-  { key: 'allowControl', option: 'allowControl', field: 'allowControl', flag: 'allow-control', value: 'group',
+  { key: 'allowControl', option: 'allowControl', group: 'account', field: 'allowControl', flag: 'allow-control', value: 'group',
     help: 'an account or group that may start, stop and send controls to the service besides Administrators (repeatable; others may only query it)',
     kind: { type: 'accounts' }, defaultValue: always([]) },
 ] as const satisfies readonly SettingField[];
