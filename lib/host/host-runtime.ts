@@ -138,7 +138,21 @@ export function runtimeFolderOf(file: string): string | null {
   return path.win32.join(runtimesRoot(), full.slice(root.length).split('\\')[0] as string);
 }
 
-/** The host's command for service `name` in `runtime`. */
+/**
+ * V8 flags of the host's node.exe, for a lighter idle host (measured under Wine in docs/service-host.md,
+ * "How light the host is"): one V8 worker thread instead of one per core (the host hardly
+ * allocates, so concurrent GC and compile threads only cost their stacks), and lite mode (no
+ * optimizing compiler: the host's hot path is piping the program's output to a file, which stays
+ * fast interpreted). Not passed to the program: it is its own process with its own command line.
+ */
+export const HOST_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--lite-mode'];
+
+/** The host's command for service `name` in `runtime`: node.exe [flags] host-main.js --service <name>. */
 export function hostCommandIn(runtime: HostRuntime, name: string): { path: string; args: string[] } {
-  return { path: runtime.node, args: [runtime.hostMain, '--service', name] };
+  return { path: runtime.node, args: [...HOST_NODE_FLAGS, runtime.hostMain, '--service', name] };
+}
+
+/** The host script in a host command's arguments (node's own flags come before it), or undefined. */
+export function hostScriptOf(args: readonly string[]): string | undefined {
+  return args.find((arg) => !arg.startsWith('-'));
 }

@@ -28,7 +28,7 @@ import { ensureDataFolder } from '../security/data-folders';
 import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
-import { hostCommandIn, installHostRuntime, plannedHostRuntime } from './host-runtime';
+import { hostCommandIn, hostScriptOf, installHostRuntime, plannedHostRuntime } from './host-runtime';
 import { checkChoice, settingFromOption } from './setting-checks';
 import { serviceAccountSid } from '../security/accounts';
 import { protectParameters, resolveControlSids, setHostedServiceDacl } from './service-security';
@@ -194,11 +194,13 @@ export async function hostServiceCommand(name: string): Promise<string> {
  */
 function locationsOf(command: { path: string; args: string[] }, settings: HostSettings, opts: ProgramServiceOptions): ServicePath[] {
   const servicesFile = opts.servicesFile === undefined ? undefined : path.resolve(checkString(opts.servicesFile, 'options.servicesFile'));
-  const hostMain = command.args[0] as string;
+  const hostMain = hostScriptOf(command.args);
   const all: ServicePath[] = [
     { what: 'node.exe', path: command.path, role: 'executable' },
-    { what: 'the scm-native host', path: hostMain, role: 'executable' },
-    { what: 'the scm-native runtime', path: path.win32.dirname(path.win32.dirname(path.win32.dirname(hostMain))), role: 'folder' },
+    ...(hostMain === undefined ? [] : [
+      { what: 'the scm-native host', path: hostMain, role: 'executable' } as const,
+      { what: 'the scm-native runtime', path: path.win32.dirname(path.win32.dirname(path.win32.dirname(hostMain))), role: 'folder' } as const,
+    ]),
     ...servicePaths(settings, servicesFile),
   ];
   const seen = new Set<string>();
