@@ -1,7 +1,16 @@
-// The environment a hosted program starts with: the host's (the SCM's system environment), minus
-// the variables `envUnset` names, plus `env`, with `pathPrepend` folders put before PATH, and
-// SCM_NATIVE_SERVICE naming the service. Windows variable names are case-insensitive, and a
-// process environment may spell one name in two cases after merging: this keeps one of each.
+// The environment a hosted program starts with, built in this order (each step can refer to the
+// variables of the steps before it with %NAME%, expand.ts):
+// 1. the host's (the SCM's system environment), minus the variables `envUnset` names, plus
+//    SCM_NATIVE_SERVICE naming the service;
+// 2. the environment file's lines (`envFile`, env-file.ts), in file order: a line sees the machine's
+//    variables and the lines above it (`PATH=%PATH%;C:\app` extends PATH);
+// 3. the explicit values (`env`): each sees steps 1 and 2 (never another `env` value: a table has no
+//    order a reader can rely on), and wins over both;
+// 4. `pathPrepend` folders put before PATH (not expanded: they are checked for writers as written),
+//    and SCM_NATIVE_SERVICE again, which nothing overrides.
+// Windows variable names are case-insensitive, and a process environment may spell one name in two
+// cases after merging: this keeps one of each.
+import { expandVariables, lookupIn } from './expand';
 
 /** The environment variable naming the service, set for the program. */
 export const SERVICE_ENV = 'SCM_NATIVE_SERVICE';
@@ -18,8 +27,14 @@ function keyOf(env: Record<string, string | undefined>, name: string): string | 
   return Object.keys(env).find((key) => key.toLowerCase() === lower);
 }
 
-/** The program's environment, built from the host's `base` (pure: no process.env read here). */
-export function programEnvironment(base: Readonly<Record<string, string | undefined>>, settings: EnvironmentSettings, service: string): Record<string, string> {
+/**
+ * The program's environment, built from the host's `base` and the environment file's entries
+ * `fileEntries` (pure: no process.env or file read here).
+ */
+export function programEnvironment(
+  base: Readonly<Record<string, string | undefined>>, settings: EnvironmentSettings, service: string,
+  fileEntries: readonly { name: string; value: string }[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   const set = (name: string, value: string) => {
     const existing = keyOf(out, name);
@@ -31,7 +46,11 @@ export function programEnvironment(base: Readonly<Record<string, string | undefi
     const existing = keyOf(out, name);
     if (existing !== undefined) delete out[existing];
   }
-  for (const [name, value] of Object.entries(settings.env)) set(name, value);
+  set(SERVICE_ENV, service);
+  for (const { name, value } of fileEntries) set(name, expandVariables(value, lookupIn(out)));
+  set(SERVICE_ENV, service);
+  const beforeEnv = lookupIn(out);
+  for (const [name, value] of Object.entries(settings.env)) set(name, expandVariables(value, beforeEnv));
   if (settings.pathPrepend.length > 0) {
     const pathKey = keyOf(out, 'PATH');
     const current = pathKey === undefined ? '' : out[pathKey] ?? '';

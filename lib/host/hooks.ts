@@ -1,14 +1,24 @@
-// Commands the host runs around the program, as WinSW's prestart/poststop and NSSM's AppEvents:
-// `preStart` before the program's first start (a failure fails the service's start, so a
-// migration or a check can keep a broken version from running) and `postStop` after the program
-// has stopped for good (cleanup). Each runs with the program's working directory and environment,
-// its output goes to the service log with a prefix, and it is terminated at the hook timeout.
+// Commands the host runs around the program, as WinSW's prestart/poststart/prestop/poststop and
+// NSSM's AppEvents, once per start or stop of the service (never around the restarts in between):
+// - `preStart` before the program's first start: a failure fails the service's start, so a
+//   migration or a check can keep a broken version from running;
+// - `postStart` once the service is RUNNING (after the ready message with readyTimeout): a failure
+//   is logged and reported, and the program keeps running. Unlike systemd's ExecStartPost, which
+//   fails the unit, a healthy program is not killed for a notification or a registration that did
+//   not go through; make the program report ready (readyTimeout) to gate the start on a check;
+// - `preStop` when the service is told to stop, before the program is asked to (drain a load
+//   balancer, deregister): a failure is logged and the stop goes on;
+// - `postStop` after the program has stopped for good (cleanup).
+// Each runs with the program's working directory and environment (environment file included), its
+// arguments %NAME%-expanded in it, its output in the service log with a prefix, and it is
+// terminated at the hook timeout. A hook still running when the program exits is ended with the
+// program's process tree (it is in the host's job).
 import { spawn } from 'node:child_process';
 import { quoteCommandLine } from '../command-line';
-import { programEnvironment } from './environment';
 import type { HostLog } from './host-log';
 import { LineSplitter } from './log-writer';
 import type { HostSettings } from './settings';
+import { expandedCommand, startEnvironment } from './start-environment';
 
 /** The service-specific exit code of a pre-start command that could not run or timed out. */
 export const HOOK_FAILURE = 3;
@@ -73,15 +83,28 @@ export function describeHookResult(what: string, result: HookResult, timeoutMs: 
   return `${what} exited with code ${result.code}`;
 }
 
+/** The hooks, as the log names them. */
+export type HookName = 'pre-start' | 'post-start' | 'pre-stop' | 'post-stop';
+
 /**
- * Runs the pre-start or post-stop command of `service` as the host does: announced in the log,
- * its output there prefixed `[pre-start] ` or `[post-stop] `, its end accounted for.
+ * Runs a hook command of `service` as the host does: announced in the log, its output there
+ * prefixed `[pre-start] ` (and so on), its end accounted for. An environment file that cannot be
+ * read is a hook that could not run.
  */
-export async function runServiceHook(which: 'pre-start' | 'post-stop', command: readonly string[], service: string, settings: HostSettings, log: HostLog): Promise<HookResult> {
-  log.host(`running the ${which} command: ${quoteCommandLine(command)}`);
-  const result = await runHook(command, {
+export async function runServiceHook(which: HookName, command: readonly string[], service: string, settings: HostSettings, log: HostLog): Promise<HookResult> {
+  let start;
+  try {
+    start = startEnvironment(settings, service);
+  } catch (error) {
+    const result: HookResult = { code: null, timedOut: false, error: (error as Error).message };
+    log.host(describeHookResult(`the ${which} command`, result, settings.hookTimeout));
+    return result;
+  }
+  const argv = expandedCommand(command, start);
+  log.host(`running the ${which} command: ${quoteCommandLine(argv)}`);
+  const result = await runHook(argv, {
     cwd: settings.cwd,
-    env: programEnvironment(process.env, settings, service),
+    env: start.env,
     timeoutMs: settings.hookTimeout,
     output: (line) => log.stdout(`[${which}] ${line}`),
   });

@@ -1,6 +1,7 @@
 // One run of the service host, from the SCM's start control to the final STOPPED: the controls
-// it answers, the start sequence (pre-start command, supervision, readiness wait), the stop
-// sequence (graceful stop, post-stop command, final status) and the one way a start fails.
+// it answers, the start sequence (pre-start command, supervision, readiness wait, post-start
+// command), the stop sequence (pre-stop command, graceful stop, post-stop command, final status)
+// and the one way a start fails.
 // How the supervisor's events show is host-events.ts; where lines go is host-log.ts.
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { UpdateStatusOptions } from '../as-service/run-as-service';
@@ -11,7 +12,7 @@ import type { EventTargets } from './host-events';
 import { openHostLog, seconds } from './host-log';
 import type { HostLog } from './host-log';
 import { HostStatusRecord } from './host-status';
-import { preStartExitCode, runServiceHook } from './hooks';
+import { describeHookResult, preStartExitCode, runServiceHook } from './hooks';
 import { LineRing, LineSplitter, REQUESTED_ROTATION_INTERVAL_MS } from './log-writer';
 import { ProgramPidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
@@ -81,6 +82,10 @@ export class HostRun {
   private stopRequested = false;
   /** Set by {@link failStart}; a failed start that had a program to stop ends with its exit code. */
   private startFailure: StartFailure | null = null;
+  /** The post-start command has been started (once per service start). */
+  private postStartRan = false;
+  /** The pre-stop command: not yet, running, or done (once per service stop). */
+  private preStop: 'not-yet' | 'running' | 'done' = 'not-yet';
 
   /**
    * `setupProblem`: why the program cannot run (a missing file), found before the start; the
@@ -104,6 +109,7 @@ export class HostRun {
       ready: () => {
         this.status.state = 'running';
         this.status.publish();
+        this.reachedRunning();
       },
       timedOut: () => this.failStart(0, {
         why: `the program did not report ready within ${seconds(settings.readyTimeout)}; the start failed`,
@@ -190,7 +196,10 @@ export class HostRun {
     const programArgs = passed ? startArgs : [];
     if (settings.preStart === null) {
       this.superviseProgram(seq, programArgs);
-      return settings.readyTimeout > 0 ? undefined : 'running';
+      if (settings.readyTimeout > 0) return undefined;
+      // After the SCM has the RUNNING this returns.
+      setImmediate(() => this.reachedRunning());
+      return 'running';
     }
     // START_PENDING while the pre-start command runs; it decides whether the program starts.
     updateServiceStatus(this.service, seq, 'start_pending', { waitHint: waitHintFor(settings.hookTimeout) });
@@ -206,7 +215,23 @@ export class HostRun {
       return;
     }
     this.superviseProgram(seq, programArgs);
-    if (this.settings.readyTimeout === 0) updateServiceStatus(this.service, seq, 'running');
+    if (this.settings.readyTimeout === 0) {
+      updateServiceStatus(this.service, seq, 'running');
+      this.reachedRunning();
+    }
+  }
+
+  /**
+   * The service is RUNNING (with readyTimeout: the program reported ready): the post-start command
+   * runs, once per service start. Its failure is logged and reported; the program runs on (hooks.ts).
+   */
+  private reachedRunning(): void {
+    const { postStart } = this.settings;
+    if (postStart === null || this.postStartRan || this.stopRequested) return;
+    this.postStartRan = true;
+    void runServiceHook('post-start', postStart, this.service, this.settings, this.log).then((result) => {
+      if (result.code !== 0) this.eventLog.report('warning', `${describeHookResult('the post-start command', result, this.settings.hookTimeout)}; the program keeps running`);
+    });
   }
 
   /** Starts the program under supervision; the stop sequence follows whenever supervision ends. */
@@ -228,6 +253,7 @@ export class HostRun {
       service: this.service, settings: this.settings, inJob: this.inJob,
       output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
       note: (m) => this.log.host(m),
+      hookOutput: (line) => this.log.stdout(line),
       startArgs: programArgs,
       ready: () => this.readiness.programReady(run),
       restart: () => {
@@ -259,11 +285,28 @@ export class HostRun {
 
   /** A stop control (stop, preshutdown, shutdown; Ctrl+C in debug mode): the program is asked to exit. */
   private requestStop(seq: number): void {
+    const { preStop, hookTimeout, stopTimeout } = this.settings;
+    const supervisor = this.supervisor;
+    // The pre-stop command first, once, and only for a program that runs (not in a backoff).
+    const withPreStop = preStop !== null && this.preStop === 'not-yet' && supervisor?.currentState === 'running';
     // The SCM sees STOP_PENDING with advancing checkpoints until the program is gone.
-    updateServiceStatus(this.service, seq, 'stop_pending', { waitHint: waitHintFor(this.settings.stopTimeout) });
+    updateServiceStatus(this.service, seq, 'stop_pending', { waitHint: waitHintFor(stopTimeout + (withPreStop || this.preStop === 'running' ? hookTimeout : 0)) });
     this.stopRequested = true;
-    if (this.supervisor) void this.supervisor.stop();
-    else updateServiceStatus(this.service, 0, 'stopped');
+    if (!supervisor) {
+      updateServiceStatus(this.service, 0, 'stopped');
+      return;
+    }
+    // A second stop while the pre-stop command runs: the stop follows it anyway.
+    if (this.preStop === 'running') return;
+    if (!withPreStop) {
+      void supervisor.stop();
+      return;
+    }
+    this.preStop = 'running';
+    void runServiceHook('pre-stop', preStop, this.service, this.settings, this.log).then(() => {
+      this.preStop = 'done';
+      void supervisor.stop();
+    });
   }
 
   /** Supervision ended, however it ended: the post-stop command, then the final STOPPED. */

@@ -51,22 +51,27 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
     if (debug) throw new Error(problem ?? 'no settings');
     return failBeforeRun(service, problem as string);
   }
-  // Folders others can change are not written to at all: the start fails with the event log only.
-  const insecure = await untrustedLocations(dataFolders(settings), await serviceAccount(service));
+  // Folders others can change are not written to at all, nor an environment file others can change
+  // read: the start fails with the event log only.
+  const insecure = await untrustedLocations(checkedAtStart(settings), await serviceAccount(service));
   if (insecure.length > 0 && !settings.allowInsecureLocation) {
-    const refusal = `refusing to write where others can change it: ${insecure.join('; ')}`;
+    const refusal = `refusing to write where others can change it, or to read an environment file they can: ${insecure.join('; ')}`;
     if (debug) throw new Error(refusal);
     return failBeforeRun(service, refusal);
   }
   // A missing file does not stop the host: the start fails, reported in the service's own log.
-  const missing = [settings.program, settings.interpreter, settings.cwd].find((p) => p !== null && !fs.existsSync(p));
+  const missing = [settings.program, settings.interpreter, settings.cwd, settings.envFile].find((p) => p !== null && !fs.existsSync(p));
   const setupProblem = missing === undefined ? null : `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
   return new HostRun(service, settings, debug, setupProblem, insecure).run();
 }
 
-/** The folders the host writes to: the log (and status file) folder and the pid file's. */
-function dataFolders(settings: HostSettings): ServicePath[] {
-  return servicePaths(settings).filter((p) => p.data);
+/**
+ * What is checked again at each start of the service: the folders the host writes to (the log and
+ * status file folder, the pid file's), and the environment file, which it reads at each start of
+ * the program and which decides what the program runs (NODE_OPTIONS, PATH).
+ */
+function checkedAtStart(settings: HostSettings): ServicePath[] {
+  return servicePaths(settings).filter((p) => p.data || (settings.envFile !== null && p.path === settings.envFile));
 }
 
 /** The account the service runs as (LocalSystem when it cannot be read). */

@@ -1,5 +1,5 @@
 // Whether anyone but the trusted can change what a hosted service runs or where it writes: its
-// program, interpreter, working folder, hooks, PATH folders, log and pid-file folders, and the
+// program, interpreter, working folder, hooks and stop command, environment file, PATH folders, log and pid-file folders, and the
 // services file that declares it. For a privileged account (LocalSystem, LocalService,
 // NetworkService) such a path is an error unless the operator allows it (allowInsecureLocation);
 // otherwise a warning. docs/security.md says why and what stays the operator's part.
@@ -25,9 +25,15 @@ export function servicePaths(settings: HostSettings, servicesFile?: string): Ser
   const paths: ServicePath[] = [{ what: 'the program', path: settings.program, role: 'executable' }];
   if (settings.interpreter !== null) paths.push({ what: 'the interpreter', path: settings.interpreter, role: 'executable' });
   paths.push({ what: 'the working folder', path: settings.cwd, role: 'folder' });
-  for (const [what, hook] of [['the pre-start command', settings.preStart], ['the post-stop command', settings.postStop]] as const) {
+  const commands = [
+    ['the pre-start command', settings.preStart], ['the post-start command', settings.postStart], ['the pre-stop command', settings.preStop],
+    ['the post-stop command', settings.postStop], ['the stop command', settings.stopCommand],
+  ] as const;
+  for (const [what, hook] of commands) {
     if (hook) paths.push({ what, path: hook[0] as string, role: 'executable' });
   }
+  // Its variables (NODE_OPTIONS, PATH...) decide what the program runs: a writer could run code as the service.
+  if (settings.envFile) paths.push({ what: 'the environment file', path: settings.envFile, role: 'file' });
   for (const dir of settings.pathPrepend) paths.push({ what: 'the PATH folder', path: dir, role: 'folder' });
   paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder', data: true });
   if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder', data: true });

@@ -80,13 +80,39 @@ export interface ProgramServiceOptions {
   preStart?: string[] | null;
   /** A command run once the program has stopped for good, before the service reports STOPPED. */
   postStop?: string[] | null;
+  /**
+   * A command run once the service is RUNNING (after the ready message with `readyTimeout`), with
+   * the program's working directory and environment. A failure is logged (and reported in the
+   * event log); the program keeps running. null removes it. Default none.
+   */
+  postStart?: string[] | null;
+  /**
+   * A command run when the service is told to stop, before the program is asked to (a restart of
+   * the program does not run it). It may take up to the hook timeout; a failure is logged and the
+   * stop goes on. null removes it. Default none.
+   */
+  preStop?: string[] | null;
+  /**
+   * With `stopMethod: 'command'`: the command ([file, ...args], the file an absolute path) that
+   * asks the program to stop, such as `nginx -s quit` or `pg_ctl stop -D <dir> -m fast`. It runs
+   * with the program's working directory and environment; the program then has the rest of the
+   * stop timeout to exit before its process tree is terminated, whatever the command did. null
+   * removes it. Default none.
+   */
+  stopCommand?: string[] | null;
+  /**
+   * Absolute path of an environment file (`NAME=VALUE` lines, `#` comments) read at each start of
+   * the program: its variables come after the system's and before `env`. Checked for writers as the
+   * program is. null or '' removes it on update. Default none.
+   */
+  envFile?: string | null;
   /** How long (ms) a hook may run before it is terminated. Default 30000. */
   hookTimeout?: number;
   /** Variables of the host's (the system's) environment the program does not get. Default none. */
   envUnset?: string[];
   /** Absolute folders put before the program's PATH, in this order. Default none. */
   pathPrepend?: string[];
-  /** Default: `ipc` for Node programs, `ctrl-c` for others. */
+  /** Default: `ipc` for Node programs, `ctrl-c` for others. `command` needs `stopCommand`. */
   stopMethod?: StopMethod;
   /** Default 10000 ms. */
   stopTimeout?: number;

@@ -7,10 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { native } from '../native/binding';
 import { HELPER_FAILED, HELPER_HAS_CONSOLE } from './console-ctrl-helper';
-import { programEnvironment } from './environment';
 import { READY_MESSAGE, RESTART_MESSAGE } from './program-messages';
 import { programCommand } from './settings';
 import type { HostSettings, PriorityClass } from './settings';
+import { startEnvironment, withExpandedArgs } from './start-environment';
+import type { StartEnvironment } from './start-environment';
+import { runStopCommand } from './stop-command';
 import type { ProgramExit, RunningProgram } from './supervisor';
 
 /** The IPC message a Node program gets when the service stops. */
@@ -33,6 +35,8 @@ export interface LaunchContext {
   output: ProgramOutput;
   /** Host-side problems worth a log line (a failed stop request...). */
   note(message: string): void;
+  /** A line of the stop command's output (default: a host line). */
+  hookOutput?(line: string): void;
   /** Arguments of the service's start, appended to the program's (`passStartArgs`). */
   startArgs?: readonly string[];
   /** The program sent {@link READY_MESSAGE}. */
@@ -141,12 +145,33 @@ export function sendConsoleCtrlFromHelper(pid: number, method: 'ctrl-c' | 'ctrl-
   });
 }
 
+/**
+ * A start that failed before any process: the environment file cannot be read, or an expanded
+ * argument cannot pass through cmd.exe. The supervisor sees a run that could not start (as a
+ * missing program), so the restart policy and the give-up apply, and the log says why.
+ */
+function notStarted(ctx: LaunchContext, why: string): RunningProgram {
+  ctx.note(`the program cannot start: ${why}`);
+  ctx.output.end();
+  return { pid: undefined, exited: Promise.resolve({ code: null, error: why }), requestStop() {}, kill() {} };
+}
+
 /** Starts the program once. */
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
-  const { file, args } = programCommand(settings, ctx.startArgs);
+  let start: StartEnvironment;
+  let command: { file: string; args: string[] };
+  try {
+    // Read again at each start: an edited environment file applies at the next (re)start.
+    start = startEnvironment(settings, ctx.service);
+    command = programCommand(withExpandedArgs(settings, start), ctx.startArgs);
+  } catch (error) {
+    return notStarted(ctx, (error as Error).message);
+  }
+  const { file, args } = command;
+  const { env } = start;
   const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
-  const env = programEnvironment(process.env, settings, ctx.service);
+  let exitedYet = false;
   const child: ChildProcess = spawn(file, args, {
     cwd: settings.cwd,
     env,
@@ -196,6 +221,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
       if (exitSeen) finish(exitSeen);
     });
     child.on('exit', (code, signal) => {
+      exitedYet = true;
       const exit: ProgramExit = { code: code ?? (signal ? 1 : null) };
       if (signal) exit.error = `terminated (${signal})`;
       else if (spawnError) exit.error = (spawnError as Error).message;
@@ -221,6 +247,15 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
         case 'ctrl-c':
         case 'ctrl-break':
           if (child.pid !== undefined) sendConsoleCtrlFromHelper(child.pid, settings.stopMethod, ctx.note);
+          return;
+        case 'command':
+          if (settings.stopCommand === null) ctx.note('no stop command is set; the program will be terminated at the stop timeout');
+          else {
+            runStopCommand(settings.stopCommand, {
+              cwd: settings.cwd, start, timeoutMs: settings.stopTimeout, note: ctx.note,
+              output: ctx.hookOutput ?? ctx.note, programExited: () => exitedYet,
+            });
+          }
           return;
         case 'kill':
           this.kill();

@@ -92,6 +92,16 @@ export function checkReadyTimeout(value: number, kind: ProgramKind, what: string
   return value;
 }
 
+/**
+ * Stop method `command` runs the stop command: without one a stop could only wait for the timeout.
+ * (A stop command with another stop method is kept, unused, so that switching back is one change.)
+ */
+export function checkStopCommand(stopMethod: string, stopCommand: readonly string[] | null, what: string): void {
+  if (stopMethod === 'command' && stopCommand === null) {
+    throw new RangeError(`${what}: stop method 'command' needs the command to run: give stopCommand (--stop-command, services file stopCommand)`);
+  }
+}
+
 /** A stored value of a setting of this kind (the registry JSON as the host reads it). */
 export function checkStoredSetting(kind: SettingKind, value: unknown, what: string): unknown {
   switch (kind.type) {

@@ -7,9 +7,12 @@ export type ProgramKind = 'node' | 'exe' | 'cmd' | 'interpreter';
 /** When the program is started again after it exits. */
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 export const RESTART_POLICIES: readonly RestartPolicy[] = ['always', 'on-failure', 'never'];
-/** How a stop is asked for: IPC message (Node), Ctrl+C, Ctrl+Break, or none (terminate at once). */
-export type StopMethod = 'ipc' | 'ctrl-c' | 'ctrl-break' | 'kill';
-export const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'kill'];
+/**
+ * How a stop is asked for: IPC message (Node), Ctrl+C, Ctrl+Break, the stop command
+ * (`stopCommand`, such as `nginx -s quit`), or none (terminate at once).
+ */
+export type StopMethod = 'ipc' | 'ctrl-c' | 'ctrl-break' | 'command' | 'kill';
+export const STOP_METHODS: readonly StopMethod[] = ['ipc', 'ctrl-c', 'ctrl-break', 'command', 'kill'];
 /**
  * The Windows priority class of the program's process (SetPriorityClass). `realtime` needs the
  * "increase scheduling priority" privilege; without it Windows silently gives `high`.
@@ -73,6 +76,14 @@ export interface HostSettings {
   preStart: string[] | null;
   /** Command run once the program has stopped for good, before the service reports STOPPED. */
   postStop: string[] | null;
+  /** Command run once the service is RUNNING (after readiness); a failure is logged only. */
+  postStart: string[] | null;
+  /** Command run when the service is told to stop, before the program is asked to. */
+  preStop: string[] | null;
+  /** The command stop method `command` runs to ask the program to stop; null: none. */
+  stopCommand: string[] | null;
+  /** Absolute path of a file of NAME=VALUE lines added to the environment at each start; null: none. */
+  envFile: string | null;
   /** How long (ms) a hook may run before it is terminated. */
   hookTimeout: number;
   /** The processors (0-63) the program may run on; null: all. */

@@ -5,7 +5,7 @@ import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
 import { checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
 import { batchCommand } from './batch';
-import { checkChoice, checkReadyTimeout, checkStoredSetting } from './setting-checks';
+import { checkChoice, checkReadyTimeout, checkStopCommand, checkStoredSetting } from './setting-checks';
 import { SETTING_FIELDS, setSettingAt, settingAt } from './setting-fields';
 import type { HostSettings, LogSettings, ProgramKind } from './settings-types';
 
@@ -47,6 +47,7 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
     setSettingAt(checked, row.key, stored === undefined ? row.defaultValue(checked) : checkStoredSetting(row.kind, stored, label));
   }
   checkReadyTimeout(checked.readyTimeout, kind, `${what}.readyTimeout`);
+  checkStopCommand(checked.stopMethod, checked.stopCommand, `${what}.stopMethod`);
   return checked;
 }
 
