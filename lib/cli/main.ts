@@ -3,9 +3,10 @@
 // Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
 // (--verbose adds the stack). Passwords are never printed.
 import { didYouMean } from '../did-you-mean';
-import { errorMessage, oneLine } from '../text';
+import { oneLine } from '../text';
 import { checkOptions, checkString, checkStringArray } from '../validation';
 import { parseArgs, UsageError } from './args';
+import { cliErrorText } from './error-text';
 import { commandHelp, commandsHelp, wrap } from './help';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
@@ -201,7 +202,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       io.stderr.write(`scm-native: ${oneLine(error.message)} (${hint})\n`);
       return 2;
     }
-    io.stderr.write(`scm-native: error: ${oneLine(errorMessage(error))}\n`);
+    io.stderr.write(`scm-native: error: ${cliErrorText(error)}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }

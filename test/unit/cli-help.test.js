@@ -152,3 +152,25 @@ describe('services file: did you mean', () => {
     }
   });
 });
+
+describe('CLI: error text', () => {
+  const { ScmError } = require('../../dist/errors/scm-error');
+  const { cliErrorText, ELEVATION_ADVICE } = require('../../dist/cli/error-text');
+
+  it('a missing service is said plainly, whichever call found it missing', () => {
+    const missing = new ScmError({ errno: 1060, syscall: 'OpenServiceW', service: 'web', detail: 'The specified service does not exist as an installed service.' });
+    assert.equal(cliErrorText(missing), "service 'web' does not exist (ERROR_SERVICE_DOES_NOT_EXIST, 1060)");
+    assert.equal(cliErrorText(new ScmError({ errno: 1060, syscall: 'OpenServiceW', service: 'web', system: 'srv1' })), "service 'web' does not exist on 'srv1' (ERROR_SERVICE_DOES_NOT_EXIST, 1060)");
+  });
+
+  it('access denied (SCM or registry) says to use an elevated prompt; other errors are their message on one line', () => {
+    for (const syscall of ['OpenSCManagerW', 'RegCreateKeyExW']) {
+      const text = cliErrorText(new ScmError({ errno: 5, syscall, detail: 'Access is denied.' }));
+      assert.ok(text.startsWith(`${syscall} failed: Access is denied. (ERROR_ACCESS_DENIED, 5); `), text);
+      assert.ok(text.endsWith(ELEVATION_ADVICE), text);
+    }
+    assert.match(ELEVATION_ADVICE, /run it from an elevated \(administrator\) prompt/);
+    assert.equal(cliErrorText(new ScmError({ errno: 1056, syscall: 'StartServiceW', service: 'web' })), "StartServiceW failed for service 'web' (ERROR_SERVICE_ALREADY_RUNNING, 1056)");
+    assert.equal(cliErrorText(new Error('two\n  lines')), 'two lines');
+  });
+});
