@@ -129,13 +129,20 @@ const COMMANDS: Record<string, Command> = {
 
 export { worstCode };
 
-/** The commands and the options every command takes (the help tests read them). @internal */
+/** The commands (the help tests read them). @internal */
 export const CLI_COMMANDS: Readonly<Record<string, Command>> = COMMANDS;
+/** The options every command takes (the help tests read them). @internal */
 export const CLI_COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = COMMON;
+
+/** The command called `name`, if there is one (never a property every object has, such as `constructor`). */
+function commandNamed(name: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
 
 /** The help of `command`, or the list of commands. */
 function help(command?: string): string {
-  return command !== undefined && COMMANDS[command] ? commandHelp(COMMANDS[command] as Command, COMMON) : commandsHelp(COMMANDS);
+  const spec = command === undefined ? undefined : commandNamed(command);
+  return spec ? commandHelp(spec, COMMON) : commandsHelp(COMMANDS);
 }
 
 /** What `scm-native` alone prints (on stderr, exit 2): how to go on, not the whole help. */
@@ -145,7 +152,7 @@ const SHORT_USAGE = 'usage: scm-native <command> [options]\n' +
 
 /** The usage error of a command that does not exist, with the command it was probably meant to be. */
 function unknownCommand(command: string): UsageError {
-  return new UsageError(`unknown command '${command}'${didYouMean(command, Object.keys(COMMANDS))}`);
+  return new UsageError(`unknown command '${command}'${didYouMean(command, ['help', ...Object.keys(COMMANDS)])}`);
 }
 
 function defaultIo(): Io {
@@ -174,7 +181,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       return 2;
     }
     if (command === 'help' || command === '--help' || command === '-h') {
-      if (rest[0] !== undefined && !COMMANDS[rest[0]]) throw unknownCommand(rest[0]);
+      if (rest[0] !== undefined && !commandNamed(rest[0])) throw unknownCommand(rest[0]);
       io.stdout.write(help(rest[0]));
       return 0;
     }
@@ -183,7 +190,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
       return 0;
     }
-    const spec = COMMANDS[command];
+    const spec = commandNamed(command);
     if (!spec) throw unknownCommand(command);
     const args = parseArgs(rest, { ...spec.options, ...COMMON }, command);
     if (args.options.help) {

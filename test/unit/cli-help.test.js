@@ -59,6 +59,15 @@ describe('CLI: a new user', () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /unknown command 'frobnicate' \(see scm-native help\)/);
     assert.equal((await cli(['help', 'install'])).code, 0);
+    // Names every object has are not commands either.
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      for (const args of [['help', name], [name]]) {
+        const r = await cli(args);
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`^scm-native: unknown command '${name}'`), args.join(' '));
+      }
+    }
+    assert.match((await cli(['hlep'])).stderr, /did you mean help\?/);
   });
 
   it('an unknown command or flag names the one meant, on one line, exit 2', async () => {
