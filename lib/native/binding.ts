@@ -142,7 +142,8 @@ function addonProblem(cause: Error | null): string {
       `${process.arch === 'arm64' && available.includes('win32-x64') ? ', run x64 Node (Windows on Arm runs it)' : ''}, ` +
       `set SCM_NATIVE_PREBUILD to a folder holding scm-native.node, or ${buildFromSource(loaded.root)}`;
   }
-  return `the scm-native addon (prebuilds/${folder}, Node-API ${NAPI_VERSION}) could not be loaded into ${here}${cause ? `: ${cause.message}` : ''}. ` +
+  const from = process.env.SCM_NATIVE_PREBUILD ? `SCM_NATIVE_PREBUILD ${process.env.SCM_NATIVE_PREBUILD}` : `prebuilds/${folder}`;
+  return `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''} (from ${from}, built for Node-API ${NAPI_VERSION}, into ${here}). ` +
     `${Number(process.versions.napi) < NAPI_VERSION ? `It needs Node-API ${NAPI_VERSION}: use a newer Node. ` : ''}` +
     `Reinstall scm-native (the file may be damaged or blocked), or ${buildFromSource(loaded.root)}`;
 }
