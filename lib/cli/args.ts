@@ -1,6 +1,7 @@
 // A small command-line parser: `command [positionals] [--options] [-- rest...]`, with options
 // declared per command. `--name value` and `--name=value`; booleans take no value and have a
 // `--no-name` form; list options repeat. Values are never echoed in errors (one may be a password).
+import { didYouMean } from '../did-you-mean';
 import { durationMs, MAX_DURATION_MS, sizeBytes } from '../units';
 
 export type OptionType = 'string' | 'boolean' | 'list';
@@ -12,6 +13,8 @@ export interface OptionSpec {
   help: string;
   /** Short alias without the dash (`-v`). */
   alias?: string;
+  /** The heading help lists it under (a key of HELP_GROUPS in help.ts); none: with the command's own options. */
+  group?: string;
   /**
    * A boolean flag that must never be given a value (`--password`): `--flag=x`, or `--flag x`
    * where x is not another option, is a usage error with this message. The value is not echoed.
@@ -66,7 +69,7 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
       name = name.slice(3);
       negated = true;
     }
-    if (!spec) throw new UsageError(`unknown option --${name}`, command);
+    if (!spec) throw new UsageError(`unknown option --${name}${didYouMean(name, optionNames(specs, name), (n) => `--${n}`)}`, command);
     if (spec.type === 'boolean' && spec.refusesValue !== undefined) {
       const next = argv[i + 1];
       if (inline !== undefined || (next !== undefined && next !== '--' && !isOption(next, specs, aliases))) throw new UsageError(spec.refusesValue, command);
@@ -92,6 +95,13 @@ export function parseArgs(argv: readonly string[], specs: Record<string, OptionS
     else out.options[name] = value;
   }
   return out;
+}
+
+/** The option names a mistyped `--name` is compared with: `no-` forms of booleans only for a name that starts with `no-`. */
+function optionNames(specs: Record<string, OptionSpec>, typed: string): string[] {
+  const names = Object.keys(specs);
+  if (!typed.startsWith('no-')) return names;
+  return [...names, ...names.filter((n) => specs[n]?.type === 'boolean' && !n.startsWith('no-')).map((n) => `no-${n}`)];
 }
 
 /** Whether `word` is one of the declared options (`--name`, `--name=x`, `--no-name`, `-a`). */

@@ -8,6 +8,8 @@ export interface Command {
   summary: string;
   usage: string;
   options: Record<string, OptionSpec>;
+  /** Command lines help shows at the end, a few typical uses. */
+  examples?: readonly string[];
   /** Takes the program and its arguments after `--` (install, update). */
   takesRest?: boolean;
   run(args: ParsedArgs, io: Io): Promise<number>;

@@ -3,6 +3,7 @@
 // (lib/host/manage.ts); these parse, call and print.
 import * as fs from 'node:fs';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
+import { ScmError } from '../errors/scm-error';
 import { getServiceStatus } from '../services/query';
 import { joinLines } from '../text';
 import { runHost } from '../host/host';
@@ -55,7 +56,11 @@ export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
 
 export async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'remove');
-  const { hostGone } = await withProgress(io, `Removing ${name}`, removeProgramService(name, { force: bool(args, 'force') === true }));
+  const removal = removeProgramService(name, { force: bool(args, 'force') === true }).catch((error: unknown) => {
+    if (!(error instanceof ScmError && error.code === 'ERR_SCM_NOT_HOSTED')) throw error;
+    throw new ScmError({ code: error.code, service: name, detail: `service '${name}' was not installed by scm-native: pass --force to remove it anyway (scm-native remove ${name} --force)` });
+  });
+  const { hostGone } = await withProgress(io, `Removing ${name}`, removal);
   if (hostGone !== null) io.stdout.write(`the service's host process (pid ${hostGone}) was already gone (killed?): nothing to stop, deleted it anyway\n`);
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;

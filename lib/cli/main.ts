@@ -2,9 +2,12 @@
 // the commands' table (what help prints) and the dispatch; each command runs in its own file.
 // Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
 // (--verbose adds the stack). Passwords are never printed.
-import { errorMessage, oneLine } from '../text';
+import { didYouMean } from '../did-you-mean';
+import { oneLine } from '../text';
 import { checkOptions, checkString, checkStringArray } from '../validation';
 import { parseArgs, UsageError } from './args';
+import { cliErrorText } from './error-text';
+import { commandHelp, commandsHelp, wrap } from './help';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
 import { cmdRestart, cmdStart, cmdStop } from './control-commands';
@@ -26,6 +29,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'install a program as a service',
     usage: 'install <name> [options] -- <program> [args...]',
     options: { ...SERVICE_OPTIONS, start: { type: 'boolean', help: 'start the service once installed' } },
+    examples: [
+      'scm-native install web --start -- C:\\apps\\web\\server.js --port 8080',
+      'scm-native install api --restart always --backoff 2s --stop-timeout 30s --log-max-size 50M -- C:\\tools\\api.exe --config C:\\tools\\api.yml',
+      'scm-native install worker --username .\\svc-worker --password --startup auto -- C:\\apps\\worker\\index.js',
+    ],
     takesRest: true,
     run: cmdInstall,
   },
@@ -33,6 +41,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "change an installed service's settings",
     usage: 'update <name> [options] [-- <program> [args...]]   |   update <name> --args -- [args...]',
     options: { ...SERVICE_OPTIONS, args: { type: 'boolean', help: 'what follows -- replaces only the arguments' } },
+    examples: [
+      'scm-native update web --env PORT=8081 --restart always',
+      'scm-native update web --args -- --port 8081',
+      'scm-native update web --no-pid-file',
+    ],
     takesRest: true,
     run: cmdUpdate,
   },
@@ -116,21 +129,30 @@ const COMMANDS: Record<string, Command> = {
 
 export { worstCode };
 
-function optionHelp(options: Record<string, OptionSpec>): string {
-  const rows = Object.entries(options).map(([name, spec]) => [`  ${spec.alias ? `-${spec.alias}, ` : ''}--${name}${spec.value ? ` <${spec.value}>` : ''}`, spec.help]);
-  const width = Math.max(...rows.map(([a]) => (a as string).length));
-  return rows.map(([a, b]) => `${(a as string).padEnd(width)}  ${b}`).join('\n');
+/** The commands (the help tests read them). @internal */
+export const CLI_COMMANDS: Readonly<Record<string, Command>> = COMMANDS;
+/** The options every command takes (the help tests read them). @internal */
+export const CLI_COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = COMMON;
+
+/** The command called `name`, if there is one (never a property every object has, such as `constructor`). */
+function commandNamed(name: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
+/** The help of `command`, or the list of commands. */
 function help(command?: string): string {
-  if (command && COMMANDS[command]) {
-    const c = COMMANDS[command] as Command;
-    return `usage: scm-native ${c.usage}\n\n${c.summary}\n${Object.keys(c.options).length ? `\n${optionHelp(c.options)}\n` : ''}\n${optionHelp(COMMON)}\n`;
-  }
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)}  ${c.summary}`);
-  return `usage: scm-native <command> [options]\n\nRun any program as a Windows service.\n\n${rows.join('\n')}\n\n` +
-    `scm-native help <command> shows a command's options; scm-native --version (-v) prints the version.\n` +
-    `Durations: 500ms, 5s, 2m, 1h. Sizes: 512K, 10M.\n`;
+  const spec = command === undefined ? undefined : commandNamed(command);
+  return spec ? commandHelp(spec, COMMON) : commandsHelp(COMMANDS);
+}
+
+/** What `scm-native` alone prints (on stderr, exit 2): how to go on, not the whole help. */
+const SHORT_USAGE = 'usage: scm-native <command> [options]\n' +
+  `commands: ${wrap(Object.keys(COMMANDS).join(', '), 10)}\n` +
+  `${wrap('scm-native help lists what each does; scm-native help <command> (or <command> --help) shows its options.', 0)}\n`;
+
+/** The usage error of a command that does not exist, with the command it was probably meant to be. */
+function unknownCommand(command: string): UsageError {
+  return new UsageError(`unknown command '${command}'${didYouMean(command, ['help', ...Object.keys(COMMANDS)])}`);
 }
 
 function defaultIo(): Io {
@@ -154,17 +176,22 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
   const dashdash = argv.indexOf('--');
   const verbose = (dashdash < 0 ? argv : argv.slice(0, dashdash)).includes('--verbose');
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    if (command === undefined) {
+      io.stderr.write(SHORT_USAGE);
+      return 2;
+    }
+    if (command === 'help' || command === '--help' || command === '-h') {
+      if (rest[0] !== undefined && !commandNamed(rest[0])) throw unknownCommand(rest[0]);
       io.stdout.write(help(rest[0]));
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === '--version' || command === '-v' || command === 'version') {
       // package.json sits outside rootDir (lib/), so it is read at run time, not imported.
       io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
       return 0;
     }
-    const spec = COMMANDS[command];
-    if (!spec) throw new UsageError(`unknown command '${command}'`);
+    const spec = commandNamed(command);
+    if (!spec) throw unknownCommand(command);
     const args = parseArgs(rest, { ...spec.options, ...COMMON }, command);
     if (args.options.help) {
       io.stdout.write(help(command));
@@ -182,7 +209,7 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
       io.stderr.write(`scm-native: ${oneLine(error.message)} (${hint})\n`);
       return 2;
     }
-    io.stderr.write(`scm-native: error: ${oneLine(errorMessage(error))}\n`);
+    io.stderr.write(`scm-native: error: ${cliErrorText(error)}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }

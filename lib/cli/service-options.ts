@@ -46,9 +46,9 @@ function flagShape(kind: SettingKind): { type: OptionType; value?: string } {
 /** The flags of one setting: its own, and `--no-<flag>` for a file it can remove. */
 function settingFlags(row: SettingField): [string, OptionSpec][] {
   const shape = flagShape(row.kind);
-  const spec: OptionSpec = { type: shape.type, help: row.help, ...(row.value ?? shape.value ? { value: row.value ?? shape.value } : {}) };
+  const spec: OptionSpec = { type: shape.type, help: row.help, group: row.group, ...(row.value ?? shape.value ? { value: row.value ?? shape.value } : {}) };
   const flags: [string, OptionSpec][] = [[row.flag, spec]];
-  if (row.kind.type === 'file') flags.push([`no-${row.flag}`, { type: 'boolean', help: row.kind.noFlagHelp }]);
+  if (row.kind.type === 'file') flags.push([`no-${row.flag}`, { type: 'boolean', group: row.group, help: row.kind.noFlagHelp }]);
   return flags;
 }
 
@@ -118,16 +118,16 @@ function settingOption(row: SettingField, raw: string | boolean | string[], comm
 
 /** The options of install and update: the SCM's, then one flag per host setting. */
 export const SERVICE_OPTIONS: Record<string, OptionSpec> = {
-  'display-name': { type: 'string', value: 'text', help: 'name shown in the Services console' },
-  description: { type: 'string', value: 'text', help: 'service description' },
-  startup: { type: 'string', value: STARTUPS.join('|'), help: 'how the service starts (default manual)' },
-  username: { type: 'string', value: 'account', help: 'run as this account (DOMAIN\\user, .\\user, NT AUTHORITY\\LocalService, DOMAIN\\gmsa$)' },
-  password: { type: 'boolean', refusesValue: PASSWORD_VALUE_REFUSED, help: "ask for the account's password on the terminal, typed without echo (never stored or printed)" },
-  'password-stdin': { type: 'boolean', help: "read the account's password from the first line of stdin (for scripts; on a terminal, typed without echo)" },
-  'virtual-account': { type: 'boolean', help: 'run as NT SERVICE\\<name>' },
-  depends: { type: 'list', value: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
-  interpreter: { type: 'string', value: 'exe', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
-  recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', help: 'Windows recovery once the host gives up' },
+  'display-name': { type: 'string', value: 'text', group: 'service', help: 'name shown in the Services console' },
+  description: { type: 'string', value: 'text', group: 'service', help: 'service description' },
+  startup: { type: 'string', value: STARTUPS.join('|'), group: 'service', help: 'how the service starts (default manual)' },
+  depends: { type: 'list', value: 'service', group: 'service', help: 'service that must run first (repeatable, or comma-separated)' },
+  recovery: { type: 'string', value: 'restart:<delay>[:<count>]|none', group: 'service', help: 'Windows recovery once the host gives up' },
+  interpreter: { type: 'string', value: 'exe', group: 'program', help: 'program that runs the file (needed for other than .js/.mjs/.cjs/.exe/.cmd/.bat)' },
+  username: { type: 'string', value: 'account', group: 'account', help: 'run as this account (DOMAIN\\user, .\\user, NT AUTHORITY\\LocalService, DOMAIN\\gmsa$)' },
+  password: { type: 'boolean', refusesValue: PASSWORD_VALUE_REFUSED, group: 'account', help: "ask for the account's password on the terminal, typed without echo (never stored or printed)" },
+  'password-stdin': { type: 'boolean', group: 'account', help: "read the account's password from the first line of stdin (for scripts; on a terminal, typed without echo)" },
+  'virtual-account': { type: 'boolean', group: 'account', help: 'run as NT SERVICE\\<name>' },
   ...Object.fromEntries(SETTING_FIELDS.flatMap(settingFlags)),
 };
 

@@ -1,6 +1,7 @@
 // Reads the fields of one services-file entry with the checks and the words an operator needs:
 // every failure is a ServicesFileError naming the file, the entry (index and name) and the field
 // (dotted for nested tables, e.g. `log.maxSize`).
+import { didYouMean } from '../did-you-mean';
 import { durationMs, MAX_DURATION_MS, sizeBytes } from '../units';
 import { ServicesFileError } from './services-file-error';
 
@@ -41,10 +42,15 @@ export class EntryReader {
     return this.values[field] !== undefined;
   }
 
-  /** Fails on the first field not in `allowed`. */
-  onlyKnown(allowed: readonly string[]): void {
+  /**
+   * Fails on the first field not in `allowed`, naming the allowed field it was probably meant to
+   * be; `mistaken` holds what to say instead for a field people write by mistake (`password`).
+   */
+  onlyKnown(allowed: readonly string[], mistaken: Readonly<Record<string, string>> = {}): void {
     for (const key of Object.keys(this.values)) {
-      if (!allowed.includes(key)) this.fail(key, `is unknown (allowed: ${allowed.join(', ')})`);
+      if (allowed.includes(key)) continue;
+      if (Object.hasOwn(mistaken, key)) this.fail(key, mistaken[key] as string);
+      this.fail(key, `is unknown${didYouMean(key, allowed, (f) => `"${f}"`)} (allowed: ${allowed.join(', ')})`);
     }
   }
 

@@ -29,6 +29,12 @@ const PROGRAM_AND_SCM_FIELDS = [
 /** The fields only a hosted entry has (an entry with `program` is hosted); `log` is a table of settings. */
 export const HOSTED_FIELDS: readonly string[] = [...PROGRAM_AND_SCM_FIELDS, ...new Set(SETTING_FIELDS.map((row) => row.field.split('.')[0] as string))];
 
+/** Fields people write by mistake in an entry, and what to write instead. */
+export const MISTAKEN_FIELDS: Readonly<Record<string, string>> = {
+  password: 'is not taken: a password never lives in the services file (it is read, copied and committed). Set it in an environment variable ' +
+    'of the shell that runs apply, and name that variable in "passwordEnv" (with "username")',
+};
+
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
 
 /**

@@ -3,11 +3,12 @@
 // (document.ts). Every error names the file, the entry and the field.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { didYouMean } from '../did-you-mean';
 import { checkServiceName, checkString, checkToken } from '../validation';
 import { formatOf, parseDocument } from './document';
 import type { ServicesFileFormat } from './document';
 import { EntryReader, isPlainObject, show } from './entry-reader';
-import { HOSTED_FIELDS, readHosted } from './hosted-entry';
+import { HOSTED_FIELDS, MISTAKEN_FIELDS, readHosted } from './hosted-entry';
 import type { HostedDeclaration } from './hosted-entry';
 import { COMMAND_ENTRY_FIELDS, COMMAND_ONLY_FIELDS, readCommands, RESTART_POLICIES, RESTART_RULE } from './command-entry';
 import type { CommandDeclaration } from './command-service';
@@ -59,6 +60,7 @@ export interface ServicesFile {
 const COMMON_FIELDS = ['name', 'expected', 'timeout', 'system'] as const;
 const ENTRY_FIELDS: readonly string[] = [...COMMON_FIELDS, ...HOSTED_FIELDS];
 const COMMAND_FIELDS: readonly string[] = [...COMMON_FIELDS, ...COMMAND_ENTRY_FIELDS];
+const ANY_ENTRY_FIELDS: readonly string[] = [...new Set([...ENTRY_FIELDS, ...COMMAND_FIELDS])];
 const TOP_FIELDS = new Set(['services', '$schema']);
 
 function readEntry(entry: unknown, index: number, file: string, baseDir: string): DeclaredService {
@@ -67,6 +69,8 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
     throw new ServicesFileError(`${file}: services[${index}] must be a table (object), got ${show(entry)}`, file, index);
   }
   const r = new EntryReader(file, index, entry, label);
+  // A field no entry has is a typo (`programm`): said first, before what its absence implies.
+  r.onlyKnown(ANY_ENTRY_FIELDS, MISTAKEN_FIELDS);
   const hosted = r.has('program');
   const commandField = Object.keys(entry).find((key) => COMMAND_ONLY_FIELDS.includes(key));
   const commands = !hosted && commandField !== undefined;
@@ -86,7 +90,7 @@ function readEntry(entry: unknown, index: number, file: string, baseDir: string)
     const orphan = Object.keys(entry).find((key) => !COMMAND_FIELDS.includes(key) && (HOSTED_FIELDS as readonly string[]).includes(key));
     if (orphan !== undefined) r.fail(orphan, 'needs "program" (a command service has only command fields)');
   }
-  r.onlyKnown(commands ? COMMAND_FIELDS : ENTRY_FIELDS);
+  r.onlyKnown(commands ? COMMAND_FIELDS : ENTRY_FIELDS, MISTAKEN_FIELDS);
   if (!r.has('name')) r.fail('name', 'is required');
   const name = r.string('name') as string;
   try {
@@ -159,7 +163,7 @@ export function parseServicesFile(text: string, file: string, format?: ServicesF
   const data = parseDocument(text, file, kind);
   if (!isPlainObject(data)) throw new ServicesFileError(`${file}: must be a table with a "services" list, got ${show(data)}`, file);
   for (const key of Object.keys(data)) {
-    if (!TOP_FIELDS.has(key)) throw new ServicesFileError(`${file}: unknown field "${key}" (expected "services")`, file, undefined, key);
+    if (!TOP_FIELDS.has(key)) throw new ServicesFileError(`${file}: unknown field "${key}"${didYouMean(key, TOP_FIELDS, (f) => `"${f}"`)} (expected "services")`, file, undefined, key);
   }
   const list = data.services;
   if (!Array.isArray(list)) throw new ServicesFileError(`${file}: field "services" must be a list, got ${list === undefined ? 'nothing' : show(list)}`, file, undefined, 'services');

@@ -439,11 +439,13 @@ export async function removeProgramService(name: string, options: RemoveOptions 
   } catch {
     damaged = true;
   }
+  // First: a service that does not exist says so (ERROR_SERVICE_DOES_NOT_EXIST), not that
+  // scm-native did not install it (no settings is also what a missing service reads as).
+  const status = await getServiceStatus(service);
   if (!settings && !damaged && !force) {
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native; pass force to remove it anyway` });
   }
   const wait = waitOption ?? (settings?.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS) + 15000;
-  const status = await getServiceStatus(service);
   let hostGone = deadServiceProcess(status);
   if (status.state !== 'stopped' && hostGone === null) {
     try {

@@ -3,6 +3,7 @@
 // live and die with the service and `update` changes them in place. Never holds a password.
 import { ScmError } from '../errors/scm-error';
 import { callAsync } from '../native/binding';
+import { getServiceStatus } from '../services/query';
 import { checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
 import { batchCommand } from './batch';
 import { checkChoice, checkReadyTimeout, checkStopCommand, checkStoredSetting } from './setting-checks';
@@ -79,11 +80,12 @@ export async function readSettings(service: string): Promise<HostSettings | null
 
 /**
  * The settings of a service scm-native installed; an ScmError ERR_SCM_NOT_HOSTED for any other
- * service.
+ * service, and ERROR_SERVICE_DOES_NOT_EXIST (as start and stop say) when there is no such service.
  */
 export async function hostedSettings(service: string): Promise<HostSettings> {
   const settings = await readSettings(service);
   if (!settings) {
+    await getServiceStatus(service); // a missing key is also what a missing service reads as
     throw new ScmError({ code: 'ERR_SCM_NOT_HOSTED', service, detail: `service '${service}' was not installed by scm-native (no settings under its Parameters key)` });
   }
   return settings;

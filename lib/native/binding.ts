@@ -92,6 +92,9 @@ export interface NativeBinding {
   serviceParametersSecurity(service: string): Promise<string | null>;
 }
 
+/** The Node-API version the addon is built for (package.json binary.napi_versions). */
+const NAPI_VERSION = 8;
+
 // binding/index.js is plain CommonJS so that it can sit beside prebuilds/ in the published package.
 const loaded = require('../../binding') as { binding: NativeBinding | null; loadError: Error | null; root: string };
 
@@ -105,19 +108,44 @@ export function native(): NativeBinding {
   throw error;
 }
 
+/** `scm-native 1.2.3` as the package in `root` names itself (just `scm-native` when it cannot be read). */
+function packageLabel(root: string): string {
+  try {
+    const { name, version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return `${name ?? 'scm-native'}${version ? ` ${version}` : ''}`;
+  } catch {
+    return 'scm-native';
+  }
+}
+
+/** How to build the addon from source, for the rare user who must (the package ships prebuilds). */
+function buildFromSource(root: string): string {
+  return `build it from source in ${root} (needs CMake and Visual Studio's C++ build tools): npm install --no-save cmake-js node-addon-api node-api-headers, then npx cmake-js rebuild`;
+}
+
 /**
- * Why the addon did not load, and what to do: the prebuild this architecture needs (Windows on
- * Arm runs arm64 Node, which cannot load the x64 addon), or the load error itself.
+ * Why the addon did not load, and what to do, for someone who installed the package from npm:
+ * which prebuild (platform and architecture) is missing and which there are, the Node and its
+ * Node-API version here (the addon is Node-API, so one prebuild serves every Node version), and
+ * the ways out: a release that ships it, x64 Node on Windows on Arm (it runs x64 programs),
+ * SCM_NATIVE_PREBUILD, or a build from source. Windows on Arm runs arm64 Node, which cannot load
+ * the x64 addon.
  */
 function addonProblem(cause: Error | null): string {
   const folder = `win32-${process.arch}`;
   const prebuilds = path.join(loaded.root, 'prebuilds');
   const available = fs.existsSync(prebuilds) ? fs.readdirSync(prebuilds).filter((d) => d.startsWith('win32-')) : [];
+  const here = `Node ${process.version} ${process.arch}, Node-API ${process.versions.napi ?? 'unknown'}`;
   if (!available.includes(folder)) {
-    return `this copy of scm-native has no prebuilt addon for ${folder} (prebuilds/${folder}/scm-native.node is missing; it has ${available.join(', ') || 'none'}). ` +
-      `Build it from source in ${loaded.root} (needs CMake and Visual Studio's C++ build tools): npm install --no-save cmake-js node-addon-api node-api-headers, then npx cmake-js rebuild; or set SCM_NATIVE_PREBUILD to a folder holding scm-native.node`;
+    return `${packageLabel(loaded.root)} has no prebuilt addon for ${folder} (prebuilds/${folder}/scm-native.node is missing; it has ${available.join(', ') || 'none'}), ` +
+      `which this Node needs (${here}). Install a release that ships it (npm install scm-native@latest)` +
+      `${process.arch === 'arm64' && available.includes('win32-x64') ? ', run x64 Node (Windows on Arm runs it)' : ''}, ` +
+      `set SCM_NATIVE_PREBUILD to a folder holding scm-native.node, or ${buildFromSource(loaded.root)}`;
   }
-  return `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''}; reinstall scm-native, or build it from source in ${loaded.root}: npx cmake-js rebuild`;
+  const from = process.env.SCM_NATIVE_PREBUILD ? `SCM_NATIVE_PREBUILD ${process.env.SCM_NATIVE_PREBUILD}` : `prebuilds/${folder}`;
+  return `the scm-native addon could not be loaded${cause ? `: ${cause.message}` : ''} (from ${from}, built for Node-API ${NAPI_VERSION}, into ${here}). ` +
+    `${Number(process.versions.napi) < NAPI_VERSION ? `It needs Node-API ${NAPI_VERSION}: use a newer Node. ` : ''}` +
+    `Reinstall scm-native (the file may be damaged or blocked), or ${buildFromSource(loaded.root)}`;
 }
 
 /** What an error is about, for the ScmError built from a native failure. @internal */

@@ -41,5 +41,7 @@ describe('addon loader', function () {
     const out = inChild(TRY_STATUS(path.join(ROOT, 'dist', 'index.js')), { SCM_NATIVE_PREBUILD: empty });
     assert.equal(out.code, 'ERR_SCM_ADDON_NOT_FOUND');
     assert.match(out.message, /could not be loaded: .*scm-native\.node/);
+    // Where it was loaded from, and the Node-API the addon needs and this Node has.
+    assert.match(out.message, /\(from SCM_NATIVE_PREBUILD .+, built for Node-API 8, into Node v\d+\.\d+\.\d+ \w+, Node-API \d+\)/);
   });
 });

@@ -37,6 +37,10 @@ describe('addon loader on Windows on Arm', () => {
     const out = asArm64(path.join(copy, 'dist', 'index.js'));
     assert.equal(out.code, 'ERR_SCM_ADDON_NOT_FOUND');
     assert.match(out.message, /no prebuilt addon for win32-arm64 \(prebuilds\/win32-arm64\/scm-native\.node is missing; it has win32-x64\)/);
+    // For a user who installed from npm: the Node and Node-API here, and ways out before a build.
+    assert.match(out.message, /which this Node needs \(Node v\d+\.\d+\.\d+ arm64, Node-API \d+\)/);
+    assert.match(out.message, /npm install scm-native@latest\), run x64 Node \(Windows on Arm runs it\), set SCM_NATIVE_PREBUILD/);
+    assert.doesNotMatch(out.message, /npm run build/);
     assert.match(out.message, /npx cmake-js rebuild/);
   });
 
