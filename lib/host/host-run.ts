@@ -129,8 +129,9 @@ export class HostRun {
       this.pidFile.remove();
       this.status.publish();
       this.log.close();
-      // The last events (service stopped) before the process ends, but never wait long for them.
-      await this.eventLog.flush(2000);
+      // The last events (service stopped) and a compression under way before the process ends,
+      // but never wait long for them.
+      await Promise.all([this.eventLog.flush(2000), this.log.settle(2000)]);
     }
     return this.status.outcome;
   }

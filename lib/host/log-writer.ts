@@ -342,15 +342,19 @@ export class LogWriter {
     return true;
   }
 
-  /** A rotated file name for `at` that does not exist yet (and is not the reserved one). */
+  /**
+   * A rotated file name for `at` that sorts after every rotated file of the same second, in any
+   * form (plain, `.gz`, `.gz.tmp`), and after the reserved one. The first free counter would not
+   * do: once retention or compression has removed `.001.log`, a new `.001.log` would sort before
+   * the newer files of that second (and be the first deleted), or meet its old `.gz`.
+   */
   private freeRotatedName(at: Date): string {
-    const stamp = stampOf(at);
-    let target = '';
-    for (let n = 1; n < 1000; n++) {
-      target = path.join(this.options.dir, `${this.options.name}.${stamp}.${pad(n, 3)}.log`);
-      if (target !== this.reserved && !fs.existsSync(target)) break;
-    }
-    return target;
+    const prefix = `${this.options.name}.${stampOf(at)}.`;
+    const taken = rotatedLogSet(this.options.dir, this.options.name).map((log) => path.basename(log.plain));
+    if (this.reserved !== null) taken.push(path.basename(this.reserved));
+    let last = 0;
+    for (const base of taken) if (base.startsWith(prefix)) last = Math.max(last, Number(base.slice(prefix.length, prefix.length + 3)));
+    return path.join(this.options.dir, `${prefix}${pad(Math.min(last + 1, 999), 3)}.log`);
   }
 
   /**

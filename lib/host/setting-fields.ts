@@ -157,7 +157,7 @@ const ROWS = [
   { key: 'log.stderr', option: 'logStderr', group: 'logs', field: 'log.stderr', flag: 'log-stderr',
     help: "the program's stderr with stdout in <name>.log (default), or in <name>.err.log", kind: { type: 'choice', values: STDERR_MODES }, defaultValue: always('merge') },
   { key: 'log.compress', option: 'logCompress', group: 'logs', field: 'log.compress', flag: 'log-compress',
-    help: 'gzip rotated logs in the background (the newest rotated one stays plain until the next rotation; default off)', kind: { type: 'boolean' }, defaultValue: always(false) },
+    help: 'gzip rotated logs in the background (the newest stays plain until the next rotation; default off)', kind: { type: 'boolean' }, defaultValue: always(false) },
   { key: 'log.rotateOnStart', option: 'logRotateOnStart', group: 'logs', field: 'log.rotateOnStart', flag: 'log-rotate-on-start',
     help: 'start a new log file at each start of the service (program restarts keep the file; default off)', kind: { type: 'boolean' }, defaultValue: always(false) },
   { key: 'priority', option: 'priority', group: 'program', field: 'priority', flag: 'priority',

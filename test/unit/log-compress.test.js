@@ -83,6 +83,30 @@ describe('host log compression', () => {
     assert.deepEqual(allLines(dir), ['entry number 16', 'entry number 17', 'entry number 18', 'entry number 19']);
   });
 
+  it('many rotations within one second: new names sort after the compressed and deleted ones, so nothing is overwritten or pruned out of turn', async () => {
+    const dir = tmp();
+    const frozen = new Date(2024, 4, 1, 12, 0, 0);
+    const w = new LogWriter({ dir, name: 'svc', compress: true, maxSize: 20, keep: 3, now: () => frozen });
+    for (let i = 0; i < 30; i++) {
+      w.writeLine(`entry number ${String(i).padStart(2, '0')}`);
+      await w.compressionIdle();
+    }
+    w.close();
+    const set = rotatedLogSet(dir, 'svc');
+    assert.deepEqual(set.map((l) => path.basename(l.plain)), ['svc.20240501-120000.027.log', 'svc.20240501-120000.028.log', 'svc.20240501-120000.029.log']);
+    assert.deepEqual(allLines(dir), ['entry number 26', 'entry number 27', 'entry number 28', 'entry number 29']);
+    const unkept = new LogWriter({ dir: tmp(), name: 'svc', compress: true, maxSize: 20, now: () => frozen });
+    const written = [];
+    for (let i = 0; i < 30; i++) {
+      written.push(`entry number ${String(i).padStart(2, '0')}`);
+      unkept.writeLine(written[i]);
+      if (i % 3 === 0) await unkept.compressionIdle();
+    }
+    await unkept.compressionIdle();
+    unkept.close();
+    assert.deepEqual(allLines(unkept.file.slice(0, -'svc.log'.length - 1)), written, 'every line once, in order');
+  });
+
   it('tidies what a crash left at the next start: a .gz.tmp is deleted and compressed again, a plain file beside its .gz deleted', async () => {
     const dir = tmp();
     const p = (n) => path.join(dir, n);
