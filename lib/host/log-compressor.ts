@@ -6,13 +6,15 @@
 // renamed to `<file>.gz`; the plain file is deleted after that. A crash at any point leaves either
 // the plain file (and perhaps a partial `.gz.tmp`) or a complete `.gz` (and perhaps the plain file
 // too), never neither. Each sweep tidies what a crash left: a `.gz.tmp` is deleted (its plain file
-// is still there and is compressed again), a plain file beside its complete `.gz` is deleted. A
-// `.gz` counts as complete when it is a file whose gzip trailer gives the plain file's size.
+// is still there and is compressed again), a plain file beside its complete `.gz` (one that
+// decompresses to the same bytes) is deleted; a `.gz` that is not is replaced.
 //
 // Like logrotate's `delaycompress`, the newest rotated file stays plain until the next rotation:
 // a reader that was in the live file when it was rotated (`scm-native logs --follow`) finishes it
 // as plain text, and a log shipper gets the file it expects.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { errorMessage } from '../text';
@@ -29,21 +31,31 @@ export interface CompressorHooks {
 }
 
 /**
- * Whether `<plain>.gz` is a complete compressed copy of `plain`: a file whose gzip trailer (ISIZE,
- * the last 4 bytes, RFC 1952) gives the plain file's size modulo 2^32.
+ * Whether `<plain>.gz` is a complete compressed copy of `plain`: it decompresses to the same bytes
+ * (compared by SHA-256, streamed, and stopped as soon as it gives more bytes than `plain` has). Not
+ * trusted by name or size alone: a service account that may add files to a shared log folder must
+ * not make another service's host delete a plain file by planting a `.gz` beside it.
  */
 async function completeCopy(plain: string): Promise<boolean> {
   try {
-    const [gz, original] = await Promise.all([fs.promises.stat(`${plain}${GZ_SUFFIX}`), fs.promises.stat(plain)]);
-    if (!gz.isFile() || gz.size < 20) return false;
-    const handle = await fs.promises.open(`${plain}${GZ_SUFFIX}`, 'r');
-    try {
-      const trailer = Buffer.alloc(4);
-      await handle.read(trailer, 0, 4, gz.size - 4);
-      return trailer.readUInt32LE(0) === original.size % 0x100000000;
-    } finally {
-      await handle.close();
-    }
+    const { size } = await fs.promises.stat(plain);
+    const digest = async (file: string, gzip: boolean, limit: number): Promise<string> => {
+      const hash = crypto.createHash('sha256');
+      let seen = 0;
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          seen += chunk.length;
+          if (seen > limit) return done(new Error('longer than the plain file'));
+          hash.update(chunk);
+          return done();
+        },
+      });
+      if (gzip) await pipeline(fs.createReadStream(file), zlib.createGunzip(), sink);
+      else await pipeline(fs.createReadStream(file), sink);
+      return hash.digest('hex');
+    };
+    const [ofGz, ofPlain] = await Promise.all([digest(`${plain}${GZ_SUFFIX}`, true, size), digest(plain, false, Number.MAX_SAFE_INTEGER)]);
+    return ofGz === ofPlain;
   } catch {
     return false;
   }

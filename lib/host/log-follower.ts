@@ -10,6 +10,7 @@
 // The backlog (`logs --lines`) reaches back into compressed rotated files (`--log-compress`) too.
 // Following reads plain files only: the newest rotated file stays plain until the next rotation
 // (log-compressor.ts), so a follower that polls at least once per rotation misses nothing.
+import { constants } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -149,12 +150,15 @@ function splitLines(text: string): string[] {
 function readWhole(file: string): string {
   try {
     const bytes = fs.readFileSync(file);
-    return (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+    // A .gz that decompresses to more than a string can hold (a planted one) fails, not the memory.
+    return (file.endsWith('.gz') ? zlib.gunzipSync(bytes, { maxOutputLength: MAX_STRING_LENGTH }) : bytes).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return file.endsWith('.gz') ? '' : readWhole(`${file}.gz`);
   }
 }
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** How many of a file's first bytes identify it along with its ID (file IDs can be reused). */
 const HEAD_BYTES = 64;

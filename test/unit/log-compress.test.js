@@ -117,6 +117,9 @@ describe('host log compression', () => {
     // A .gz that is not a complete copy of its plain file (a truncated one): compressed again.
     fs.writeFileSync(p('svc.20240101-000001.002.log'), 'two and a half\n');
     fs.writeFileSync(p('svc.20240101-000001.002.log.gz'), zlib.gzipSync('two and a half\n').subarray(0, 20));
+    // A .gz of the same size but other bytes (planted by another account that may add files): not trusted.
+    fs.writeFileSync(p('svc.20240101-000001.003.log'), 'two and 3/4\n');
+    fs.writeFileSync(p('svc.20240101-000001.003.log.gz'), zlib.gzipSync('forged text\n'));
     fs.writeFileSync(p('svc.20240101-000002.001.log'), 'three\n');
     fs.writeFileSync(p('svc.log'), 'four\n');
     const { w } = writer(dir);
@@ -124,9 +127,10 @@ describe('host log compression', () => {
     await w.compressionIdle();
     w.close();
     assert.deepEqual(files(dir), [
-      'svc.20240101-000000.001.log.gz', 'svc.20240101-000001.001.log.gz', 'svc.20240101-000001.002.log.gz', 'svc.20240101-000002.001.log', 'svc.log',
+      'svc.20240101-000000.001.log.gz', 'svc.20240101-000001.001.log.gz', 'svc.20240101-000001.002.log.gz', 'svc.20240101-000001.003.log.gz',
+      'svc.20240101-000002.001.log', 'svc.log',
     ]);
-    assert.deepEqual(allLines(dir), ['one', 'two', 'two and a half', 'three', 'four', 'five']);
+    assert.deepEqual(allLines(dir), ['one', 'two', 'two and a half', 'two and 3/4', 'three', 'four', 'five']);
   });
 
   it('a failed compression leaves the plain rotated file and says so in the log, once', async () => {
