@@ -62,7 +62,7 @@ describe('service host: log compression, a new file at each start, lifecycle rep
     await cleanup(created);
   });
 
-  it('--log-compress: rotated files become .gz (the newest stays plain); every line once, in order, across .gz, plain and live files', async () => {
+  it('--log-compress: rotated files become .gz (the newest stays plain); every line once across .gz, plain and live files', async () => {
     const c = newCase('gzip');
     const lines = 3000;
     await install(c, 'flood', ['--log-max-size', '16K', '--log-keep', '0', '--log-compress'], [String(lines)]);
@@ -95,10 +95,8 @@ describe('service host: log compression, a new file at each start, lifecycle rep
     await install(c, 'flood', ['--log-max-size', '8K', '--log-keep', '3', '--log-compress'], ['2000']);
     await cli(['start', c.name]);
     await waitForEvent(c.events, (e) => e.event === 'flooded');
-    await waitFor('line 2000 in the live log or the newest rotated one', () => {
-      const texts = logTexts(c.logDir, c.name);
-      return texts !== null && floodNumbers(texts).includes(2000);
-    }, 30000);
+    // The program ticks on stdout once its flood is written: the last stdout line is in by then.
+    await waitFor('the program serving after its flood', () => /^tick 2$/m.test(readLog(c.logDir, c.name)), 30000);
     await stopAndWaitForHost(c.name);
     const set = rotatedLogSet(c.logDir, c.name).filter((l) => l.hasPlain || l.hasGz);
     assert.equal(set.length, 3, set.map((l) => path.basename(l.plain)).join());
@@ -106,7 +104,8 @@ describe('service host: log compression, a new file at each start, lifecycle rep
     const texts = logTexts(c.logDir, c.name);
     for (const text of texts.slice(0, -1)) assert.ok(text.endsWith('\n'), 'each kept file (.gz ones decompressed) ends with a whole line');
     const numbers = floodNumbers(texts);
-    assert.ok(numbers.includes(2000));
+    // 1999: the last line on stdout (every fifth line went to stderr, which may arrive earlier and be rotated away).
+    assert.ok(numbers.includes(1999));
     assert.equal(new Set(numbers).size, numbers.length, 'no line twice');
     assert.ok(numbers.length < 2000, 'older files were deleted');
   });
