@@ -1,6 +1,7 @@
 // How the supervisor's events show outside the host: each updates the status file and writes a
-// log line; a program that fails early or keeps failing also gets an event-log entry; the
-// program's start and exit write and delete the pid file.
+// log line; a program that fails early, each restart (with why) and giving up also get an
+// event-log entry; the program's start and exit write and delete the pid file.
+import { exitCodeText } from '../exit-code-text';
 import type { HostEventLog } from './host-event-log';
 import { seconds } from './host-log';
 import type { HostLog } from './host-log';
@@ -39,7 +40,7 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       break;
     case 'exited': {
       to.pidFile.remove();
-      const code = e.exit.code === null ? 'none' : String(e.exit.code);
+      const code = exitCodeText(e.exit.code);
       status.programPid = null;
       status.programStartedAt = null;
       status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
@@ -51,20 +52,23 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
         const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
         log.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
         for (const line of tail) log.host(`  | ${line}`);
-        to.eventLog.report('error', `the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
-      } else if (failed && !e.stopping) {
-        to.eventLog.report('warning', `the program exited with code ${code} after ${seconds(e.runtimeMs)}`);
+        to.eventLog.report('early-failure', 'error', `the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
       }
+      // Whatever follows a failure is an entry of its own: a restart, giving up, or the stop.
       break;
     }
-    case 'backoff':
+    case 'backoff': {
       status.state = 'backoff';
       status.nextRestartAt = new Date(Date.now() + e.delayMs).toISOString();
       log.host(`restarting in ${seconds(e.delayMs)} (backoff so far ${seconds(e.cumulativeMs)} of ${seconds(settings.backoffLimit)})`);
+      const failed = !exitSucceeded(e.exit, settings.successExitCodes);
+      to.eventLog.report('restart', failed ? 'warning' : 'information',
+        `restarting the program in ${seconds(e.delayMs)} (restart ${e.restarts + 1}): it exited with code ${exitCodeText(e.exit.code)}${e.exit.error ? ` (${e.exit.error})` : ''} after ${seconds(e.runtimeMs)}${failed ? '' : `, and the restart policy is ${settings.restart}`}`);
       break;
+    }
     case 'give-up':
-      log.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${e.serviceCode}`);
-      to.eventLog.report('error', `the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${e.serviceCode}.`);
+      log.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${exitCodeText(e.serviceCode)}`);
+      to.eventLog.report('gave-up', 'error', `the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${exitCodeText(e.serviceCode)}.`);
       break;
     case 'stop-requested':
       status.state = 'stopping';
@@ -72,7 +76,8 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       break;
     case 'restart-requested':
       status.state = 'restarting';
-      log.host(`the program asked to be restarted: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
+      log.host(`${e.reason.text}: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
+      to.eventLog.report('restart', e.reason.severity, `restarting the program: ${e.reason.text}`);
       break;
     case 'stop-timeout':
       log.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);

@@ -16,6 +16,11 @@ export interface HostLog {
    */
   rotate(): string | null;
   close(): void;
+  /**
+   * Settles once the background compression of rotated files (`--log-compress`) is done, or after
+   * `maxMs`: one cut short by the host's exit is done again at the next start (log-compressor.ts).
+   */
+  settle(maxMs: number): Promise<void>;
 }
 
 /** A duration as the host's lines write it: `2.5 s`, `30 s`. */
@@ -60,6 +65,10 @@ function fileLog(service: string, settings: HostSettings): HostLog {
       safe(() => writer.close());
       if (errWriter !== writer) safe(() => errWriter.close());
     },
+    settle: async (maxMs) => {
+      const idle = Promise.all([writer.compressionIdle(), errWriter.compressionIdle()]).catch(() => {});
+      await Promise.race([idle, new Promise((r) => setTimeout(r, maxMs).unref())]);
+    },
   };
 }
 
@@ -77,5 +86,6 @@ function consoleLog(): HostLog {
     host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
     rotate: () => 'there is no log file (debug mode)',
     close: () => {},
+    settle: async () => {},
   };
 }

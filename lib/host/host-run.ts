@@ -6,6 +6,7 @@
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { UpdateStatusOptions } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
+import { exitCodeText } from '../exit-code-text';
 import { HostEventLog } from './host-event-log';
 import { showSupervisorEvent } from './host-events';
 import type { EventTargets } from './host-events';
@@ -19,8 +20,8 @@ import { enterJob, launchProgram } from './program';
 import { ReadinessWait } from './readiness';
 import type { HostSettings } from './settings';
 import { statusFilePath } from './status-file';
-import { Supervisor } from './supervisor';
-import type { RunningProgram, SupervisorOutcome } from './supervisor';
+import { PROGRAM_ASKED_RESTART, Supervisor } from './supervisor';
+import type { RestartReason, RunningProgram, SupervisorOutcome } from './supervisor';
 
 /**
  * The service-specific exit code of a host that cannot run its program at all (settings missing
@@ -134,8 +135,9 @@ export class HostRun {
       this.pidFile.remove();
       this.status.publish();
       this.log.close();
-      // The last events (service stopped) before the process ends, but never wait long for them.
-      await this.eventLog.flush(2000);
+      // The last events (service stopped) and a compression under way before the process ends,
+      // but never wait long for them.
+      await Promise.all([this.eventLog.flush(2000), this.log.settle(2000)]);
     }
     return this.status.outcome;
   }
@@ -188,7 +190,7 @@ export class HostRun {
       this.failStart(seq, { why: `cannot start: ${this.setupProblem}`, exit: { serviceCode: HOST_SETUP_FAILURE } });
       return undefined;
     }
-    this.eventLog.report('information', 'service started');
+    this.eventLog.report('started', 'information', `service started (host pid ${process.pid})`);
     // Start arguments come from whoever may start the service: never into cmd.exe (docs/security.md).
     const passed = settings.passStartArgs && settings.kind !== 'cmd';
     const why = settings.kind === 'cmd' ? 'a batch program never gets them' : 'install with --pass-start-args';
@@ -256,10 +258,18 @@ export class HostRun {
       hookOutput: (line) => this.log.stdout(line),
       startArgs: programArgs,
       ready: () => this.readiness.programReady(run),
-      restart: () => {
-        if (this.supervisor?.restart() === false) this.log.host(`restart request of run ${run} ignored: the program is ${this.supervisor.currentState}`);
-      },
+      restart: () => this.restartProgram(PROGRAM_ASKED_RESTART, `restart request of run ${run}`),
     });
+  }
+
+  /**
+   * Restarts the running program through the graceful stop, `reason` going to the log and the
+   * event log (host-events.ts). The one way to restart it: the program's own request, and any
+   * check of the host's that finds it unwell. When the program is not running (a backoff, a stop
+   * or a restart under way) nothing happens but a log line naming `what` was ignored.
+   */
+  restartProgram(reason: RestartReason, what = 'restart'): void {
+    if (this.supervisor?.restart(reason) === false) this.log.host(`${what} ignored: the program is ${this.supervisor.currentState}`);
   }
 
   /**
@@ -270,7 +280,7 @@ export class HostRun {
    */
   private failStart(seq: number, failure: StartFailure): void {
     this.startFailure = failure;
-    this.eventLog.report('error', failure.why);
+    this.eventLog.report('start-failed', 'error', failure.why);
     if (this.supervisor) {
       void this.supervisor.stop();
       return;
@@ -319,8 +329,9 @@ export class HostRun {
     const { serviceCode } = result;
     // Once the program runs, only the readiness timeout fails the start.
     const failure = this.startFailure;
-    this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
-    this.eventLog.report(serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+    const code = serviceCode ? `, service-specific exit code ${exitCodeText(serviceCode)}` : '';
+    this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${code})`);
+    this.eventLog.report('stopped', serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${code})`);
     updateServiceStatus(this.service, 0, 'stopped', failure ? failure.exit : serviceCode ? { serviceCode } : {});
   }
 }

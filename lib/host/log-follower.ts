@@ -6,9 +6,15 @@
 // so Wine do; NTFS IDs carry a sequence number), and a creation time does not help, as Wine
 // reports the last change there. No file is held open between polls, so the writer can always
 // rename and delete.
+//
+// The backlog (`logs --lines`) reaches back into compressed rotated files (`--log-compress`) too.
+// Following reads plain files only: the newest rotated file stays plain until the next rotation
+// (log-compressor.ts), so a follower that polls at least once per rotation misses nothing.
+import { constants } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rotatedLogFiles } from './log-writer';
+import * as zlib from 'node:zlib';
+import { readableRotatedLogs, rotatedLogFiles } from './rotated-logs';
 
 interface LogFile {
   file: string;
@@ -46,7 +52,7 @@ export class LogFollower {
     if (!current) return lastOf(lines, count);
     // The rotated files older than the file the backlog began in are complete: read back from the
     // newest of them. (If the host rotated meanwhile, that file is among the rotated ones now.)
-    const rotated = rotatedLogFiles(this.dir, this.name);
+    const rotated = readableRotatedLogs(this.dir, this.name);
     let older = rotated.length;
     if (current.id !== '') {
       const index = rotated.findIndex((file) => statEntry(file)?.id === current.id);
@@ -137,15 +143,22 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** The text of a rotated file; empty when `keep` deleted it meanwhile. */
+/**
+ * The text of a rotated file, a compressed one (`.gz`) decompressed; empty when `keep` deleted it
+ * meanwhile, or compression replaced a plain one (its `.gz` is then read).
+ */
 function readWhole(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const bytes = fs.readFileSync(file);
+    // A .gz that decompresses to more than a string can hold (a planted one) fails, not the memory.
+    return (file.endsWith('.gz') ? zlib.gunzipSync(bytes, { maxOutputLength: MAX_STRING_LENGTH }) : bytes).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return file.endsWith('.gz') ? '' : readWhole(`${file}.gz`);
   }
 }
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** How many of a file's first bytes identify it along with its ID (file IDs can be reused). */
 const HEAD_BYTES = 64;

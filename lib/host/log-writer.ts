@@ -9,9 +9,16 @@
 // sharing at all while the writer had it closed (share mode 0) keeps the writer from opening it:
 // the lines then go to a new file with a rotated file's name until the current file can be opened
 // again. Each such problem is written to the log once, as a host line (`notePrefix`).
+//
+// With `compress`, rotated files become gzip files in the background (log-compressor.ts), and
+// retention counts a compressed file as the rotated file it was (rotated-logs.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileBaseName } from '../file-names';
+import { LogCompressor } from './log-compressor';
+import { GZ_SUFFIX, rotatedLogFiles, rotatedLogSet } from './rotated-logs';
+
+export { rotatedLogFiles } from './rotated-logs';
 
 export interface LogWriterOptions {
   dir: string;
@@ -33,6 +40,10 @@ export interface LogWriterOptions {
   notePrefix?: () => string;
   /** Milliseconds before a failed rotation, or a current file that could not be opened, is tried again (default 30 s). */
   retryMs?: number;
+  /** Compress rotated files with gzip, in the background (log-compressor.ts). */
+  compress?: boolean;
+  /** Rotate a non-empty current file when this writer first opens it: a new file at each start of the host (a service start). */
+  rotateOnStart?: boolean;
 }
 
 /**
@@ -87,19 +98,6 @@ export const stderrLogName = (service: string) => `${logName(service)}.err`;
 /** The base name of the log of `service` (`<name>.log`), encoded as a file name (lib/file-names.ts). */
 export const logName = (service: string) => fileBaseName(service);
 
-/** The rotated files of the log `<dir>/<name>.log`, oldest first. */
-export function rotatedLogFiles(dir: string, name: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^${escaped}\\.\\d{8}-\\d{6}\\.\\d{3}\\.log$`);
-  return names.filter((n) => pattern.test(n)).sort().map((n) => path.join(dir, n));
-}
-
 export class LogWriter {
   readonly file: string;
   private fd: number | null = null;
@@ -124,6 +122,12 @@ export class LogWriter {
   private reserved: string | null = null;
   /** Whether the rename failure now in progress has been written to the log. */
   private renameNoted = false;
+  /** The stand-in open now, if any (never compressed while open). */
+  private standInFile: string | null = null;
+  /** Whether {@link open} ran before (its start-time duties are done once per writer). */
+  private opened = false;
+  /** With `compress`: compresses the rotated files in the background. */
+  private readonly compressor: LogCompressor | null;
 
   constructor(private readonly options: LogWriterOptions) {
     this.file = path.join(options.dir, `${options.name}.log`);
@@ -133,9 +137,16 @@ export class LogWriter {
     this.daily = options.daily ?? false;
     this.timestamps = options.timestamps ?? false;
     this.retryMs = options.retryMs ?? 30000;
+    this.compressor = options.compress
+      ? new LogCompressor(options.dir, options.name, { note: (m) => this.note(m), prune: () => this.prune(), openFile: () => (this.standIn ? this.standInFile : null) })
+      : null;
   }
 
-  /** Opens (appending to) the current file, rotating it first when it is from another day. */
+  /**
+   * Opens (appending to) the current file, rotating it first when it is from another day, or, the
+   * first time with `rotateOnStart`, when it holds anything. The first open also starts the
+   * compressor's tidy-up of what an earlier run left (`compress`).
+   */
   open(): void {
     if (this.fd !== null) return;
     fs.mkdirSync(this.options.dir, { recursive: true });
@@ -145,9 +156,16 @@ export class LogWriter {
     } catch {
       stat = null;
     }
+    const first = !this.opened;
+    this.opened = true;
     if (stat && stat.size > 0 && this.daily && dayOf(stat.mtime) !== dayOf(this.now())) {
       if (this.renameAway(this.freeRotatedName(stat.mtime))) stat = null;
     }
+    if (first && stat && stat.size > 0 && this.options.rotateOnStart) {
+      // Named by when the file was last written, as a daily rotation names it.
+      if (this.renameAway(this.freeRotatedName(stat.mtime))) stat = null;
+    }
+    if (first) this.compressor?.schedule();
     try {
       this.fd = fs.openSync(this.file, 'a');
       this.standIn = false;
@@ -216,9 +234,14 @@ export class LogWriter {
     }
   }
 
-  /** The rotated files, oldest first. */
+  /** The plain rotated files, oldest first. */
   rotatedFiles(): string[] {
     return rotatedLogFiles(this.options.dir, this.options.name);
+  }
+
+  /** Settles once no compression is under way (at once without `compress`). */
+  async compressionIdle(): Promise<void> {
+    await this.compressor?.idle();
   }
 
   private append(bytes: Buffer): void {
@@ -248,6 +271,7 @@ export class LogWriter {
     const standIn = this.freeRotatedName(this.now());
     this.fd = fs.openSync(standIn, 'wx');
     this.standIn = true;
+    this.standInFile = standIn;
     this.size = 0;
     this.programLines = 0;
     this.retryAt = this.now().getTime() + this.retryMs;
@@ -272,6 +296,7 @@ export class LogWriter {
     this.close();
     this.fd = fd;
     this.standIn = false;
+    this.standInFile = null;
     this.retryAt = 0;
     this.size = fs.fstatSync(fd).size;
     this.programLines = this.size > 0 ? 1 : 0;
@@ -304,6 +329,7 @@ export class LogWriter {
         this.openStandIn(held);
         this.prune();
       }
+      this.compressor?.schedule();
       return true;
     }
     if (!this.renameAway(this.freeRotatedName(at))) return false;
@@ -312,18 +338,23 @@ export class LogWriter {
     this.size = 0;
     this.programLines = 0;
     this.prune();
+    this.compressor?.schedule();
     return true;
   }
 
-  /** A rotated file name for `at` that does not exist yet (and is not the reserved one). */
+  /**
+   * A rotated file name for `at` that sorts after every rotated file of the same second, in any
+   * form (plain, `.gz`, `.gz.tmp`), and after the reserved one. The first free counter would not
+   * do: once retention or compression has removed `.001.log`, a new `.001.log` would sort before
+   * the newer files of that second (and be the first deleted), or meet its old `.gz`.
+   */
   private freeRotatedName(at: Date): string {
-    const stamp = stampOf(at);
-    let target = '';
-    for (let n = 1; n < 1000; n++) {
-      target = path.join(this.options.dir, `${this.options.name}.${stamp}.${pad(n, 3)}.log`);
-      if (target !== this.reserved && !fs.existsSync(target)) break;
-    }
-    return target;
+    const prefix = `${this.options.name}.${stampOf(at)}.`;
+    const taken = rotatedLogSet(this.options.dir, this.options.name).map((log) => path.basename(log.plain));
+    if (this.reserved !== null) taken.push(path.basename(this.reserved));
+    let last = 0;
+    for (const base of taken) if (base.startsWith(prefix)) last = Math.max(last, Number(base.slice(prefix.length, prefix.length + 3)));
+    return path.join(this.options.dir, `${prefix}${pad(Math.min(last + 1, 999), 3)}.log`);
   }
 
   /**
@@ -351,11 +382,17 @@ export class LogWriter {
     return true;
   }
 
-  /** Deletes the oldest rotated files beyond `keep`. */
+  /**
+   * Deletes the oldest rotated files beyond `keep`, a compressed one counting as the file it was
+   * (a copy still being compressed is not one more file: its plain file counts).
+   */
   private prune(): void {
     if (this.keep > 0) {
-      const rotated = this.rotatedFiles();
-      for (const old of rotated.slice(0, Math.max(0, rotated.length - this.keep))) fs.rmSync(old, { force: true });
+      const rotated = rotatedLogSet(this.options.dir, this.options.name).filter((log) => log.hasPlain || log.hasGz);
+      for (const old of rotated.slice(0, Math.max(0, rotated.length - this.keep))) {
+        if (old.hasPlain) fs.rmSync(old.plain, { force: true });
+        if (old.hasGz) fs.rmSync(`${old.plain}${GZ_SUFFIX}`, { force: true });
+      }
     }
   }
 }

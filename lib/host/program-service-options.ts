@@ -41,6 +41,10 @@ export interface ProgramServiceOptions {
   logKeep?: number;
   /** `separate`: the program's stderr in `<name>.err.log` (rotated alike); default `merge`. */
   logStderr?: StderrMode;
+  /** Compress rotated log files with gzip (`.log.gz`, in the background; the newest rotated file stays plain until the next rotation). Default false. */
+  logCompress?: boolean;
+  /** Start a new log file at each start of the service (the previous one is rotated; program restarts keep the file). Default false. */
+  logRotateOnStart?: boolean;
   /** Default `on-failure`. */
   restart?: RestartPolicy;
   /** First restart delay (ms), doubling. Default 5000. */

@@ -39,6 +39,10 @@ export interface LogSettings {
   keep: number;
   /** `merge`: stderr in `<name>.log` with stdout; `separate`: in `<name>.err.log`, rotated alike. */
   stderr: StderrMode;
+  /** Compress rotated files with gzip (`<rotated>.log.gz`), in the background. */
+  compress: boolean;
+  /** Rotate the log at each start of the service, so each start begins a new file. */
+  rotateOnStart: boolean;
 }
 
 export interface HostSettings {

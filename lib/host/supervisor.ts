@@ -65,13 +65,28 @@ export interface SupervisorOutcome {
   lastExit: ProgramExit | null;
 }
 
+/**
+ * Why the running program is restarted through {@link Supervisor.restart}, for the log and the
+ * event log: `text` completes "restarting the program: ..." (`the program asked to be restarted`,
+ * `the health check failed 3 times in a row: ...`); `severity` is the event log type: 'information'
+ * for a restart that is part of normal operation, 'warning' for one because something is wrong.
+ */
+export interface RestartReason {
+  text: string;
+  severity: 'information' | 'warning';
+}
+
+/** The reason of a restart the program asked for (`requestProgramRestart()`). */
+export const PROGRAM_ASKED_RESTART: RestartReason = { text: 'the program asked to be restarted', severity: 'information' };
+
 export type SupervisorEvent =
   | { type: 'started'; run: number; pid: number | undefined }
   | { type: 'exited'; run: number; exit: ProgramExit; runtimeMs: number; stopping: boolean }
-  | { type: 'backoff'; delayMs: number; cumulativeMs: number; restarts: number }
+  /** A restart after the program exited by itself (`exit`, after `runtimeMs`), once `delayMs` has passed. */
+  | { type: 'backoff'; delayMs: number; cumulativeMs: number; restarts: number; exit: ProgramExit; runtimeMs: number }
   | { type: 'give-up'; cumulativeMs: number; serviceCode: number }
   | { type: 'stop-requested'; state: SupervisorState }
-  | { type: 'restart-requested' }
+  | { type: 'restart-requested'; reason: RestartReason }
   | { type: 'stop-timeout'; pid: number | undefined }
   | { type: 'finished'; outcome: SupervisorOutcome };
 
@@ -163,13 +178,14 @@ export class Supervisor {
   }
 
   /**
-   * Restarts the running program at once (it asked for it): stops it as {@link stop} does, then
-   * starts it again without a backoff. Returns false, doing nothing, unless the program is
-   * running (during a backoff, a stop or a restart already under way there is nothing to do).
+   * Restarts the running program at once (it asked for it, or the host decided so, `reason` says
+   * which): stops it as {@link stop} does, then starts it again without a backoff. Returns false,
+   * doing nothing, unless the program is running (during a backoff, a stop or a restart already
+   * under way there is nothing to do).
    */
-  restart(): boolean {
+  restart(reason: RestartReason = PROGRAM_ASKED_RESTART): boolean {
     if (this.state !== 'running') return false;
-    this.onEvent({ type: 'restart-requested' });
+    this.onEvent({ type: 'restart-requested', reason });
     this.restarting = true;
     this.stopProgram();
     return true;
@@ -253,7 +269,7 @@ export class Supervisor {
     this.cumulative += delay;
     this.interval = Math.min(this.interval * 2, 0x7fffffff);
     this.state = 'backoff';
-    this.onEvent({ type: 'backoff', delayMs: delay, cumulativeMs: this.cumulative, restarts: this.restartCount });
+    this.onEvent({ type: 'backoff', delayMs: delay, cumulativeMs: this.cumulative, restarts: this.restartCount, exit, runtimeMs });
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       if (this.state !== 'backoff') return;
