@@ -17,6 +17,7 @@ export const HOST_EVENT_IDS = {
   'gave-up': 4,
   'start-failed': 5,
   'early-failure': 6,
+  'hook-failed': 7,
 } as const;
 
 export type HostEventKind = keyof typeof HOST_EVENT_IDS;

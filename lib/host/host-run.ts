@@ -232,7 +232,7 @@ export class HostRun {
     if (postStart === null || this.postStartRan || this.stopRequested) return;
     this.postStartRan = true;
     void runServiceHook('post-start', postStart, this.service, this.settings, this.log).then((result) => {
-      if (result.code !== 0) this.eventLog.report('warning', `${describeHookResult('the post-start command', result, this.settings.hookTimeout)}; the program keeps running`);
+      if (result.code !== 0) this.eventLog.report('hook-failed', 'warning', `${describeHookResult('the post-start command', result, this.settings.hookTimeout)}; the program keeps running`);
     });
   }
 
