@@ -1,6 +1,7 @@
 // How the supervisor's events show outside the host: each updates the status file and writes a
 // log line; a program that fails early or keeps failing also gets an event-log entry; the
 // program's start and exit write and delete the pid file.
+import { exitCodeText } from '../exit-code-text';
 import type { HostEventLog } from './host-event-log';
 import { seconds } from './host-log';
 import type { HostLog } from './host-log';
@@ -39,7 +40,7 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       break;
     case 'exited': {
       to.pidFile.remove();
-      const code = e.exit.code === null ? 'none' : String(e.exit.code);
+      const code = exitCodeText(e.exit.code);
       status.programPid = null;
       status.programStartedAt = null;
       status.lastExit = { code: e.exit.code, at: new Date().toISOString(), runtimeMs: e.runtimeMs, ...(e.exit.error ? { error: e.exit.error } : {}) };
@@ -63,8 +64,8 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       log.host(`restarting in ${seconds(e.delayMs)} (backoff so far ${seconds(e.cumulativeMs)} of ${seconds(settings.backoffLimit)})`);
       break;
     case 'give-up':
-      log.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${e.serviceCode}`);
-      to.eventLog.report('error', `the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${e.serviceCode}.`);
+      log.host(`giving up: the restarts waited ${seconds(e.cumulativeMs)} in all, more than ${seconds(settings.backoffLimit)}; stopping the service with exit code ${exitCodeText(e.serviceCode)}`);
+      to.eventLog.report('error', `the program keeps failing; gave up after ${seconds(e.cumulativeMs)} of backoff. The service stops with service-specific exit code ${exitCodeText(e.serviceCode)}.`);
       break;
     case 'stop-requested':
       status.state = 'stopping';

@@ -5,6 +5,7 @@
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { UpdateStatusOptions } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
+import { exitCodeText } from '../exit-code-text';
 import { HostEventLog } from './host-event-log';
 import { showSupervisorEvent } from './host-events';
 import type { EventTargets } from './host-events';
@@ -276,8 +277,8 @@ export class HostRun {
     const { serviceCode } = result;
     // Once the program runs, only the readiness timeout fails the start.
     const failure = this.startFailure;
-    this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
-    this.eventLog.report(serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
+    this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${exitCodeText(serviceCode)}` : ''})`);
+    this.eventLog.report(serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${serviceCode ? `, exit code ${exitCodeText(serviceCode)}` : ''})`);
     updateServiceStatus(this.service, 0, 'stopped', failure ? failure.exit : serviceCode ? { serviceCode } : {});
   }
 }
