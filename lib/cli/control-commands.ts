@@ -1,6 +1,7 @@
 // `scm-native start`, `stop` and `restart`: with a wait as long as the service's own settings
 // need (its ready and stop timeouts), progress on a terminal, and what depends on it with
 // --dependents.
+import { exitCodeText } from '../exit-code-text';
 import { startService, stopService } from '../services/control';
 import { getDependentServiceStatus, getServiceStatus } from '../services/query';
 import { DEFAULT_STOP_TIMEOUT_MS } from '../host/setting-fields';
@@ -27,7 +28,7 @@ export async function startAndWait(name: string, io: Io, wait = true): Promise<n
   const status = await getServiceStatus(name);
   if (!ok || status.state !== 'running') {
     let detail = `state ${status.state}`;
-    if (status.exitCode === 1066) detail += `, service exit code ${status.serviceCode}`;
+    if (status.exitCode === 1066) detail += `, service exit code ${exitCodeText(status.serviceCode)}`;
     else if (status.exitCode) detail += `, exit code ${status.exitCode}`;
     if (status.exitCode === ERROR_SERVICE_REQUEST_TIMEOUT && settings && settings.readyTimeout > 0) {
       detail += `: the program did not report ready within ${humanDuration(settings.readyTimeout)}`;

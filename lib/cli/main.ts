@@ -1,7 +1,8 @@
 // `scm-native <command>`: run any program as a Windows service (see docs/service-host.md). Here:
 // the commands' table (what help prints) and the dispatch; each command runs in its own file.
-// Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
-// (--verbose adds the stack). Passwords are never printed.
+// Exit code 0 only on success, 1 on a failure, 2 on a usage mistake (exit-codes.ts); every error
+// is one line (--verbose adds the stack), or with --json a JSON document (json-output.ts).
+// Passwords are never printed.
 import { oneLine } from '../text';
 import { checkOptions, checkString, checkStringArray } from '../validation';
 import { parseArgs, UsageError } from './args';
@@ -21,7 +22,7 @@ const COMMON: Record<string, OptionSpec> = {
   verbose: { type: 'boolean', help: 'print the stack of an error' },
   color: { type: 'boolean', help: 'colour output (default: only on a terminal; NO_COLOR disables)' },
   help: { type: 'boolean', alias: 'h', help: 'show help' },
-  json: { type: 'boolean', help: 'one JSON document on stdout, errors too ({"error": {...}}, same exit code); watch, logs --follow: JSON lines' },
+  json: { type: 'boolean', help: 'one JSON document on stdout, errors too (same exit code); watch, logs -f: JSON lines' },
 };
 
 const COMMANDS: Record<string, Command> = {

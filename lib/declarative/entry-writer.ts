@@ -31,10 +31,13 @@ export function sizeText(bytes: number): number | string {
   return unit ? `${bytes / unit[1]}${unit[0]}` : bytes;
 }
 
-/** A setting's stored value as its services-file field writes it (the reader's inverse). */
+/**
+ * A setting's stored value as its services-file field writes it (the reader's inverse); undefined
+ * for a value the file refuses (a zero duration where the file wants a positive one).
+ */
 function fileValue(kind: SettingKind, value: unknown): unknown {
   switch (kind.type) {
-    case 'duration': return durationText(value as number);
+    case 'duration': return value === 0 && !kind.zeroInFile ? undefined : durationText(value as number);
     case 'size': return sizeText(value as number);
     default: return value;
   }
@@ -116,7 +119,9 @@ export function hostedEntry(name: string, settings: HostSettings, config: EntryC
     const value = settingAt(settings, row.key);
     if (same(comparableSetting(row.kind, value), comparableSetting(row.kind, row.defaultValue(settings)))) continue;
     if (value === null) continue; // no row's default is a value while null is "none": nothing to write
-    setSettingAt(entry, row.field, fileValue(row.kind, value));
+    const written = fileValue(row.kind, value);
+    // Left out, the setting then shows as drift in check: better than a file check cannot read.
+    if (written !== undefined) setSettingAt(entry, row.field, written);
   }
   const recovery = recoveryOf(config);
   if (recovery !== undefined && recovery !== 'none') entry.recovery = recovery;

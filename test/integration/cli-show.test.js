@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const scm = require('../..');
 const { SETTING_FIELDS } = require('../../dist/host/setting-fields');
-const { assert } = require('../support/scm');
+const { assert, itWindowsOnly } = require('../support/scm');
 const { PROGRAM, cleanup, cli, newCase, waitFor } = require('../support/host-service');
 const { sampleFor } = require('../support/setting-samples');
 
@@ -62,6 +62,25 @@ describe('scm-native show', function () {
       assert.equal(dry.stdout, 'nothing to do: all 1 services as declared\n', format);
     }
   });
+
+  itWindowsOnly('--format with delayed start, recovery and dependencies: check finds it as declared', 'Wine 8 stores no failure actions, rejects the delayed auto-start level (124) and returns no dependencies', async () => {
+    const c = newCase('showscm');
+    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--startup', 'delayed', '--recovery', 'restart:30s:2',
+      '--depends', 'RpcSs', '--', PROGRAM, c.events, 'serve']);
+    assert.equal(installed.code, 0, installed.stderr);
+    created.push(c.name);
+    const human = await cli(['show', c.name]);
+    assert.match(human.stdout, /^Recovery +restart after 30s, restart after 30s, none; reset after 1d/m, human.stdout);
+    for (const format of ['yaml', 'toml', 'json']) {
+      const shown = await cli(['show', c.name, '--format', format]);
+      const file = path.join(c.dir, `scm.${format}`);
+      fs.writeFileSync(file, shown.stdout);
+      const [d] = scm.parseServicesFile(shown.stdout, file).services;
+      assert.deepEqual([d.hosted.options.startup, d.hosted.options.recovery, d.hosted.options.dependencies], ['delayed', { delay: 30000, count: 2 }, ['RpcSs']], format);
+      const check = await cli(['check', file]);
+      assert.equal(check.code, 0, `${format}: ${check.stdout}${check.stderr}`);
+    }
+  }, { rejects: /ERROR_INVALID_LEVEL|Invalid level/ });
 
   it('a running service shows as expected running; --json of start, status, list, logs, rotate, stop and remove', async () => {
     const c = newCase('showjson');

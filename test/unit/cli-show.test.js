@@ -81,6 +81,13 @@ describe('show --format: a services-file entry apply takes back unchanged', () =
     assert.equal(hostedEntry('web', settings, {}, 'stopped').recovery, undefined);
   });
 
+  it('a zero backoff, which the file refuses, is left out (check then names it as drift)', () => {
+    const settings = scm.plannedProgramSettings('web', program, [], { backoffInitial: 0, stopTimeout: 0 });
+    const entry = hostedEntry('web', settings, {}, 'stopped');
+    assert.deepEqual([entry.backoff, entry.stopTimeout], [undefined, '0s']);
+    parseServicesFile(servicesFileText([entry], 'json'), path.join(dir, 'zero.json'));
+  });
+
   it('durations and sizes in the largest unit that divides them', () => {
     assert.deepEqual([0, 1500, 7000, 120000, 7200000].map(durationText), ['0s', '1500ms', '7s', '2m', '2h']);
     assert.deepEqual([0, 1000, 2048, 10 * 1024 * 1024, 1024 ** 3].map(sizeText), [0, 1000, '2K', '10M', '1G']);
