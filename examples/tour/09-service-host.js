@@ -88,6 +88,13 @@ module.exports = {
       `status: host ${first.hostState}, program pid ${first.programPid}, restarts ${first.restarts}`);
     await run(t, ['status', name]);
     t.say();
+    t.say('show prints all there is to know about one service; --format yaml (or toml, json) prints it');
+    t.say('as a services file that `check` finds as declared and `apply` leaves alone (defaults left out):');
+    const shown = await run(t, ['show', name, '--format', 'yaml']);
+    t.check(/expected: running/.test(shown.stdout) && /backoff: 2s/.test(shown.stdout), `show --format yaml: ${shown.stdout}`);
+    fs.writeFileSync(path.join(dir, 'http.yaml'), shown.stdout);
+    await run(t, ['check', path.join(dir, 'http.yaml')], { shown: ['check', `${shortDir}\\http.yaml`] });
+    t.say();
     t.say("The log holds the host's own lines ([scm-native]) and the program's stdout and stderr:");
     await run(t, ['logs', name, '--lines', '10']);
 

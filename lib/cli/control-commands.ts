@@ -1,6 +1,7 @@
 // `scm-native start`, `stop` and `restart`: with a wait as long as the service's own settings
 // need (its ready and stop timeouts), progress on a terminal, and what depends on it with
 // --dependents.
+import { exitCodeText } from '../exit-code-text';
 import { startService, stopService } from '../services/control';
 import { getDependentServiceStatus, getServiceStatus } from '../services/query';
 import { DEFAULT_STOP_TIMEOUT_MS } from '../host/setting-fields';
@@ -9,6 +10,7 @@ import { deadServiceProcess } from '../host/manage';
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one } from './command';
+import { reportFailure, writeJson } from './json-output';
 import { humanDuration, paint, withProgress } from './output';
 import type { Io } from './output';
 
@@ -26,20 +28,28 @@ export async function startAndWait(name: string, io: Io, wait = true): Promise<n
   const status = await getServiceStatus(name);
   if (!ok || status.state !== 'running') {
     let detail = `state ${status.state}`;
-    if (status.exitCode === 1066) detail += `, service exit code ${status.serviceCode}`;
+    if (status.exitCode === 1066) detail += `, service exit code ${exitCodeText(status.serviceCode)}`;
     else if (status.exitCode) detail += `, exit code ${status.exitCode}`;
     if (status.exitCode === ERROR_SERVICE_REQUEST_TIMEOUT && settings && settings.readyTimeout > 0) {
       detail += `: the program did not report ready within ${humanDuration(settings.readyTimeout)}`;
     }
-    io.stderr.write(`scm-native: error: ${name} did not start (${detail})${settings ? `; see scm-native status ${name} and ${settings.log.dir}` : ''}\n`);
-    return 1;
+    return reportFailure(io, 'ERR_SCM_NOT_STARTED', name, `${name} did not start (${detail})${settings ? `; see scm-native status ${name} and ${settings.log.dir}` : ''}`);
   }
-  io.stdout.write(`${paint(io, 'green', 'running')} ${name} (pid ${status.pid})\n`);
+  if (!io.json) io.stdout.write(`${paint(io, 'green', 'running')} ${name} (pid ${status.pid})\n`);
   return 0;
 }
 
+/** The JSON document of start, stop and restart: the service's state now. */
+async function stateJson(io: Io, name: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const s = await getServiceStatus(name);
+  writeJson(io, { name, state: s.state, pid: s.pid > 0 ? s.pid : null, ...extra });
+}
+
 export async function cmdStart(args: ParsedArgs, io: Io): Promise<number> {
-  return startAndWait(one(args, 'start'), io, bool(args, 'wait') !== false);
+  const name = one(args, 'start');
+  const code = await startAndWait(name, io, bool(args, 'wait') !== false);
+  if (code === 0 && io.json) await stateJson(io, name);
+  return code;
 }
 
 /** The stop timeout of a service scm-native hosts, plus a margin; 25 s for others. */
@@ -58,21 +68,22 @@ async function stopAndWait(name: string, io: Io, wait = true, dependents = false
   const before = await getServiceStatus(name);
   const gone = deadServiceProcess(before);
   if (gone !== null) {
-    io.stdout.write(`${name}: its process (pid ${gone}) is already gone (killed?); the Service Control Manager still reports it ${before.state}, nothing to stop\n`);
-    io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
+    if (!io.json) {
+      io.stdout.write(`${name}: its process (pid ${gone}) is already gone (killed?); the Service Control Manager still reports it ${before.state}, nothing to stop\n`);
+      io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
+    }
     return { code: 0, stopped: [] };
   }
   const others = dependents ? (await getDependentServiceStatus(name, { state: 'active' })).map((s) => s.name) : [];
   let timeout = await stopWaitOf(name);
   for (const other of others) timeout += await stopWaitOf(other);
-  if (others.length) io.stdout.write(`stopping what depends on ${name} first: ${others.join(', ')}\n`);
+  if (others.length && !io.json) io.stdout.write(`stopping what depends on ${name} first: ${others.join(', ')}\n`);
   const stopped = await withProgress(io, `Stopping ${name}`, stopService(name, { wait: wait ? timeout : 0, stopDependents: others.length > 0 }), (s) => (s ? 'stopped' : 'still stopping'));
   if (!wait) return { code: 0, stopped: others };
   if (!stopped) {
-    io.stderr.write(`scm-native: error: ${name}${others.length ? ' (or a service that depends on it)' : ''} did not stop within ${humanDuration(timeout)}\n`);
-    return { code: 1, stopped: others };
+    return { code: reportFailure(io, 'ERR_SCM_NOT_STOPPED', name, `${name}${others.length ? ' (or a service that depends on it)' : ''} did not stop within ${humanDuration(timeout)}`), stopped: others };
   }
-  io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
+  if (!io.json) io.stdout.write(`${paint(io, 'gray', 'stopped')} ${name}\n`);
   return { code: 0, stopped: others };
 }
 
@@ -80,7 +91,10 @@ export async function cmdStop(args: ParsedArgs, io: Io): Promise<number> {
   const wait = bool(args, 'wait') !== false;
   const dependents = bool(args, 'dependents') === true;
   if (dependents && !wait) throw new UsageError('--dependents needs the wait: the dependents must have stopped before the service can stop', 'stop');
-  return (await stopAndWait(one(args, 'stop'), io, wait, dependents)).code;
+  const name = one(args, 'stop');
+  const { code, stopped } = await stopAndWait(name, io, wait, dependents);
+  if (code === 0 && io.json) await stateJson(io, name, { stoppedDependents: stopped });
+  return code;
 }
 
 export async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
@@ -94,5 +108,6 @@ export async function cmdRestart(args: ParsedArgs, io: Io): Promise<number> {
     const again = await startAndWait(other, io);
     if (again !== 0) return again;
   }
+  if (io.json) await stateJson(io, name, { restartedDependents: [...stopped].reverse() });
   return 0;
 }

@@ -13,6 +13,7 @@ import { UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
 import { startAndWait } from './control-commands';
+import { reportError, writeJson } from './json-output';
 import { paint, withProgress } from './output';
 import type { Io } from './output';
 import { serviceOptions } from './service-options';
@@ -26,6 +27,12 @@ export async function cmdInstall(args: ParsedArgs, io: Io): Promise<number> {
   const [program, ...programArgs] = args.rest as [string, ...string[]];
   const options = await serviceOptions(args, io, 'install');
   const result = await installProgramService(name, program, programArgs, options);
+  if (io.json) {
+    const started = bool(args, 'start') ? await startAndWait(name, io) : 0;
+    if (started !== 0) return started;
+    writeJson(io, { ...result, state: (await getServiceStatus(name)).state });
+    return 0;
+  }
   io.stdout.write(`${paint(io, 'green', 'installed')} ${name}: ${programLine(result.settings.program, result.settings.args)} (${result.settings.kind})\n`);
   io.stdout.write(`  log: ${result.settings.log.dir}\n`);
   if (result.logonRightGranted) io.stdout.write(`  granted ${options.username} the "Log on as a service" right\n`);
@@ -48,8 +55,13 @@ export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
     change.args = rest;
   }
   const settings = await updateProgramService(name, change, options);
-  io.stdout.write(`${paint(io, 'green', 'updated')} ${name}: ${programLine(settings.program, settings.args)}\n`);
   const status = await getServiceStatus(name);
+  if (io.json) {
+    // A service that is not stopped runs with the old settings until it is restarted.
+    writeJson(io, { name, settings, state: status.state, restartNeeded: status.state !== 'stopped' });
+    return 0;
+  }
+  io.stdout.write(`${paint(io, 'green', 'updated')} ${name}: ${programLine(settings.program, settings.args)}\n`);
   if (status.state !== 'stopped') io.stdout.write(`  the service is ${status.state}: restart it to apply the changes (scm-native restart ${name})\n`);
   return 0;
 }
@@ -61,6 +73,10 @@ export async function cmdRemove(args: ParsedArgs, io: Io): Promise<number> {
     throw new ScmError({ code: error.code, service: name, detail: `service '${name}' was not installed by scm-native: pass --force to remove it anyway (scm-native remove ${name} --force)` });
   });
   const { hostGone } = await withProgress(io, `Removing ${name}`, removal);
+  if (io.json) {
+    writeJson(io, { name, removed: true, hostGone });
+    return 0;
+  }
   if (hostGone !== null) io.stdout.write(`the service's host process (pid ${hostGone}) was already gone (killed?): nothing to stop, deleted it anyway\n`);
   io.stdout.write(`${paint(io, 'green', 'removed')} ${name}\n`);
   return 0;
@@ -85,7 +101,7 @@ export function removeVariables(env: Record<string, string | undefined>, names: 
  * process's: the administrator's shell, where the `passwordEnv` variables of a services file are
  * set for `apply` (a service started by the SCM gets the system's environment instead). Those
  * variables are removed first: the ones the services file (--file, else services.json here if
- * there is one) names. Returns the exit code 4 when a --file cannot be read.
+ * there is one) names. Returns the exit code 2 when a --file cannot be read.
  */
 export function withoutDeclaredPasswords(args: ParsedArgs, io: Io, env: Record<string, string | undefined> = process.env, exists = fs.existsSync): number | null {
   const named = args.options.file as string | undefined;
@@ -96,10 +112,7 @@ export function withoutDeclaredPasswords(args: ParsedArgs, io: Io, env: Record<s
     names = declaredPasswordVariables(file);
   } catch (error) {
     if (!(error instanceof ServicesFileError)) throw error;
-    if (named !== undefined) {
-      io.stderr.write(`scm-native: error: ${joinLines(error.message)}\n`);
-      return 4;
-    }
+    if (named !== undefined) return reportError(io, error);
     io.stderr.write(`scm-native: warning: ${file} cannot be read, so the variables its passwordEnv entries name are not removed from the program's environment: ${joinLines(error.message)}\n`);
     return null;
   }
@@ -110,6 +123,8 @@ export function withoutDeclaredPasswords(args: ParsedArgs, io: Io, env: Record<s
 
 export async function cmdDebug(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'debug');
+  // The program's own output is what debug shows: there is no document to print.
+  if (io.json) throw new UsageError('debug shows the program\'s own output in the foreground: it has no --json', 'debug');
   const status = await getServiceStatus(name);
   if (status.state !== 'stopped') throw new UsageError(`service '${name}' is ${status.state}: stop it before debugging it (scm-native stop ${name})`, 'debug');
   const bad = withoutDeclaredPasswords(args, io);
@@ -123,6 +138,10 @@ export async function cmdUpgrade(args: ParsedArgs, io: Io): Promise<number> {
   const all = bool(args, 'all') === true;
   if (all === (args.positionals.length > 0)) throw new UsageError('give the services to upgrade, or --all', 'upgrade');
   const result = await upgradeProgramServices(all ? null : args.positionals, (line) => io.stderr.write(`${line}\n`));
+  if (io.json) {
+    writeJson(io, result);
+    return 0;
+  }
   for (const u of result.upgraded) io.stdout.write(`${paint(io, 'green', 'upgraded')} ${u.name}${u.restarted ? ' (restarted)' : ''}\n`);
   for (const name of result.current) io.stdout.write(`${name}: already on this version\n`);
   for (const k of result.kept) io.stderr.write(`scm-native: warning: kept ${k.folder}: ${k.reason}\n`);

@@ -1,20 +1,22 @@
 // `scm-native <command>`: run any program as a Windows service (see docs/service-host.md). Here:
 // the commands' table (what help prints) and the dispatch; each command runs in its own file.
-// Exit code 0 only on success, 1 on a failure, 2 on a usage mistake; every error is one line
-// (--verbose adds the stack). Passwords are never printed.
+// Exit code 0 only on success, 1 on a failure, 2 on a usage mistake (exit-codes.ts); every error
+// is one line (--verbose adds the stack), or with --json a JSON document (json-output.ts).
+// Passwords are never printed.
 import { didYouMean } from '../did-you-mean';
 import { oneLine } from '../text';
 import { checkOptions, checkString, checkStringArray } from '../validation';
 import { parseArgs, UsageError } from './args';
-import { cliErrorText } from './error-text';
 import { commandHelp, commandsHelp, wrap } from './help';
 import type { OptionSpec } from './args';
 import type { Command } from './command';
 import { cmdRestart, cmdStart, cmdStop } from './control-commands';
 import { cmdDebug, cmdInstall, cmdRemove, cmdUpdate, cmdUpgrade } from './host-commands';
+import { reportError } from './json-output';
 import type { Io } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import { SERVICE_OPTIONS } from './service-options';
+import { showCommand } from './show-command';
 import { cmdList, cmdLogs, cmdRotate, cmdStatus } from './status-commands';
 import { watchCommand } from './watch';
 
@@ -22,6 +24,7 @@ const COMMON: Record<string, OptionSpec> = {
   verbose: { type: 'boolean', help: 'print the stack of an error' },
   color: { type: 'boolean', help: 'colour output (default: only on a terminal; NO_COLOR disables)' },
   help: { type: 'boolean', alias: 'h', help: 'show help' },
+  json: { type: 'boolean', help: 'one JSON document on stdout, errors too (same exit code); watch, logs -f: JSON lines' },
 };
 
 const COMMANDS: Record<string, Command> = {
@@ -115,6 +118,7 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     run: cmdRotate,
   },
+  show: showCommand,
   ...SERVICES_COMMANDS,
   watch: watchCommand,
   debug: {
@@ -174,7 +178,10 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
   const io: Io = { ...defaultIo(), ...ioOverride };
   const [command, ...rest] = argv;
   const dashdash = argv.indexOf('--');
-  const verbose = (dashdash < 0 ? argv : argv.slice(0, dashdash)).includes('--verbose');
+  const before = dashdash < 0 ? argv : argv.slice(0, dashdash);
+  const verbose = before.includes('--verbose');
+  // Known before parsing, so that a usage mistake is JSON too.
+  io.json = before.includes('--json');
   try {
     if (command === undefined) {
       io.stderr.write(SHORT_USAGE);
@@ -187,7 +194,8 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
     }
     if (command === '--version' || command === '-v' || command === 'version') {
       // package.json sits outside rootDir (lib/), so it is read at run time, not imported.
-      io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
+      const { version } = require('../../package.json') as { version: string };
+      io.stdout.write(io.json ? `${JSON.stringify({ version })}\n` : `${version}\n`);
       return 0;
     }
     const spec = commandNamed(command);
@@ -204,14 +212,10 @@ export async function runCli(argv: readonly string[], ioOverride?: Partial<Io>):
     }
     return await spec.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      const hint = error.command ? `usage: scm-native ${COMMANDS[error.command]?.usage ?? error.command}` : 'see scm-native help';
-      io.stderr.write(`scm-native: ${oneLine(error.message)} (${hint})\n`);
-      return 2;
-    }
-    io.stderr.write(`scm-native: error: ${cliErrorText(error)}\n`);
-    if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return 1;
+    const hint = error instanceof UsageError ? (error.command ? `usage: scm-native ${COMMANDS[error.command]?.usage ?? error.command}` : 'see scm-native help') : undefined;
+    const code = reportError(io, error, hint);
+    if (verbose && !(error instanceof UsageError) && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return code;
   }
 }
 

@@ -8,6 +8,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   /** Colour on stdout (decided once from the options and the stream). */
   color: boolean;
+  /** `--json`: one JSON document on stdout, errors included (json-output.ts). */
+  json?: boolean;
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, gray: 90, bold: 1 } as const;
@@ -38,6 +40,15 @@ export function humanDuration(ms: number): string {
   const m = Math.floor(s / 60);
   s -= m * 60;
   return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', `${s}s`].filter(Boolean).slice(0, 3).join(' ');
+}
+
+/**
+ * The word for a service's state, one for status, list and show: the SCM's state
+ * (`running`, `stop_pending`...), or `backoff` while the host waits to restart the program (the
+ * SCM then still says running).
+ */
+export function stateWord(state: string | number, hostState: string | null = null): string {
+  return hostState === 'backoff' ? 'backoff' : String(state);
 }
 
 export function stateColour(state: string): Colour {
@@ -105,11 +116,11 @@ export function visibleLines(text: string): string {
 }
 
 /**
- * JSON for the terminal (`status --json`): JSON.stringify already escapes C0 controls; this
+ * JSON for the terminal (`status --json`; `indent` 0: one line): JSON.stringify already escapes C0 controls; this
  * also escapes DEL, C1 controls and the line and bidirectional controls. Still valid JSON with the
  * same values.
  */
-export function terminalJson(value: unknown): string {
+export function terminalJson(value: unknown, indent = 2): string {
   // eslint-disable-next-line no-control-regex
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,14 +1,15 @@
 // `scm-native check` and `scm-native apply`: a services file compared with the machine, and
 // brought in line with it. Exit codes: 0 all as declared, else the worst LSB code (a service in
-// the wrong state or drifted counts at least 1); 4 also for an invalid file; 2 for a usage mistake.
+// the wrong state or drifted counts at least 1); 2 for a usage mistake or a services file that cannot
+// be read or is invalid (exit-codes.ts).
 import { applyServices, checkServices, worstCode } from '../declarative/apply';
 import type { ApplyEvent, ApplyOutcome, ServiceReport } from '../declarative/apply';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
-import { joinLines } from '../text';
 import type { ServicesFile } from '../declarative/services-file';
 import type { CommandRun } from '../declarative/command-run';
 import { parseCount, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
+import { reportError } from './json-output';
 import { humanDuration, paint, stateColour, table, terminalJson, visibleText } from './output';
 import type { Io } from './output';
 
@@ -19,15 +20,14 @@ export const DEFAULT_SERVICES_FILE = 'services.json';
 
 const PARALLEL: OptionSpec = { type: 'string', value: 'n', help: 'services handled at once (default 4)' };
 
-/** The services file named on the command line; an invalid one is exit code 4 (nothing could be checked). */
+/** The services file named on the command line; one that cannot be read or is invalid is reported, exit code 2. */
 export function servicesFileArg(args: ParsedArgs, command: string, io: Io): ServicesFile | number {
   if (args.positionals.length > 1) throw new UsageError('too many arguments', command);
   try {
     return loadServicesFile(args.positionals[0] ?? DEFAULT_SERVICES_FILE);
   } catch (error) {
     if (!(error instanceof ServicesFileError)) throw error;
-    io.stderr.write(`scm-native: error: ${joinLines(error.message)}\n`);
-    return 4;
+    return reportError(io, error);
   }
 }
 
@@ -118,6 +118,13 @@ function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
   return o.before.steps.length === 0 && !o.before.ok ? (o.before.reason ?? '-') : '-';
 }
 
+/** The last line of a dry run: how many services apply would change, and how many it cannot fix. */
+function dryRunSummary(outcomes: readonly ApplyOutcome[]): string {
+  const change = outcomes.filter((o) => o.steps.length > 0).length;
+  const stuck = outcomes.filter((o) => o.steps.length === 0 && !o.ok).length;
+  return `dry run: apply would change ${change} of ${outcomes.length} services${stuck ? `; ${stuck} not as declared that apply cannot change` : ''}`;
+}
+
 async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
   const loaded = servicesFileArg(args, 'apply', io);
   if (typeof loaded === 'number') return loaded;
@@ -129,7 +136,8 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
   });
   const failed = outcomes.some((o) => o.error !== undefined);
   const code = Math.max(worstCode(outcomes), failed ? 1 : 0);
-  const nothing = outcomes.every((o) => o.before.steps.length === 0);
+  // Nothing to do only when everything is as declared: a service apply cannot fix is shown in the table, with why.
+  const nothing = outcomes.every((o) => o.before.steps.length === 0 && o.before.ok);
   if (json) {
     io.stdout.write(`${terminalJson({
       file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code, changed: !dry && outcomes.some((o) => o.done.length > 0),
@@ -147,9 +155,12 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
     verbose();
     return code;
   }
-  io.stdout.write(`${table(['NAME', 'EXPECTED', 'BEFORE', dry ? 'WOULD DO' : 'DONE', 'NOW', 'LSB'], outcomes.map((o) => [
-    o.name, o.expected, stateText(io, o.before), outcomeAction(io, o, dry), stateText(io, o), `${o.code} ${o.meaning}`,
-  ]))}\n${dry ? `dry run: ${outcomes.filter((o) => o.steps.length).length} services would change` : summaryLine(outcomes, io)}\n`);
+  // A dry run changes nothing: its table has the state now and what apply would do, no "after" column.
+  const rows = outcomes.map((o) => dry
+    ? [o.name, o.expected, stateText(io, o.before), outcomeAction(io, o, dry), `${o.code} ${o.meaning}`]
+    : [o.name, o.expected, stateText(io, o.before), outcomeAction(io, o, dry), stateText(io, o), `${o.code} ${o.meaning}`]);
+  const headers = dry ? ['NAME', 'EXPECTED', 'NOW', 'WOULD DO', 'LSB'] : ['NAME', 'EXPECTED', 'BEFORE', 'DONE', 'NOW', 'LSB'];
+  io.stdout.write(`${table(headers, rows)}\n${dry ? dryRunSummary(outcomes) : summaryLine(outcomes, io)}\n`);
   verbose();
   return code;
 }

@@ -10,16 +10,62 @@ import { followProgramServiceLog, programServiceLogFile, rotateProgramServiceLog
 import { parseCount, UsageError } from './args';
 import type { ParsedArgs } from './args';
 import { one, programLine } from './command';
-import { humanDuration, paint, stateColour, table, terminalJson, visibleLines, visibleText } from './output';
+import { exitCodeText } from '../exit-code-text';
+import { writeJson } from './json-output';
+import { humanDuration, paint, stateColour, stateWord, table, terminalJson, visibleLines, visibleText } from './output';
 import type { Io } from './output';
 
 const str = (args: ParsedArgs, key: string) => args.options[key] as string | undefined;
 const bool = (args: ParsedArgs, key: string) => args.options[key] as boolean | undefined;
 
-function lastExitText(s: ProgramServiceStatus): string {
+/** The program's last exit: its code (an NTSTATUS in hex with its name) and how long ago. */
+export function lastExitText(s: Pick<ProgramServiceStatus, 'lastExit'>): string {
   if (!s.lastExit) return '-';
   const ago = humanDuration(Math.max(0, Date.now() - Date.parse(s.lastExit.at)));
-  return `${s.lastExit.code === null ? 'none' : s.lastExit.code} (${ago} ago)`;
+  return `${exitCodeText(s.lastExit.code)} (${ago} ago)`;
+}
+
+/** The SCM's exit code of a stopped service, or null when it stopped cleanly: `service-specific 0xC0000005 access violation`, `1053`. */
+export function scmExitText(s: { state: string | number; exitCode: number; serviceCode: number }): string | null {
+  if (s.state !== 'stopped' || s.exitCode === 0) return null;
+  return s.exitCode === 1066 ? `service-specific ${exitCodeText(s.serviceCode)}` : String(s.exitCode);
+}
+
+/**
+ * The rows of `status <name>`: what is not at its default (no `Restarts 0`, `Priority normal`,
+ * `Pid file -`); state, program, startup, account and log always.
+ */
+export function statusRows(s: ProgramServiceStatus, io: Pick<Io, 'color'>): [string, string][] {
+  const word = stateWord(s.state, s.hostState);
+  const rows: [string, string | null][] = [
+    ['Service', s.displayName === s.name ? s.name : `${s.name} (${s.displayName})`],
+    ['State', paint(io, stateColour(word), word === 'backoff' ? `${word} (waiting to restart the program)` : word)],
+    ['Program', programLine(s.program, s.args)],
+    ['Host PID', s.hostPid === null ? null : String(s.hostPid)],
+    ['Program PID', s.programPid === null ? null : String(s.programPid)],
+    ['Uptime', s.uptime === null ? null : humanDuration(s.uptime)],
+    ['Restarts', s.restarts === 0 ? null : String(s.restarts)],
+    ['Priority', s.priority === 'normal' ? null : s.priority],
+    ['Pid file', s.pidFile],
+    ['Success codes', s.successExitCodes.length ? `0, ${s.successExitCodes.join(', ')}` : null],
+    ['No restart on', s.noRestartExitCodes.length ? s.noRestartExitCodes.join(', ') : null],
+    ['Affinity', s.affinity === null ? null : s.affinity.join(', ')],
+    ['Ready timeout', s.readyTimeout === 0 ? null : humanDuration(s.readyTimeout)],
+    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${visibleText(s.lastExit.error)}` : ''}` : null],
+    ['Next restart', s.nextRestartAt ? `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}` : null],
+    ['Exit code', scmExitText(s)],
+    ['Startup', String(s.startType ?? '-')],
+    ['Account', s.account ?? '-'],
+    ['Log', s.logFile],
+    ['Stderr log', s.stderrLogFile],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== null);
+}
+
+/** Rows as `Key  value` lines, the keys padded to one width. */
+export function printRows(io: Pick<Io, 'stdout'>, rows: readonly (readonly [string, string])[]): void {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 }
 
 /** A list of services as JSON, as a table, or the line that says there are none; exit code 0. */
@@ -37,7 +83,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     const services = await listProgramServices();
     const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
     return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
-      const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
+      const state = stateWord(s.state, s.hostState);
       return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
         String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
     });
@@ -47,29 +93,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     io.stdout.write(`${terminalJson(s)}\n`);
     return 0;
   }
-  const state = s.hostState === 'backoff' ? `${s.state} (waiting to restart the program)` : String(s.state);
-  const rows: [string, string][] = [
-    ['Service', s.displayName === s.name ? s.name : `${s.name} (${s.displayName})`],
-    ['State', paint(io, stateColour(s.hostState === 'backoff' ? 'backoff' : String(s.state)), state)],
-    ['Program', programLine(s.program, s.args)],
-    ['Host PID', s.hostPid === null ? '-' : String(s.hostPid)],
-    ['Program PID', s.programPid === null ? '-' : String(s.programPid)],
-    ['Uptime', s.uptime === null ? '-' : humanDuration(s.uptime)],
-    ['Restarts', String(s.restarts)],
-    ['Priority', s.priority],
-    ['Pid file', s.pidFile ?? '-'],
-    ...(s.successExitCodes.length ? [['Success codes', `0, ${s.successExitCodes.join(', ')}`] as [string, string]] : []),
-    ...(s.noRestartExitCodes.length ? [['No restart on', s.noRestartExitCodes.join(', ')] as [string, string]] : []),
-    ['Affinity', s.affinity === null ? 'all processors' : s.affinity.join(', ')],
-    ['Ready timeout', s.readyTimeout === 0 ? '- (running once started)' : humanDuration(s.readyTimeout)],
-    ['Last exit', s.lastExit ? `${lastExitText(s)} after ${humanDuration(s.lastExit.runtimeMs)}${s.lastExit.error ? `: ${visibleText(s.lastExit.error)}` : ''}` : '-'],
-  ];
-  if (s.nextRestartAt) rows.push(['Next restart', `in ${humanDuration(Math.max(0, Date.parse(s.nextRestartAt) - Date.now()))}`]);
-  if (s.state === 'stopped' && s.exitCode !== 0) rows.push(['Exit code', s.exitCode === 1066 ? `service-specific ${s.serviceCode}` : String(s.exitCode)]);
-  rows.push(['Startup', String(s.startType ?? '-')], ['Account', s.account ?? '-'], ['Log', s.logFile]);
-  if (s.stderrLogFile) rows.push(['Stderr log', s.stderrLogFile]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [k, v] of rows) io.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  printRows(io, statusRows(s, io));
   if (s.lastStderr.length) {
     io.stdout.write(`Last stderr lines (the program failed early):\n`);
     for (const line of s.lastStderr) io.stdout.write(`  ${paint(io, 'red', '|')} ${visibleText(line)}\n`);
@@ -92,12 +116,12 @@ export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
       .filter((s) => (state === undefined || s.state === state) && (!re || re.test(s.name) || re.test(s.displayName)))
       .sort((a, b) => a.name.localeCompare(b.name));
     if (json) io.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null })), null, 2)}\n`);
-    else io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'DISPLAY NAME'], all.map((s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid > 0 ? String(s.pid) : '-', s.displayName]))}\n`);
+    else io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'DISPLAY NAME'], all.map((s) => [s.name, paint(io, stateColour(stateWord(s.state)), stateWord(s.state)), s.pid > 0 ? String(s.pid) : '-', s.displayName]))}\n`);
     return 0;
   }
   const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
   return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM'],
-    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]);
+    (s) => [s.name, paint(io, stateColour(stateWord(s.state, s.hostState)), stateWord(s.state, s.hostState)), s.pid === null ? '-' : String(s.pid), s.program]);
 }
 
 export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
@@ -106,6 +130,17 @@ export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
   const which = bool(args, 'stderr') === true ? { stderr: true } : {};
   const file = await programServiceLogFile(name, which);
   const { lines, follower } = await followProgramServiceLog(name, count, which);
+  if (io.json) {
+    // One document, or with --follow JSON lines: the file, then one object per line as it comes.
+    if (!bool(args, 'follow')) {
+      writeJson(io, { name, file, exists: fs.existsSync(file), lines });
+      return 0;
+    }
+    writeJson(io, { name, file, exists: fs.existsSync(file) }, true);
+    for (const line of lines) writeJson(io, { line }, true);
+    await followLog(follower, io);
+    return 0;
+  }
   if (lines.length === 0 && !fs.existsSync(file)) io.stderr.write(`(no log yet: ${file})\n`);
   // The program's text is shown, never sent to the terminal as is (visibleText); the file keeps it.
   for (const line of lines) io.stdout.write(`${visibleText(line)}\n`);
@@ -120,7 +155,8 @@ async function followLog(follower: LogFollower, io: Io): Promise<void> {
     const timer = setInterval(() => {
       try {
         const text = follower.poll();
-        if (text) io.stdout.write(visibleLines(text));
+        if (text && io.json) for (const line of text.replace(/\r?\n$/, '').split(/\r?\n/)) writeJson(io, { line }, true);
+        else if (text) io.stdout.write(visibleLines(text));
       } catch (error) {
         stop();
         reject(error);
@@ -141,6 +177,10 @@ async function followLog(follower: LogFollower, io: Io): Promise<void> {
 export async function cmdRotate(args: ParsedArgs, io: Io): Promise<number> {
   const name = one(args, 'rotate');
   await rotateProgramServiceLog(name);
+  if (io.json) {
+    writeJson(io, { name, rotated: true, file: await programServiceLogFile(name) });
+    return 0;
+  }
   io.stdout.write(`asked ${name} to rotate its log: ${await programServiceLogFile(name)} starts anew\n`);
   return 0;
 }

@@ -12,6 +12,7 @@ import type { ServiceStatus } from '../services/status-record';
 import { checkServiceName } from '../validation';
 import { parseCount, parseDuration, UsageError } from './args';
 import type { OptionSpec, ParsedArgs } from './args';
+import { reportError } from './json-output';
 import { paint, stateColour } from './output';
 import type { Io } from './output';
 import { DEFAULT_SERVICES_FILE } from './services-commands';
@@ -90,7 +91,7 @@ export function targetLabel(t: WatchTarget): string {
  * services file (--file, default services.json; JSON, YAML or TOML). A services file that cannot be used is exit
  * code 4 (as for check/apply), returned as a number after its one-line error on stderr.
  */
-export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (file: string) => boolean = fs.existsSync): WatchPlan | number {
+export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'> & Partial<Io>, exists: (file: string) => boolean = fs.existsSync): WatchPlan | number {
   const opt = (key: string) => args.options[key] as string | undefined;
   const count = opt('count') === undefined ? null : parseCount(opt('count') as string, '--count');
   if (count === 0) throw new UsageError('--count must be at least 1', 'watch');
@@ -115,7 +116,7 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
   } else {
     const file = opt('file') ?? DEFAULT_SERVICES_FILE;
     // No names and no services.json here: a usage mistake. A named file that is missing is a
-    // bad services file (4), as `check <file>` says.
+    // bad services file (2, exit-codes.ts), as `check <file>` says.
     if (opt('file') === undefined && !exists(file)) throw new UsageError(`give service names, or a services file (--file; there is no ${file} here)`, 'watch');
     try {
       // A service expected absent has nothing to watch (a missing one would fail the command).
@@ -127,8 +128,7 @@ export function watchPlan(args: ParsedArgs, io: Pick<Io, 'stderr'>, exists: (fil
       }));
     } catch (error) {
       if (!(error instanceof ServicesFileError)) throw error;
-      io.stderr.write(`scm-native: error: ${oneLine(error.message)}\n`);
-      return 4;
+      return reportError(io, error);
     }
     if (targets.length === 0) throw new UsageError(`${file} declares no services that should exist: nothing to watch`, 'watch');
   }

@@ -513,6 +513,17 @@ export interface ProgramServiceStatus {
   allowControl: string[];
 }
 
+/**
+ * The host's status file of a service, and whether it speaks of the running host: a file from an
+ * earlier run of the host (or a host that died) says nothing of now. (Wine does not notice a
+ * service process that died: the pid must be alive too.)
+ */
+function hostStatusOf(service: string, settings: HostSettings, scm: { state: ServiceState | number; pid: number }) {
+  const file = readStatusFile(statusFilePath(settings.log.dir, service));
+  const live = file !== null && scm.state !== 'stopped' && file.hostPid === scm.pid && processAlive(scm.pid);
+  return live ? { file, live, hostState: file.state } : { file, live, hostState: scm.state === 'stopped' ? 'stopped' : null };
+}
+
 /** The status of a hosted service (settings, SCM status, and the host's status file). */
 export async function getProgramServiceStatus(name: string): Promise<ProgramServiceStatus> {
   const service = checkServiceName(name, 'name');
@@ -521,16 +532,13 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     getServiceStatus(service),
     getServiceConfiguration(service, { fields: ['displayName', 'startType', 'account', 'command'] }).catch(() => ({} as Record<string, undefined>)),
   ]);
-  const file = readStatusFile(statusFilePath(settings.log.dir, service));
-  // A status file from an earlier run of the host (or a host that died) says nothing of now.
-  // (Wine does not notice a service process that died: the pid must be alive too.)
-  const live = file !== null && scm.state !== 'stopped' && file.hostPid === scm.pid && processAlive(scm.pid);
+  const { file, live, hostState } = hostStatusOf(service, settings, scm);
   const programStarted = live && file.programStartedAt ? Date.parse(file.programStartedAt) : NaN;
   return {
     name: service,
     displayName: (config as { displayName?: string }).displayName ?? service,
     state: scm.state,
-    hostState: live ? file.state : scm.state === 'stopped' ? 'stopped' : null,
+    hostState,
     hostPid: scm.pid > 0 ? scm.pid : null,
     programPid: live ? file.programPid : null,
     program: settings.program,
@@ -569,6 +577,8 @@ export interface ProgramServiceSummary {
   name: string;
   displayName: string;
   state: ServiceState | number;
+  /** What the host is doing, as {@link ProgramServiceStatus.hostState}. */
+  hostState: string | null;
   pid: number | null;
   program: string;
 }
@@ -594,7 +604,7 @@ export async function listProgramServices(options: ListOptions = {}): Promise<Pr
       settings = null;
     }
     if (!settings) continue;
-    out.push({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null, program: settings.program });
+    out.push({ name: s.name, displayName: s.displayName, state: s.state, hostState: hostStatusOf(s.name, settings, s).hostState, pid: s.pid > 0 ? s.pid : null, program: settings.program });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

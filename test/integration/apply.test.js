@@ -253,14 +253,14 @@ describe('scm-native apply: hosted programs and existing services', function () 
     assert.equal(await scm.serviceExists(existing), true);
   });
 
-  it('a bad services file is exit code 4, naming the entry and the field (YAML line numbers for syntax)', async () => {
+  it('a bad services file is exit code 2 (not LSB 4), naming the entry and the field (YAML line numbers for syntax)', async () => {
     const bad = writeFile(dir, 'bad.yaml', 'services:\n  - name: web\n    program: a.js\n    priority: low\n');
     const r = await cli(['apply', bad]);
-    assert.equal(r.code, 4);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /bad\.yaml: services\[0\] \("web"\): field "priority" must be one of "idle", /);
     const syntax = writeFile(dir, 'syntax.yaml', 'services:\n  - name: [web\n');
     const s2 = await cli(['check', syntax]);
-    assert.equal(s2.code, 4);
+    assert.equal(s2.code, 2);
     assert.match(s2.stderr, /syntax\.yaml: not valid YAML: .* at line \d+, column \d+/);
   });
 

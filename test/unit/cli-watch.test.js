@@ -52,10 +52,10 @@ describe('watch: arguments', () => {
     }
   });
 
-  it('a bad or missing services file is exit code 4 with a one-line error naming it', () => {
+  it('a bad or missing services file is exit code 2 with a one-line error naming it', () => {
     for (const f of [file('{nope'), file({ services: [{ name: 'a', expected: 'maybe' }] }), path.join(work, 'missing.json')]) {
       const err = collector();
-      assert.equal(plan(['--file', f], () => true, err.stream), 4);
+      assert.equal(plan(['--file', f], () => true, err.stream), 2);
       assert.equal(err.lines.length, 1);
       assert.ok(err.text.startsWith(`scm-native: error: ${f}`), err.text);
     }
@@ -75,14 +75,14 @@ describe('watch: arguments', () => {
     for (const [argv, message] of cases) assert.throws(() => plan(argv, () => false), (e) => e instanceof UsageError && message.test(e.message), argv.join(' '));
   });
 
-  it('through the CLI: exit 2 with one line for usage mistakes, 4 for a bad file; help lists the options', async () => {
+  it('through the CLI: exit 2 with one line for usage mistakes and for a bad file; help lists the options', async () => {
     for (const argv of [['watch', 'a', '--count', '0'], ['watch', 'a', '--file', 'x.json'], ['watch', 'a', '--', 'b'], ['watch', 'a', '--every', '1s']]) {
       const r = await cli(argv);
       assert.equal(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, /usage: scm-native watch \[names\.\.\.\]/);
     }
-    assert.equal((await cli(['watch', '--file', file('[]')])).code, 4);
+    assert.equal((await cli(['watch', '--file', file('[]')])).code, 2);
     const help = await cli(['help', 'watch']);
     assert.equal(help.code, 0);
     for (const option of ['--file <services file>', '--json', '--count <n>', '--timeout <duration>']) assert.ok(help.stdout.includes(option), option);

@@ -313,13 +313,21 @@ describe('scm-native check / apply (no SCM)', () => {
     assert.equal(worstCode([{ ok: true, code: 4, expected: 'absent' }]), 0);
   });
 
-  it('an invalid services file is exit code 4 with the entry and field named', async () => {
+  it('an invalid or unreadable services file is exit code 2 (not LSB 4) with the entry and field named; --json: the error on stdout', async () => {
     const file = path.join(lockDir, 'bad.json');
     fs.writeFileSync(file, JSON.stringify({ services: [{ name: 'web', expected: 'up' }] }));
     for (const command of ['check', 'apply']) {
       const r = await cli([command, file]);
-      assert.equal(r.code, 4);
+      assert.equal(r.code, 2);
       assert.match(r.stderr, /services\[0\] \("web"\): field "expected" must be one of "running", "stopped", "absent", got "up"/);
+      const json = await cli([command, file, '--json']);
+      assert.equal(json.code, 2);
+      assert.equal(json.stderr, '');
+      const { error } = JSON.parse(json.stdout);
+      assert.deepEqual([error.code, error.file, error.entry, error.field], ['ERR_SCM_SERVICES_FILE', file, 0, 'expected']);
+      const missing = await cli([command, path.join(lockDir, 'no-such.json')]);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /no-such\.json: cannot read: ENOENT/);
     }
     assert.equal((await cli(['check', 'a', 'b'])).code, 2);
   });

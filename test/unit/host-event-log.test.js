@@ -74,8 +74,8 @@ describe('host event log', () => {
   it('exit codes as text: small ones in decimal, NTSTATUS in hex with their name', () => {
     assert.equal(exitCodeText(3), '3');
     assert.equal(exitCodeText(null), 'none');
-    assert.equal(exitCodeText(0xc0000005), '0xC0000005 (access violation)');
-    assert.equal(exitCodeText(-1073741819), '0xC0000005 (access violation)', 'signed as well');
+    assert.equal(exitCodeText(0xc0000005), '0xC0000005 access violation');
+    assert.equal(exitCodeText(-1073741819), '0xC0000005 access violation', 'signed as well');
     assert.equal(exitCodeText(0xc000013a), '0xC000013A (terminated by Ctrl+C)');
     assert.equal(exitCodeText(0xc0001234), '0xC0001234', 'no name known: hex alone');
     assert.equal(exitCodeName(0xc00000fd), 'stack overflow');
@@ -90,7 +90,7 @@ describe('host event log', () => {
     await flush();
     assert.equal(sent.length, 1);
     assert.deepEqual({ ...sent[0], message: undefined }, { source: 'svc', type: 'warning', eventId: HOST_EVENT_IDS.restart, message: undefined });
-    assert.equal(sent[0].message, 'svc: restarting the program in 5.0 s (restart 1): it exited with code 0xC0000005 (access violation) after 60 s');
+    assert.equal(sent[0].message, 'svc: restarting the program in 5.0 s (restart 1): it exited with code 0xC0000005 access violation after 60 s');
     await clock.advance(5000);
     assert.equal(runs.length, 2);
     assert.equal(sup.restart({ text: 'the health check failed 3 times in a row', severity: 'warning' }), true);

@@ -245,11 +245,11 @@ describe('debug does not hand the services file passwords to the program', () =>
     assert.deepEqual(env, { WEB_PASSWORD: SECRET }, 'no services file: nothing known to remove');
   });
 
-  it('an unreadable --file is exit code 4 before the program runs; an unreadable default file is a warning', () => {
+  it('an unreadable --file is exit code 2 before the program runs; an unreadable default file is a warning', () => {
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{"services": [');
     const err = collector();
-    assert.equal(withoutDeclaredPasswords(args({ file: broken }), { stderr: err.stream }, {}), 4);
+    assert.equal(withoutDeclaredPasswords(args({ file: broken }), { stderr: err.stream }, {}), 2);
     assert.match(err.text, /^scm-native: error: /);
     const cwd = process.cwd();
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-debug-env-'));
