@@ -76,7 +76,7 @@ describe('host event log', () => {
     assert.equal(exitCodeText(null), 'none');
     assert.equal(exitCodeText(0xc0000005), '0xC0000005 access violation');
     assert.equal(exitCodeText(-1073741819), '0xC0000005 access violation', 'signed as well');
-    assert.equal(exitCodeText(0xc000013a), '0xC000013A (terminated by Ctrl+C)');
+    assert.equal(exitCodeText(0xc000013a), '0xC000013A ended by Ctrl+C (STATUS_CONTROL_C_EXIT)');
     assert.equal(exitCodeText(0xc0001234), '0xC0001234', 'no name known: hex alone');
     assert.equal(exitCodeName(0xc00000fd), 'stack overflow');
     assert.equal(exitCodeName(5), null);
@@ -140,7 +140,7 @@ describe('host event log', () => {
     const gaveUp = sent.filter((e) => e.eventId === HOST_EVENT_IDS['gave-up']);
     assert.equal(gaveUp.length, 1);
     assert.equal(gaveUp[0].type, 'error');
-    assert.match(gaveUp[0].message, /service-specific exit code 0xC0000409 \(stack buffer overrun or fail fast\)\.$/);
+    assert.match(gaveUp[0].message, /service-specific exit code 0xC0000409 stack buffer overrun \(fail fast\)\.$/);
     const restarts = sent.filter((e) => e.eventId === HOST_EVENT_IDS.restart);
     assert.equal(restarts.length, runs.length - 1, 'one restart entry per restart');
     assert.equal(sent[sent.length - 1], gaveUp[0], 'giving up comes last');
