@@ -31,6 +31,13 @@ export const HOSTED_FIELDS: readonly string[] = [...PROGRAM_AND_SCM_FIELDS, ...n
 
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
 
+/** A command field: the program (from the file's folder), then its arguments. */
+function readCommand(r: EntryReader, field: string, here: (p: string) => string): string[] | undefined {
+  const argv = r.strings(field);
+  if (argv !== undefined && argv.length === 0) r.fail(field, 'must list the program to run, then its arguments');
+  return argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)];
+}
+
 /**
  * A setting's value as the entry gives it (undefined when absent), read by the setting's kind:
  * durations as seconds or `30s`, sizes as bytes or `10M`, paths from the file's folder.
@@ -39,7 +46,7 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
   switch (kind.type) {
     case 'duration': return r.duration(field, { allowZero: kind.zeroInFile });
     case 'size': return r.size(field);
-    case 'count': return r.integer(field, 0, kind.max);
+    case 'count': return r.integer(field, kind.min ?? 0, kind.max);
     case 'exit-code': return r.integer(field, 1, 0xffffffff);
     case 'exit-codes': return r.integers(field, 0, 0xffffffff);
     case 'choice': return r.oneOf(field, kind.values);
@@ -53,11 +60,10 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
     case 'variable-names':
     case 'accounts':
     case 'arguments': return r.strings(field);
-    case 'command': {
-      const argv = r.strings(field);
-      if (argv !== undefined && argv.length === 0) r.fail(field, 'must list the program to run, then its arguments');
-      return argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)];
-    }
+    case 'status-range': return r.string(field);
+    // A URL as a string, a command as a list (program, then its arguments).
+    case 'health-check': return typeof r.values[field] === 'string' ? r.string(field) : readCommand(r, field, here);
+    case 'command': return readCommand(r, field, here);
     case 'processors': return r.integers(field, 0, 63);
     case 'environment': return r.environment(field);
   }

@@ -1,5 +1,5 @@
 // Whether anyone but the trusted can change what a hosted service runs or where it writes: its
-// program, interpreter, working folder, hooks, PATH folders, log and pid-file folders, and the
+// program, interpreter, working folder, hooks and health-check command, PATH folders, log and pid-file folders, and the
 // services file that declares it. For a privileged account (LocalSystem, LocalService,
 // NetworkService) such a path is an error unless the operator allows it (allowInsecureLocation);
 // otherwise a warning. docs/security.md says why and what stays the operator's part.
@@ -28,6 +28,8 @@ export function servicePaths(settings: HostSettings, servicesFile?: string): Ser
   for (const [what, hook] of [['the pre-start command', settings.preStart], ['the post-stop command', settings.postStop]] as const) {
     if (hook) paths.push({ what, path: hook[0] as string, role: 'executable' });
   }
+  // A health-check command runs as the service's account at every interval.
+  if (Array.isArray(settings.healthCheck)) paths.push({ what: 'the health-check command', path: settings.healthCheck[0] as string, role: 'executable' });
   for (const dir of settings.pathPrepend) paths.push({ what: 'the PATH folder', path: dir, role: 'folder' });
   paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder', data: true });
   if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder', data: true });
