@@ -8,7 +8,9 @@
 // (hooks, health-check commands: descendants of the host that are not the program's); a process
 // whose parent is gone (the program's orphaned grandchild) counts. Without a job there is no such
 // list: the program's process and its descendants by parent pid (the Toolhelp process table),
-// so an orphan whose parent exited is not counted there.
+// so an orphan whose parent exited is not counted there. Either way the console host
+// (conhost.exe) Windows starts for a console program without a console is the program's child,
+// and counts.
 import { native } from '../native/binding';
 import { listProcesses } from '../process-table';
 import type { ProcessEntry } from '../process-table';
@@ -57,10 +59,29 @@ export function programProcesses(table: readonly ProcessEntry[], programPid: num
   return (candidates ?? table.map((p) => p.pid)).filter((pid) => pid !== hostPid && belongs(pid));
 }
 
+/** One process of a sample. */
+export interface ProcessMemory {
+  pid: number;
+  /** The executable's file name (Toolhelp's). */
+  name: string;
+  privateBytes: number;
+}
+
 /** One sample: the program's processes and their private bytes. */
 export interface MemorySample {
   bytes: number;
-  pids: number[];
+  processes: ProcessMemory[];
+}
+
+/** Processes shown by name in a log line, the largest first. */
+const SHOWN_PROCESSES = 6;
+
+/** `2 processes (node.exe 376: 340.1 MiB, conhost.exe 396: 8.3 MiB)` for the log. */
+export function describeProcesses(processes: readonly ProcessMemory[]): string {
+  const sorted = [...processes].sort((a, b) => b.privateBytes - a.privateBytes);
+  const shown = sorted.slice(0, SHOWN_PROCESSES).map((p) => `${p.name} ${p.pid}: ${mebibytes(p.privateBytes)}`);
+  if (sorted.length > SHOWN_PROCESSES) shown.push(`${sorted.length - SHOWN_PROCESSES} more`);
+  return `${processes.length} process${processes.length === 1 ? '' : 'es'} (${shown.join(', ')})`;
 }
 
 /** Private memory of the program's processes now (off the main thread: listProcesses, processMemory). */
@@ -74,7 +95,9 @@ export async function sampleProgramMemory(programPid: number, inJob: boolean): P
   } else {
     rows = await native().processMemory(programProcesses(table, programPid, process.pid, null, false));
   }
-  return { bytes: rows.reduce((sum, r) => sum + r.privateBytes, 0), pids: rows.map((r) => r.pid) };
+  const names = new Map(table.map((p) => [p.pid, p.exeName]));
+  const processes = rows.map((r) => ({ pid: r.pid, name: names.get(r.pid) ?? '?', privateBytes: r.privateBytes }));
+  return { bytes: rows.reduce((sum, r) => sum + r.privateBytes, 0), processes };
 }
 
 /** Where the memory watch reports. */
@@ -147,7 +170,7 @@ export class MemoryWatch {
   private judge(sample: MemorySample): boolean {
     const { memoryLimit, memoryLimitFor } = this.settings;
     const now = Date.now();
-    const figures = `${mebibytes(sample.bytes)} private in ${sample.pids.length} process${sample.pids.length === 1 ? '' : 'es'}`;
+    const figures = `${mebibytes(sample.bytes)} private in ${describeProcesses(sample.processes)}`;
     if (sample.bytes <= memoryLimit) {
       if (this.overSince !== null) this.hooks.note(`memory back under the limit of ${mebibytes(memoryLimit)}: ${figures}`);
       this.overSince = null;
@@ -155,11 +178,11 @@ export class MemoryWatch {
     }
     if (this.overSince === null) {
       this.overSince = now;
-      this.hooks.note(`memory above the limit of ${mebibytes(memoryLimit)}: ${figures} (pids ${sample.pids.join(', ')}); restarting the program if it stays above for ${seconds(memoryLimitFor)}`);
+      this.hooks.note(`memory above the limit of ${mebibytes(memoryLimit)}: ${figures}; restarting the program if it stays above for ${seconds(memoryLimitFor)}`);
       return true;
     }
     if (now - this.overSince < memoryLimitFor) return true;
-    this.hooks.overLimit(`memory above the limit for ${seconds(now - this.overSince)}: ${figures} (pids ${sample.pids.join(', ')}), limit ${mebibytes(memoryLimit)} for ${seconds(memoryLimitFor)}`);
+    this.hooks.overLimit(`memory above the limit for ${seconds(now - this.overSince)}: ${figures}, limit ${mebibytes(memoryLimit)} for ${seconds(memoryLimitFor)}`);
     return false;
   }
 }

@@ -8,7 +8,7 @@ const net = require('node:net');
 const { checkHealthUrl, checkStatusRange, healthTarget, looksLikeUrl, parseStatusRange } = require('../../dist/host/health-target');
 const { checkStoredSetting, settingFromOption } = require('../../dist/host/setting-checks');
 const { HealthCheck, describeTarget, probe } = require('../../dist/host/health-check');
-const { MemoryWatch, programProcesses, sampleInterval } = require('../../dist/host/memory-watch');
+const { MemoryWatch, describeProcesses, programProcesses, sampleInterval } = require('../../dist/host/memory-watch');
 
 const KIND = { type: 'health-check' };
 
@@ -184,19 +184,24 @@ describe('memory limit', () => {
     assert.deepEqual(programProcesses(table, 20, 10, null, false), [20, 21, 22]);
   });
 
+  it('names the largest processes first, at most six', () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({ pid: 100 + i, name: 'w.exe', privateBytes: i * 1048576 }));
+    assert.equal(describeProcesses(many), '8 processes (w.exe 107: 7.0 MiB, w.exe 106: 6.0 MiB, w.exe 105: 5.0 MiB, w.exe 104: 4.0 MiB, w.exe 103: 3.0 MiB, w.exe 102: 2.0 MiB, 2 more)');
+  });
+
   it('samples every fifth of the duration, within 0.5 to 5 s', () => {
     assert.deepEqual([sampleInterval(1000), sampleInterval(10000), sampleInterval(600000)], [500, 2000, 5000]);
   });
 
   it('restarts only after the samples stayed above the limit for the duration, with the figures', async () => {
     const mib = 1048576;
-    const samples = [300, 100, 300, 300, 300].map((m) => ({ bytes: m * mib, pids: [20, 21] }));
+    const samples = [300, 100, 300, 300, 300].map((m) => ({ bytes: m * mib, processes: [{ pid: 21, name: 'conhost.exe', privateBytes: 10 * mib }, { pid: 20, name: 'node.exe', privateBytes: (m - 10) * mib }] }));
     const notes = [];
     const why = await new Promise((resolve) => {
       const watch = new MemoryWatch({ memoryLimit: 200 * mib, memoryLimitFor: 600 }, true, { note: (m) => notes.push(m), overLimit: resolve }, async () => samples.shift());
       watch.begin(20);
     });
-    assert.match(why, /^memory above the limit for [\d.]+ s: 300\.0 MiB private in 2 processes \(pids 20, 21\), limit 200\.0 MiB for 0\.6 s$/);
+    assert.match(why, /^memory above the limit for [\d.]+ s: 300\.0 MiB private in 2 processes \(node\.exe 20: 290\.0 MiB, conhost\.exe 21: 10\.0 MiB\), limit 200\.0 MiB for 0\.6 s$/);
     assert.equal(samples.length, 0);
     assert.match(notes[0], /^memory above the limit of 200\.0 MiB: 300\.0 MiB private in 2 processes/);
     assert.match(notes[1], /^memory back under the limit of 200\.0 MiB: 100\.0 MiB/);
