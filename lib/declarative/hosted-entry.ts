@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { STARTUPS } from '../host/program-service-options';
 import type { ProgramServiceOptions } from '../host/program-service-options';
+import { checkHealthUrl, checkStatusRange } from '../host/health-target';
 import { SETTING_FIELDS } from '../host/setting-fields';
 import type { SettingKind } from '../host/setting-fields';
 import type { EntryReader } from './entry-reader';
@@ -30,6 +31,16 @@ const PROGRAM_AND_SCM_FIELDS = [
 export const HOSTED_FIELDS: readonly string[] = [...PROGRAM_AND_SCM_FIELDS, ...new Set(SETTING_FIELDS.map((row) => row.field.split('.')[0] as string))];
 
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
+
+/** `value` put through the library's `check`, its RangeError a failure of the field (`field "x" must be ...`). */
+function checkedBy<T>(r: EntryReader, field: string, value: string | undefined, check: (value: unknown, what: string) => T): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return check(value, '');
+  } catch (error) {
+    return r.fail(field, (error as Error).message.trim());
+  }
+}
 
 /** A command field: the program (from the file's folder), then its arguments. */
 function readCommand(r: EntryReader, field: string, here: (p: string) => string): string[] | undefined {
@@ -60,9 +71,9 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
     case 'variable-names':
     case 'accounts':
     case 'arguments': return r.strings(field);
-    case 'status-range': return r.string(field);
+    case 'status-range': return checkedBy(r, field, r.string(field), checkStatusRange);
     // A URL as a string, a command as a list (program, then its arguments).
-    case 'health-check': return typeof r.values[field] === 'string' ? r.string(field) : readCommand(r, field, here);
+    case 'health-check': return typeof r.values[field] === 'string' ? checkedBy(r, field, r.string(field), checkHealthUrl) : readCommand(r, field, here);
     case 'command': return readCommand(r, field, here);
     case 'processors': return r.integers(field, 0, 63);
     case 'environment': return r.environment(field);

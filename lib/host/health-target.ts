@@ -36,10 +36,10 @@ function checkUrl(text: string, what: string): URL {
   if (!url.hostname) throw new RangeError(`${what} must name a host; got '${text}'`);
   if (url.protocol === 'tcp:') {
     if (!url.port) throw new RangeError(`${what} must name a port, as tcp://127.0.0.1:8080; got '${text}'`);
-    if (url.port === '0') throw new RangeError(`${what}: the port must be 1 to 65535; got '${text}'`);
+    if (url.port === '0') throw new RangeError(`${what} must name a port from 1 to 65535; got '${text}'`);
     if ((url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) throw new RangeError(`${what} must be tcp://host:port, nothing after the port; got '${text}'`);
   }
-  if (url.protocol !== 'tcp:' && url.port === '0') throw new RangeError(`${what}: the port must be 1 to 65535; got '${text}'`);
+  if (url.protocol !== 'tcp:' && url.port === '0') throw new RangeError(`${what} must name a port from 1 to 65535; got '${text}'`);
   return url;
 }
 

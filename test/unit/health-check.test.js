@@ -8,6 +8,11 @@ const net = require('node:net');
 const { checkHealthUrl, checkStatusRange, healthTarget, looksLikeUrl, parseStatusRange } = require('../../dist/host/health-target');
 const { checkStoredSetting, settingFromOption } = require('../../dist/host/setting-checks');
 const { HealthCheck, describeTarget, probe } = require('../../dist/host/health-check');
+const { Readable } = require('node:stream');
+const path = require('node:path');
+const { parseArgs } = require('../../dist/cli/args');
+const { SERVICE_OPTIONS, serviceOptions } = require('../../dist/cli/service-options');
+const { parse, fails } = require('../support/services-file');
 const { MemoryWatch, describeProcesses, programProcesses, sampleInterval } = require('../../dist/host/memory-watch');
 
 const KIND = { type: 'health-check' };
@@ -29,7 +34,7 @@ describe('health check settings', () => {
       ['not a url', RangeError, /not a URL/],
       ['ftp://host/x', RangeError, /'ftp:' is not one of/],
       ['tcp://127.0.0.1', RangeError, /must name a port/],
-      ['tcp://127.0.0.1:0', RangeError, /port must be 1 to 65535/],
+      ['tcp://127.0.0.1:0', RangeError, /must name a port from 1 to 65535/],
       ['tcp://127.0.0.1:70000', RangeError, /not a URL/],
       ['tcp://127.0.0.1:80/path', RangeError, /nothing after the port/],
       ['http://user:secret@127.0.0.1/', RangeError, /must not hold a user name or password/],
@@ -57,6 +62,42 @@ describe('health check settings', () => {
     assert.equal(describeTarget(healthTarget('http://127.0.0.1:1/h')), 'GET http://127.0.0.1:1/h');
     assert.deepEqual(healthTarget('tcp://[::1]:80'), { type: 'tcp', host: '::1', port: 80 });
     assert.throws(() => checkHealthUrl(['x'], 'healthCheck'), TypeError);
+  });
+});
+
+describe('health check flags', () => {
+  const options = (argv) => serviceOptions(parseArgs(argv, SERVICE_OPTIONS, 'install'), { stdin: Readable.from(['']) }, 'install');
+
+  it('--health-check: a URL as given, other text as a command line (its program made absolute), "" to remove', async () => {
+    assert.deepEqual(await options(['--health-check', ' tcp://127.0.0.1:5432 ']), { healthCheck: 'tcp://127.0.0.1:5432' });
+    assert.deepEqual(await options(['--health-check', '"check me.exe" --quick "a b"']), { healthCheck: [path.resolve('check me.exe'), '--quick', 'a b'] });
+    assert.deepEqual(await options(['--health-check', '']), { healthCheck: null });
+  });
+
+  it('--health-retries must be 1 or more; --health-status passes through to the library check', async () => {
+    await assert.rejects(options(['--health-retries', '0']), /--health-retries must be at least 1/);
+    assert.deepEqual(await options(['--health-retries', '5', '--health-status', '200-204']), { healthRetries: 5, healthStatus: '200-204' });
+  });
+});
+
+describe('health check in a services file', () => {
+  const PROGRAM = path.resolve('app.exe');
+  const entry = (fields) => ({ services: [{ name: 'svc', program: PROGRAM, ...fields }] });
+
+  it('a URL as a string, a command as a list (its program from the file\'s folder)', () => {
+    assert.deepEqual(parse(entry({ healthCheck: 'https://localhost:8443/ready', healthInsecure: true })).services[0].hosted.options,
+      { healthCheck: 'https://localhost:8443/ready', healthInsecure: true });
+    const dir = path.resolve('conf');
+    assert.deepEqual(parse(entry({ healthCheck: ['check.exe', '--quick'], healthRetries: 5 }), path.join(dir, 'svc.json')).services[0].hosted.options,
+      { healthCheck: [path.join(dir, 'check.exe'), '--quick'], healthRetries: 5 });
+  });
+
+  it('refuses an empty command, a retry count of 0 and a number for the status range, naming the field', () => {
+    fails(entry({ healthCheck: [] }), /must list the program to run/, 0, 'healthCheck');
+    fails(entry({ healthRetries: 0 }), /healthRetries/, 0, 'healthRetries');
+    fails(entry({ healthStatus: 200 }), /must be a string/, 0, 'healthStatus');
+    fails(entry({ healthStatus: '300-200' }), /field "healthStatus" must be HTTP status codes from-to within 100-599/, 0, 'healthStatus');
+    fails(entry({ healthCheck: 'ftp://host/' }), /field "healthCheck" must be an http:\/\/, https:\/\/ or tcp:\/\/host:port URL.*'ftp:' is not one of/, 0, 'healthCheck');
   });
 });
 
