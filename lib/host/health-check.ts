@@ -192,7 +192,8 @@ export class HealthCheck {
     });
     if (generation !== this.generation) return;
     this.inFlight = null;
-    if (this.judge(outcome)) this.schedule(generation);
+    // The hooks may have ended the check meanwhile (a restart ends it at once).
+    if (this.judge(outcome) && generation === this.generation) this.schedule(generation);
   }
 
   /** Counts the outcome; false when the program is to be restarted (no more probes then). */

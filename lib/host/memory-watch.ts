@@ -163,7 +163,7 @@ export class MemoryWatch {
     }
     if (generation !== this.generation) return;
     this.timer = null;
-    if (this.judge(sample)) this.schedule(generation, pid);
+    if (this.judge(sample) && generation === this.generation) this.schedule(generation, pid);
   }
 
   /** Weighs one sample; false when the program is to be restarted. */

@@ -3,7 +3,9 @@
 // ranges), the CLI's reading of --health-check, the probes against local servers, the count of
 // failures, and which processes of a table are the program's.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const net = require('node:net');
 const { checkHealthUrl, checkStatusRange, healthTarget, looksLikeUrl, parseStatusRange } = require('../../dist/host/health-target');
 const { checkStoredSetting, settingFromOption } = require('../../dist/host/setting-checks');
@@ -129,6 +131,23 @@ describe('health probes', () => {
     }
   });
 
+  it('HTTPS: a self-signed certificate fails unless healthInsecure', async () => {
+    const tls = path.join(__dirname, '..', 'fixtures', 'tls');
+    const s = https.createServer({ cert: fs.readFileSync(path.join(tls, 'self-signed-localhost.cert.pem')), key: fs.readFileSync(path.join(tls, 'self-signed-localhost.key.pem')) },
+      (req, res) => res.end('ok'));
+    await new Promise((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const target = healthTarget(`https://127.0.0.1:${s.address().port}/`);
+      const verified = await probe(target, withSignal({ timeoutMs: 5000 }));
+      assert.equal(verified.ok, false);
+      assert.match(verified.detail, /self[- ]signed certificate/);
+      assert.deepEqual(await probe(target, withSignal({ timeoutMs: 5000, insecure: true })), { ok: true, detail: 'status 200' });
+    } finally {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
   it('TCP: an accepted connection passes, a refused one fails; an aborted probe settles at once', async () => {
     const s = net.createServer((socket) => socket.destroy());
     await new Promise((r) => s.listen(0, '127.0.0.1', r));
@@ -201,17 +220,32 @@ describe('health check loop', () => {
     });
     const notes = [];
     let unhealthy = 0;
-    const check = new HealthCheck(checkSettings(s.port, { healthGrace: 60000 }), 'svc', { note: (m) => notes.push(m), unhealthy: () => unhealthy++ });
-    check.begin();
-    await new Promise((r) => { const t = setInterval(() => { if (requests >= 5) { clearInterval(t); r(); } }, 10); });
-    check.end();
-    assert.equal(check.active, false);
-    const seen = requests;
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(requests, seen, 'no probe after end()');
-    assert.equal(unhealthy, 0);
-    assert.ok(notes.filter((m) => m.startsWith('health check failed within the grace period (not counted)')).length >= 5);
-    await s.close();
+    let done;
+    const ended = new Promise((r) => { done = r; });
+    const graced = () => notes.filter((m) => m.startsWith('health check failed within the grace period (not counted)')).length;
+    // Ended from its own note, as a restart ends it: no probe is in flight then.
+    const check = new HealthCheck(checkSettings(s.port, { healthGrace: 60000 }), 'svc', {
+      note: (m) => {
+        notes.push(m);
+        if (graced() === 5) {
+          check.end();
+          done();
+        }
+      },
+      unhealthy: () => unhealthy++,
+    });
+    try {
+      check.begin();
+      await ended;
+      assert.equal(check.active, false);
+      const seen = requests;
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(requests, seen, 'no probe after end()');
+      assert.equal(unhealthy, 0);
+    } finally {
+      check.end();
+      await s.close();
+    }
   });
 });
 
