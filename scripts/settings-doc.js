@@ -12,7 +12,7 @@ const DOC = path.join(ROOT, 'docs', 'settings.md');
 function kindText(kind) {
   switch (kind.type) {
     case 'duration': return `duration${kind.min > 0 ? ', not 0' : ''}`;
-    case 'count': return `0 to ${kind.max}`;
+    case 'count': return `${kind.min ?? 0} to ${kind.max}`;
     case 'exit-code': return 'exit code 1 to 0xFFFFFFFF, or none';
     case 'exit-codes': return 'list of exit codes';
     case 'choice': return kind.values.map((v) => `\`${v}\``).join(', ');
@@ -20,6 +20,8 @@ function kindText(kind) {
     case 'folder': return kind.mustExist ? 'existing folder' : 'folder';
     case 'command': return 'command (program and arguments), or none';
     case 'processors': return 'processors 0-63, or all';
+    case 'health-check': return 'http(s):// or tcp:// URL, or command (program and arguments), or none';
+    case 'status-range': return 'HTTP status codes from-to';
     default: return kind.type.replace(/-/g, ' ');
   }
 }

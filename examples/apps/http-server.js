@@ -13,7 +13,8 @@
 //                        installed with --ready-timeout reports RUNNING only then
 //
 // Routes: GET / answers JSON (pid, uptime, SCM_NATIVE_SERVICE); GET /crash answers, then exits
-// with code 1 (a simulated crash). Stopping: under the scm-native host a Node program gets the
+// with code 1 (a simulated crash); GET /hang answers, then busy-loops forever (a simulated hang:
+// the process lives on and answers nothing, not even the stop request). Stopping: under the scm-native host a Node program gets the
 // IPC message { type: 'scm-native:stop' }; Ctrl+C (SIGINT) does the same from a console. Either
 // closes the server and lets the process end with code 0.
 const fs = require('node:fs');
@@ -43,6 +44,14 @@ const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/crash') {
     res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
     res.end('crashing\n', () => setTimeout(() => crash('GET /crash'), 50));
+    return;
+  }
+  if (req.method === 'GET' && req.url === '/hang') {
+    res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end('hanging\n', () => setTimeout(() => {
+      process.stderr.write('http-server: hanging on purpose (GET /hang)\n');
+      for (;;) { /* busy: the event loop never turns again */ }
+    }, 50));
     return;
   }
   if (req.method === 'GET' && req.url === '/') {

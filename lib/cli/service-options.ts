@@ -3,6 +3,7 @@
 // the flag's type, placeholder and help, and how its text becomes the library's option.
 import * as path from 'node:path';
 import { parseCommandLine } from '../command-line';
+import { looksLikeUrl } from '../host/health-target';
 import { STARTUPS } from '../host/program-service-options';
 import type { ProgramServiceOptions, Startup } from '../host/program-service-options';
 import { SETTING_FIELDS } from '../host/setting-fields';
@@ -40,6 +41,8 @@ function flagShape(kind: SettingKind): { type: OptionType; value?: string } {
     case 'environment': return { type: 'list', value: 'KEY=VALUE' };
     case 'arguments': return { type: 'list', value: 'arg' };
     case 'accounts': return { type: 'list', value: 'group' };
+    case 'health-check': return { type: 'string', value: 'url|command' };
+    case 'status-range': return { type: 'string', value: 'from-to' };
   }
 }
 
@@ -67,6 +70,13 @@ function parseAffinity(text: string): number[] | null {
   return cpus;
 }
 
+/** A command line as [program, ...args], the program from the current folder; '' is none (null). */
+function commandOption(text: string): string[] | null {
+  const argv = text.trim() === '' ? null : parseCommandLine(text);
+  if (argv && argv.length > 0) argv[0] = path.resolve(argv[0] as string);
+  return argv;
+}
+
 /**
  * The library's option for a setting's flag as given (`raw`: the text, the texts of a repeated
  * flag, or the boolean). Paths are taken from the current folder, as a user means them: the
@@ -79,7 +89,11 @@ function settingOption(row: SettingField, raw: string | boolean | string[], comm
     case 'boolean': return raw;
     case 'duration': return parseDuration(raw as string, flag);
     case 'size': return parseSize(raw as string, flag);
-    case 'count': return parseCount(raw as string, flag, kind.max);
+    case 'count': {
+      const n = parseCount(raw as string, flag, kind.max);
+      if (n < (kind.min ?? 0)) throw new UsageError(`${flag} must be at least ${kind.min}`, command);
+      return n;
+    }
     case 'exit-code': {
       const n = parseCount(raw as string, flag, 0xffffffff);
       if (n === 0) throw new UsageError(`${flag} must not be 0`, command);
@@ -97,12 +111,10 @@ function settingOption(row: SettingField, raw: string | boolean | string[], comm
     case 'variable-names':
     case 'accounts':
     case 'arguments': return raw;
-    case 'command': {
-      const text = raw as string;
-      const argv = text.trim() === '' ? null : parseCommandLine(text);
-      if (argv && argv.length > 0) argv[0] = path.resolve(argv[0] as string);
-      return argv;
-    }
+    case 'status-range': return raw;
+    // A URL is taken as it is (the library checks it); other text is a command line.
+    case 'health-check': return looksLikeUrl(raw as string) ? (raw as string).trim() : commandOption(raw as string);
+    case 'command': return commandOption(raw as string);
     case 'processors': return parseAffinity(raw as string);
     case 'environment': {
       const env: Record<string, string> = {};

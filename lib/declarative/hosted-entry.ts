@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { STARTUPS } from '../host/program-service-options';
 import type { ProgramServiceOptions } from '../host/program-service-options';
+import { checkHealthUrl, checkStatusRange } from '../host/health-target';
 import { SETTING_FIELDS } from '../host/setting-fields';
 import type { SettingKind } from '../host/setting-fields';
 import type { EntryReader } from './entry-reader';
@@ -37,6 +38,23 @@ export const MISTAKEN_FIELDS: Readonly<Record<string, string>> = {
 
 const RECOVERY_FIELDS = ['delay', 'count', 'resetPeriod'] as const;
 
+/** `value` put through the library's `check`, its RangeError a failure of the field (`field "x" must be ...`). */
+function checkedBy<T>(r: EntryReader, field: string, value: string | undefined, check: (value: unknown, what: string) => T): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return check(value, '');
+  } catch (error) {
+    return r.fail(field, (error as Error).message.trim());
+  }
+}
+
+/** A command field: the program (from the file's folder), then its arguments. */
+function readCommand(r: EntryReader, field: string, here: (p: string) => string): string[] | undefined {
+  const argv = r.strings(field);
+  if (argv !== undefined && argv.length === 0) r.fail(field, 'must list the program to run, then its arguments');
+  return argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)];
+}
+
 /**
  * A setting's value as the entry gives it (undefined when absent), read by the setting's kind:
  * durations as seconds or `30s`, sizes as bytes or `10M`, paths from the file's folder.
@@ -45,7 +63,7 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
   switch (kind.type) {
     case 'duration': return r.duration(field, { allowZero: kind.zeroInFile });
     case 'size': return r.size(field);
-    case 'count': return r.integer(field, 0, kind.max);
+    case 'count': return r.integer(field, kind.min ?? 0, kind.max);
     case 'exit-code': return r.integer(field, 1, 0xffffffff);
     case 'exit-codes': return r.integers(field, 0, 0xffffffff);
     case 'choice': return r.oneOf(field, kind.values);
@@ -59,11 +77,10 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
     case 'variable-names':
     case 'accounts':
     case 'arguments': return r.strings(field);
-    case 'command': {
-      const argv = r.strings(field);
-      if (argv !== undefined && argv.length === 0) r.fail(field, 'must list the program to run, then its arguments');
-      return argv === undefined ? undefined : [here(argv[0] as string), ...argv.slice(1)];
-    }
+    case 'status-range': return checkedBy(r, field, r.string(field), checkStatusRange);
+    // A URL as a string, a command as a list (program, then its arguments).
+    case 'health-check': return typeof r.values[field] === 'string' ? checkedBy(r, field, r.string(field), checkHealthUrl) : readCommand(r, field, here);
+    case 'command': return readCommand(r, field, here);
     case 'processors': return r.integers(field, 0, 63);
     case 'environment': return r.environment(field);
   }

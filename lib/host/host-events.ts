@@ -79,6 +79,12 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       log.host(`${e.reason.text}: asking it to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again`);
       to.eventLog.report('restart', e.reason.severity, `restarting the program: ${e.reason.text}`);
       break;
+    case 'recycle':
+      // Health checks or the memory limit (health-check.ts, memory-watch.ts): why, in both logs.
+      status.state = 'restarting';
+      log.host(`restarting: ${e.why}; asking the program to exit (${settings.stopMethod}, timeout ${seconds(settings.stopTimeout)}), then starting it again after the backoff`);
+      to.eventLog.report('restart', 'warning', `restarting the program: ${e.why}`);
+      break;
     case 'stop-timeout':
       log.host(`the program did not exit within ${seconds(settings.stopTimeout)}: terminating ${settings.killTree ? 'its process tree' : 'it'}`);
       break;

@@ -13,15 +13,17 @@ import type { EventTargets } from './host-events';
 import { openHostLog, seconds } from './host-log';
 import type { HostLog } from './host-log';
 import { HostStatusRecord } from './host-status';
+import { HealthCheck } from './health-check';
 import { describeHookResult, preStartExitCode, runServiceHook } from './hooks';
 import { LineRing, LineSplitter, REQUESTED_ROTATION_INTERVAL_MS } from './log-writer';
+import { MemoryWatch } from './memory-watch';
 import { ProgramPidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
 import { ReadinessWait } from './readiness';
 import type { HostSettings } from './settings';
 import { statusFilePath } from './status-file';
 import { PROGRAM_ASKED_RESTART, Supervisor } from './supervisor';
-import type { RestartReason, RunningProgram, SupervisorOutcome } from './supervisor';
+import type { RestartReason, RunningProgram, SupervisorEvent, SupervisorOutcome } from './supervisor';
 
 /**
  * The service-specific exit code of a host that cannot run its program at all (settings missing
@@ -72,6 +74,9 @@ export class HostRun {
   private readonly readiness: ReadinessWait;
   /** What the supervisor's events update and write to (host-events.ts). */
   private readonly eventTargets: EventTargets;
+  /** `healthCheck` and `memoryLimit` (null: not asked for): each restarts a program found unwell. */
+  private readonly health: HealthCheck | null;
+  private readonly memory: MemoryWatch | null;
 
   // Changed by the SCM's controls and the program's events.
   /** Supervision of the program: null until the start sequence gets that far (it may never). */
@@ -120,6 +125,12 @@ export class HostRun {
     this.eventTargets = {
       settings, status: this.status, log: this.log, eventLog: this.eventLog, pidFile: this.pidFile, stderrTail: this.stderrTail, readiness: this.readiness,
     };
+    const note = (m: string) => this.log.host(m);
+    const recycle = (why: string) => {
+      if (this.supervisor?.recycle(why) === false) this.log.host(`not restarting (${why}): the program is ${this.supervisor.currentState}`);
+    };
+    this.health = HealthCheck.wanted(settings) ? new HealthCheck(settings, service, { note, unhealthy: recycle }) : null;
+    this.memory = MemoryWatch.wanted(settings) ? new MemoryWatch(settings, this.inJob, { note, overLimit: recycle }) : null;
   }
 
   /** Runs the service until it stops; resolves with how it ended (null: it never started). */
@@ -239,10 +250,27 @@ export class HostRun {
   /** Starts the program under supervision; the stop sequence follows whenever supervision ends. */
   private superviseProgram(seq: number, programArgs: readonly string[]): void {
     if (this.settings.readyTimeout > 0) this.readiness.wait(this.service, seq);
-    const supervisor = new Supervisor(this.settings, (run) => this.launch(run, programArgs), (e) => showSupervisorEvent(e, this.eventTargets));
+    const supervisor = new Supervisor(this.settings, (run) => this.launch(run, programArgs), (e) => {
+      showSupervisorEvent(e, this.eventTargets);
+      this.watchProgram(e);
+    });
     this.supervisor = supervisor;
     supervisor.start();
     void supervisor.finished.then((outcome) => this.finishService(outcome));
+  }
+
+  /**
+   * Health checks and the memory watch follow the program's runs: memory from its start, health
+   * probes once it is ready (at its start without `readyTimeout`); both end as it exits or is asked to.
+   */
+  private watchProgram(e: SupervisorEvent): void {
+    if (e.type === 'started') {
+      if (e.pid !== undefined) this.memory?.begin(e.pid);
+      if (e.pid !== undefined && this.settings.readyTimeout === 0) this.health?.begin();
+    } else if (e.type === 'exited' || e.type === 'stop-requested' || e.type === 'restart-requested' || e.type === 'recycle') {
+      this.health?.end();
+      this.memory?.end();
+    }
   }
 
   private launch(run: number, programArgs: readonly string[]): RunningProgram {
@@ -257,16 +285,21 @@ export class HostRun {
       note: (m) => this.log.host(m),
       hookOutput: (line) => this.log.stdout(line),
       startArgs: programArgs,
-      ready: () => this.readiness.programReady(run),
+      ready: () => {
+        this.readiness.programReady(run);
+        if (this.settings.readyTimeout > 0 && this.supervisor?.currentState === 'running') this.health?.begin();
+      },
       restart: () => this.restartProgram(PROGRAM_ASKED_RESTART, `restart request of run ${run}`),
     });
   }
 
   /**
    * Restarts the running program through the graceful stop, `reason` going to the log and the
-   * event log (host-events.ts). The one way to restart it: the program's own request, and any
-   * check of the host's that finds it unwell. When the program is not running (a backoff, a stop
-   * or a restart under way) nothing happens but a log line naming `what` was ignored.
+   * event log (host-events.ts), and it starts again at once: the program's own request. (A check
+   * of the host's that finds it unwell, the health check or the memory limit, recycles it instead:
+   * supervisor.recycle, where the exit counts as a failure and the backoff applies.) When the
+   * program is not running (a backoff, a stop or a restart under way) nothing happens but a log
+   * line naming `what` was ignored.
    */
   restartProgram(reason: RestartReason, what = 'restart'): void {
     if (this.supervisor?.restart(reason) === false) this.log.host(`${what} ignored: the program is ${this.supervisor.currentState}`);

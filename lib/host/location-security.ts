@@ -1,5 +1,5 @@
 // Whether anyone but the trusted can change what a hosted service runs or where it writes: its
-// program, interpreter, working folder, hooks and stop command, environment file, PATH folders, log and pid-file folders, and the
+// program, interpreter, working folder, hooks, stop and health-check commands, environment file, PATH folders, log and pid-file folders, and the
 // services file that declares it. For a privileged account (LocalSystem, LocalService,
 // NetworkService) such a path is an error unless the operator allows it (allowInsecureLocation);
 // otherwise a warning. docs/security.md says why and what stays the operator's part.
@@ -34,6 +34,8 @@ export function servicePaths(settings: HostSettings, servicesFile?: string): Ser
   }
   // Its variables (NODE_OPTIONS, PATH...) decide what the program runs: a writer could run code as the service.
   if (settings.envFile) paths.push({ what: 'the environment file', path: settings.envFile, role: 'file' });
+  // A health-check command runs as the service's account at every interval.
+  if (Array.isArray(settings.healthCheck)) paths.push({ what: 'the health-check command', path: settings.healthCheck[0] as string, role: 'executable' });
   for (const dir of settings.pathPrepend) paths.push({ what: 'the PATH folder', path: dir, role: 'folder' });
   paths.push({ what: 'the log folder', path: settings.log.dir, role: 'folder', data: true });
   if (settings.pidFile) paths.push({ what: 'the pid file folder', path: path.win32.dirname(settings.pidFile), role: 'folder', data: true });

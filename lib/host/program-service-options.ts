@@ -163,6 +163,37 @@ export interface ProgramServiceOptions {
    */
   allowControl?: string[];
   /**
+   * Probe the running program every `healthInterval` once it is ready, and restart it (graceful
+   * stop, then a restart with the usual backoff) after `healthRetries` failed probes in a row:
+   * `http://host:port/path` or `https://...` (a GET; healthy: a status in `healthStatus`),
+   * `tcp://host:port` (healthy: the connection is accepted), or a command as
+   * [absolute program, ...args] (healthy: exit code 0; run without a shell, .cmd/.bat through
+   * cmd.exe with its arguments checked). null or '' removes it on update. Default: none.
+   */
+  healthCheck?: string | string[] | null;
+  /** Time (ms) from the end of one probe to the start of the next. Default 30000. */
+  healthInterval?: number;
+  /** A probe that takes longer (ms) fails (the command is terminated). Default 5000. */
+  healthTimeout?: number;
+  /** Consecutive failed probes that restart the program, 1 to 1000. Default 3. */
+  healthRetries?: number;
+  /** Failed probes this soon (ms) after the program started, or reported ready, do not count. Default 0. */
+  healthGrace?: number;
+  /** HTTP status codes that mean healthy, `from-to` or one code (100-599). Default `200-399`. */
+  healthStatus?: string;
+  /**
+   * https probes accept any server certificate (a self-signed one on localhost). Default false:
+   * the certificate is verified against the system's and Node's trusted roots.
+   */
+  healthInsecure?: boolean;
+  /**
+   * Restart the program (gracefully, with the usual backoff) when the private memory (commit
+   * charge) of all its processes stays above this many bytes for `memoryLimitFor`. Default 0: no limit.
+   */
+  memoryLimit?: number;
+  /** How long (ms) the memory must stay above `memoryLimit` before the restart. Default 60000. */
+  memoryLimitFor?: number;
+  /**
    * The services file that declares the service (what `apply` passes): whoever can change it can
    * change the service, so it is checked as the program is. Not stored.
    */

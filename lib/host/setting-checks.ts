@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkBoolean, checkInteger, checkOptions, checkString, checkStringArray } from '../validation';
 import { checkBatchArguments, isBatchFile } from './batch';
+import { checkHealthUrl, checkStatusRange } from './health-target';
 import { MAX_MS } from './setting-fields';
 import type { SettingKind } from './setting-fields';
 import type { ProgramKind } from './settings-types';
@@ -107,7 +108,7 @@ export function checkStoredSetting(kind: SettingKind, value: unknown, what: stri
   switch (kind.type) {
     case 'duration': return checkInteger(value, what, kind.min, MAX_MS);
     case 'size': return checkInteger(value, what, 0, Number.MAX_SAFE_INTEGER);
-    case 'count': return checkInteger(value, what, 0, kind.max);
+    case 'count': return checkInteger(value, what, kind.min ?? 0, kind.max);
     case 'exit-code': return value === null ? null : checkInteger(value, what, 1, 0xffffffff);
     case 'exit-codes': return checkExitCodes(value, what);
     case 'choice': return checkChoice(value, what, kind.values);
@@ -121,6 +122,8 @@ export function checkStoredSetting(kind: SettingKind, value: unknown, what: stri
     case 'environment': return checkEnvironment(value, what);
     case 'arguments': return checkStringArray(value, what);
     case 'accounts': return checkStringArray(value, what, checkAccountName);
+    case 'health-check': return value === null || Array.isArray(value) ? checkHookCommand(value, what) : checkHealthUrl(value, what);
+    case 'status-range': return checkStatusRange(value, what);
   }
 }
 
@@ -146,14 +149,18 @@ export function settingFromOption(kind: SettingKind, value: unknown, what: strin
     // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
     case 'file': return value === '' ? null : checkStoredSetting(kind, value, what);
     case 'processors': return Array.isArray(value) && value.length === 0 ? null : checkStoredSetting(kind, value, what);
-    case 'command': {
-      // A batch file's arguments pass through cmd.exe: no line breaks or NUL (lib/host/batch.ts).
-      const argv = checkHookCommand(value, what);
-      if (argv !== null && isBatchFile(argv[0] as string)) checkBatchArguments(argv.slice(1), what, 1);
-      return argv;
-    }
+    // '' removes it; a command is checked as a hook's.
+    case 'health-check': return value === '' ? null : Array.isArray(value) ? commandFromOption(value, what) : checkStoredSetting(kind, value, what);
+    case 'command': return commandFromOption(value, what);
     default: return checkStoredSetting(kind, value, what);
   }
+}
+
+/** A hook's command: a batch file's arguments pass through cmd.exe, so no line breaks or NUL (lib/host/batch.ts). */
+function commandFromOption(value: unknown, what: string): string[] | null {
+  const argv = checkHookCommand(value, what);
+  if (argv !== null && isBatchFile(argv[0] as string)) checkBatchArguments(argv.slice(1), what, 1);
+  return argv;
 }
 
 /** What the services file's drift check compares: paths and names as Windows does, case-blind. */

@@ -27,8 +27,8 @@ export type SettingKind =
   | { type: 'duration'; min: 0 | 1; zeroInFile: boolean }
   /** Bytes. */
   | { type: 'size' }
-  /** A whole number from 0 to `max`. */
-  | { type: 'count'; max: number }
+  /** A whole number from `min` (default 0) to `max`. */
+  | { type: 'count'; min?: 1; max: number }
   /** A service-specific exit code (1 to 0xFFFFFFFF), or null. */
   | { type: 'exit-code' }
   /** Process exit codes (0 to 0xFFFFFFFF), sorted, without repeats. */
@@ -53,7 +53,11 @@ export type SettingKind =
   /** Arguments (strings, not empty). */
   | { type: 'arguments' }
   /** Account or group names (or SID strings), resolved to SIDs where they are used. */
-  | { type: 'accounts' };
+  | { type: 'accounts' }
+  /** A health probe (health-target.ts): an http(s):// or tcp:// URL, a command [absolute program, ...args], or null for none. */
+  | { type: 'health-check' }
+  /** HTTP status codes `from-to` (100-599), as a string: `200-399`. */
+  | { type: 'status-range' };
 
 /** The program part of the settings that some defaults depend on. */
 export interface ProgramPart {
@@ -202,6 +206,25 @@ const ROWS = [
   { key: 'allowControl', option: 'allowControl', group: 'account', field: 'allowControl', flag: 'allow-control', value: 'group',
     help: 'an account or group that may start, stop and send controls to the service besides Administrators (repeatable; others may only query it)',
     kind: { type: 'accounts' }, defaultValue: always([]) },
+  { key: 'healthCheck', option: 'healthCheck', group: 'health', field: 'healthCheck', flag: 'health-check', value: 'url|command',
+    help: "probe the running program: http(s)://host:port/path (GET), tcp://host:port (connect) or a command (exit code 0: healthy); '' removes it",
+    kind: { type: 'health-check' }, defaultValue: always(null) },
+  { key: 'healthInterval', option: 'healthInterval', group: 'health', field: 'healthInterval', flag: 'health-interval',
+    help: 'time from the end of one probe to the next (default 30s)', kind: ms(1, false), defaultValue: always(30000) },
+  { key: 'healthTimeout', option: 'healthTimeout', group: 'health', field: 'healthTimeout', flag: 'health-timeout',
+    help: 'a probe that takes longer fails (default 5s)', kind: ms(1, false), defaultValue: always(5000) },
+  { key: 'healthRetries', option: 'healthRetries', group: 'health', field: 'healthRetries', flag: 'health-retries',
+    help: 'consecutive failed probes that restart the program (default 3)', kind: { type: 'count', min: 1, max: 1000 }, defaultValue: always(3) },
+  { key: 'healthGrace', option: 'healthGrace', group: 'health', field: 'healthGrace', flag: 'health-grace',
+    help: 'failed probes this soon after the program started (or reported ready) do not count (default 0)', kind: ms(0, true), defaultValue: always(0) },
+  { key: 'healthStatus', option: 'healthStatus', group: 'health', field: 'healthStatus', flag: 'health-status', value: 'from-to',
+    help: 'HTTP status codes that mean healthy (default 200-399)', kind: { type: 'status-range' }, defaultValue: always('200-399') },
+  { key: 'healthInsecure', option: 'healthInsecure', group: 'health', field: 'healthInsecure', flag: 'health-insecure',
+    help: "https probes accept any certificate, as a self-signed one on localhost (default off: verified)", kind: { type: 'boolean' }, defaultValue: always(false) },
+  { key: 'memoryLimit', option: 'memoryLimit', group: 'health', field: 'memoryLimit', flag: 'memory-limit',
+    help: "restart the program when the private memory of all its processes stays above this (default 0: no limit)", kind: { type: 'size' }, defaultValue: always(0) },
+  { key: 'memoryLimitFor', option: 'memoryLimitFor', group: 'health', field: 'memoryLimitFor', flag: 'memory-limit-for',
+    help: 'how long the memory must stay above the limit (default 60s)', kind: ms(1, false), defaultValue: always(60000) },
 ] as const satisfies readonly SettingField[];
 
 /** Every host setting, in the order the registry JSON holds them. */

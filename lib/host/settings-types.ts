@@ -127,4 +127,25 @@ export interface HostSettings {
    * SYSTEM. The descriptor lives in the SCM; it is kept here so that drift and status can show it.
    */
   allowControl: string[];
+  /**
+   * The health probe (health-target.ts): `http://`/`https://` URL (GET), `tcp://host:port`
+   * (connect), or a command [absolute program, ...args] whose exit code 0 means healthy; null: none.
+   */
+  healthCheck: string | string[] | null;
+  /** Time (ms) from the end of one probe to the start of the next. */
+  healthInterval: number;
+  /** A probe that takes longer (ms) fails. */
+  healthTimeout: number;
+  /** Consecutive failed probes that restart the program. */
+  healthRetries: number;
+  /** Failed probes this soon (ms) after the program started, or reported ready, do not count. */
+  healthGrace: number;
+  /** HTTP status codes that mean healthy: `from-to`. */
+  healthStatus: string;
+  /** https probes accept any server certificate. */
+  healthInsecure: boolean;
+  /** Restart the program when the private memory of its processes stays above this (bytes); 0: no limit. */
+  memoryLimit: number;
+  /** How long (ms) the memory must stay above {@link memoryLimit}. */
+  memoryLimitFor: number;
 }

@@ -87,6 +87,7 @@ export type SupervisorEvent =
   | { type: 'give-up'; cumulativeMs: number; serviceCode: number }
   | { type: 'stop-requested'; state: SupervisorState }
   | { type: 'restart-requested'; reason: RestartReason }
+  | { type: 'recycle'; why: string }
   | { type: 'stop-timeout'; pid: number | undefined }
   | { type: 'finished'; outcome: SupervisorOutcome };
 
@@ -110,6 +111,8 @@ export class Supervisor {
   private lastExitValue: ProgramExit | null = null;
   /** The program is being stopped to be started again at once (a restart it asked for). */
   private restarting = false;
+  /** The program is being stopped because the host found it unwell: its exit counts as a failure. */
+  private recycling = false;
   private resolveFinished!: (outcome: SupervisorOutcome) => void;
   /** Settles when supervision ends, however it ends. */
   readonly finished: Promise<SupervisorOutcome>;
@@ -160,9 +163,10 @@ export class Supervisor {
    */
   stop(): Promise<SupervisorOutcome> {
     const state = this.state;
-    if (state === 'stopping' && this.restarting) {
+    if (state === 'stopping' && (this.restarting || this.recycling)) {
       // A stop during a requested restart: the program is on its way out already; it stays out.
       this.restarting = false;
+      this.recycling = false;
       this.onEvent({ type: 'stop-requested', state });
       return this.finished;
     }
@@ -187,6 +191,21 @@ export class Supervisor {
     if (this.state !== 'running') return false;
     this.onEvent({ type: 'restart-requested', reason });
     this.restarting = true;
+    this.stopProgram();
+    return true;
+  }
+
+  /**
+   * Restarts the running program because the host found it unwell (`why`: failed health checks,
+   * memory over its limit): stops it as {@link stop} does, then handles its exit as a failed one,
+   * whatever its exit code and the restart policy: a restart after the backoff's delay, which
+   * counts toward `backoffLimit` (the service gives up on a program that stays unwell). Returns
+   * false, doing nothing, unless the program is running.
+   */
+  recycle(why: string): boolean {
+    if (this.state !== 'running') return false;
+    this.onEvent({ type: 'recycle', why });
+    this.recycling = true;
     this.stopProgram();
     return true;
   }
@@ -244,16 +263,20 @@ export class Supervisor {
       this.spawn();
       return;
     }
-    if (stopping) {
+    const recycled = stopping && this.recycling;
+    this.recycling = false;
+    if (stopping && !recycled) {
       this.finish({ reason: 'stopped', serviceCode: 0, lastExit: exit });
       return;
     }
-    const failed = !exitSucceeded(exit, this.options.successExitCodes);
-    const prevented = exit.code !== null && (this.options.noRestartExitCodes ?? []).includes(exit.code);
-    const restart = !prevented && (this.options.restart === 'always' || (this.options.restart === 'on-failure' && failed));
-    if (!restart) {
-      this.finish(failed ? { reason: 'failed', serviceCode: exitCodeOf(exit), lastExit: exit } : { reason: 'exited', serviceCode: 0, lastExit: exit });
-      return;
+    if (!recycled) {
+      const failed = !exitSucceeded(exit, this.options.successExitCodes);
+      const prevented = exit.code !== null && (this.options.noRestartExitCodes ?? []).includes(exit.code);
+      const restart = !prevented && (this.options.restart === 'always' || (this.options.restart === 'on-failure' && failed));
+      if (!restart) {
+        this.finish(failed ? { reason: 'failed', serviceCode: exitCodeOf(exit), lastExit: exit } : { reason: 'exited', serviceCode: 0, lastExit: exit });
+        return;
+      }
     }
     if (runtimeMs >= this.options.backoffReset) {
       this.interval = this.options.backoffInitial;

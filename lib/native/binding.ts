@@ -72,6 +72,8 @@ export interface NativeBinding {
   deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
   enterKillOnCloseJob(allowBreakaway: boolean): boolean;
   terminateJobProcesses(exitCode: number): number;
+  /** src-native/job_object.cc: private bytes of each process of `pids` (null: of the host's job) that could be queried. */
+  processMemory(pids: number[] | null): Promise<{ pid: number; privateBytes: number }[]>;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
   setProcessAffinity(pid: number, cpus: number[]): void;
   getProcessAffinity(pid: number): { process: number[]; system: number[] };

@@ -15,7 +15,10 @@ function sampleFor(row, programPart) {
   switch (kind.type) {
     case 'duration': return { argv: [flag, '7s'], file: '7s', option: 7000 };
     case 'size': return { argv: [flag, '2M'], file: '2M', option: 2 * 1024 * 1024 };
-    case 'count': return { argv: [flag, '3'], file: 3, option: 3 };
+    case 'count': {
+      const n = row.defaultValue(programPart) === 3 ? 4 : 3;
+      return { argv: [flag, String(n)], file: n, option: n };
+    }
     case 'exit-code': return { argv: [flag, '42'], file: 42, option: 42 };
     case 'exit-codes': return { argv: [flag, '3,4'], file: [3, 4], option: [3, 4] };
     case 'choice': {
@@ -38,6 +41,8 @@ function sampleFor(row, programPart) {
     case 'environment': return { argv: [flag, 'SAMPLE=1'], file: { SAMPLE: '1' }, option: { SAMPLE: '1' } };
     case 'accounts': return { argv: [flag, 'Backup Operators'], file: ['Backup Operators'], option: ['Backup Operators'] };
     case 'arguments': return { argv: [flag, '--sample'], file: ['--sample'], option: ['--sample'] };
+    case 'health-check': return same('http://127.0.0.1:8080/health', 'http://127.0.0.1:8080/health');
+    case 'status-range': return same('200-299', '200-299');
     default: throw new Error(`no sample for the kind '${kind.type}' of ${row.key}: add one here`);
   }
 }

@@ -314,4 +314,58 @@ describe('host supervisor', () => {
     assert.equal((await sup.stop()).reason, 'stopped');
     assert.throws(() => sup.start(), /already started/);
   });
+  it('recycle (health check, memory limit): a graceful stop, then a restart after the backoff, whatever the exit code and policy', async () => {
+    const { clock, runs, events, sup } = setup({ restart: 'never' });
+    sup.start();
+    assert.equal(sup.recycle('health check failed 3 times'), true);
+    assert.deepEqual(events[events.length - 1], { type: 'recycle', why: 'health check failed 3 times' });
+    assert.equal(runs[0].stopRequests, 1);
+    assert.equal(sup.recycle('again'), false, 'only while running');
+    runs[0].exit(0);
+    await flush();
+    const backoff = events[events.length - 1];
+    assert.deepEqual([backoff.type, backoff.delayMs, backoff.cumulativeMs], ['backoff', 5000, 5000]);
+    await clock.advance(5000);
+    assert.equal(runs.length, 2);
+    assert.equal(sup.restarts, 1);
+    // The next recycle doubles the delay: it counts toward the give-up limit as a failure does.
+    sup.recycle('memory above the limit');
+    runs[1].exit(0);
+    await flush();
+    assert.equal(events[events.length - 1].delayMs, 10000);
+    sup.stop();
+  });
+
+  it('recycle ends at the stop timeout for a program that does not exit, and a stop meanwhile ends supervision', async () => {
+    const a = setup();
+    a.sup.start();
+    a.sup.recycle('hung');
+    await a.clock.advance(10000);
+    assert.equal(a.runs[0].kills, 1);
+    await flush();
+    assert.equal(a.events[a.events.length - 1].type, 'backoff');
+    a.sup.stop();
+
+    const b = setup();
+    b.sup.start();
+    b.sup.recycle('hung');
+    const stopped = b.sup.stop();
+    b.runs[0].exit(0);
+    assert.equal((await stopped).reason, 'stopped');
+    assert.equal(b.runs.length, 1);
+  });
+
+  it('a program that stays unwell is given up on once the backoff passes its limit', async () => {
+    const { clock, runs, sup } = setup({ backoffInitial: 100, backoffLimit: 250 });
+    sup.start();
+    for (const delay of [100, 200]) {
+      sup.recycle('unwell');
+      runs[runs.length - 1].exit(0);
+      await flush();
+      await clock.advance(delay);
+    }
+    sup.recycle('unwell');
+    runs[runs.length - 1].exit(0);
+    assert.deepEqual(await sup.finished, { reason: 'gave-up', serviceCode: 1, lastExit: { code: 0 } });
+  });
 });
