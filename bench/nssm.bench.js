@@ -291,14 +291,22 @@ function roleOf(cmd, host, tagPrefix) {
 }
 
 /**
- * Starts `services` (one host kind) at once, waits for every program to answer, idles, and
+ * Starts `services` (one host kind) one after the other, waits until every program answers and
+ * has run 2 s, idles, and
  * measures each role's processes. Console hosts present before the start are not counted.
  */
 async function memoryPhase(services, host, tagPrefix) {
   const before = new Set(prefixProcesses().filter((p) => p.cmd.toLowerCase().includes('conhost.exe')).map((p) => p.pid));
-  const answers = await Promise.all(services.map(startAndWait));
+  const started = [];
+  const programPids = new Map();
   try {
-    await Promise.all(services.map((s) => settleRun(s, s.port)));
+    // One StartService at a time: Wine's services.exe holds a start lock while a service starts,
+    // and a concurrent StartServiceW fails with ERROR_SERVICE_DATABASE_LOCKED after 3 s.
+    for (const s of services) {
+      await scm.startService(s.name);
+      started.push(s);
+    }
+    for (const answer of await Promise.all(services.map((s) => settleRun(s, s.port)))) programPids.set(answer.tag, answer.pid);
     await sleep(SETTLE_MS);
     const roles = { host: [], program: [], console: [] };
     for (const p of prefixProcesses()) {
@@ -327,7 +335,9 @@ async function memoryPhase(services, host, tagPrefix) {
     }
     return figures;
   } finally {
-    await Promise.all(services.map((s, i) => stopAndWait(s, answers[i].pid)));
+    const stopped = await Promise.allSettled(started.map((s) => stopAndWait(s, programPids.get(s.tag) || null)));
+    const failed = stopped.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
