@@ -292,8 +292,8 @@ function roleOf(cmd, host, tagPrefix) {
 
 /**
  * Starts `services` (one host kind) one after the other, waits until every program answers and
- * has run 2 s, idles, and
- * measures each role's processes. Console hosts present before the start are not counted.
+ * has run 2 s, idles, and measures each role's processes. Console hosts present before the start
+ * are not counted.
  */
 async function memoryPhase(services, host, tagPrefix) {
   const before = new Set(prefixProcesses().filter((p) => p.cmd.toLowerCase().includes('conhost.exe')).map((p) => p.pid));
