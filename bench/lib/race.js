@@ -1,7 +1,7 @@
 'use strict';
 // Pure helpers of bench/nssm.bench.js (unit-tested in test/unit/bench-race.test.js): reading the
-// numbered lines a program wrote back out of a log file, the per-service slope of a total, and
-// replacing the race's section of bench/RESULTS.md.
+// numbered lines a program wrote back out of a log file, the per-service slope of a total, the
+// memory figures per service and round, and replacing the race's section of bench/RESULTS.md.
 
 /**
  * Follows the lines "<run> <seq> ..." of one run in a log file read piece by piece (partial
@@ -103,4 +103,45 @@ function replaceSection(markdown, headingPrefix, section) {
   return [...lines.slice(0, start), ...body, ...(after.length ? ['', ...after] : [''])].join('\n');
 }
 
-module.exports = { RunLineScanner, linearFit, replaceSection };
+/**
+ * The memory part of the race as stats that harness.compare takes ({ ...summarize(values),
+ * roundMedians }): per round and contender, per-service figures at each service count and the
+ * per-service slope of each total (least squares over the counts). `rows` are
+ * { round, contender, count, figures: { host, program, console: { count, rssAnon, pss,
+ * cpuMsPer10s } } }; `summarize` is harness.summarize (median and quantiles).
+ */
+function memoryStats(rows, labels, summarize) {
+  const series = new Map();
+  const add = (key, v) => {
+    if (!series.has(key)) series.set(key, []);
+    series.get(key).push(v);
+  };
+  const slopes = {};
+  const rounds = [...new Set(rows.map((r) => r.round))];
+  for (const label of labels) {
+    for (const round of rounds) {
+      const mine = rows.filter((r) => r.contender === label && r.round === round);
+      for (const r of mine) {
+        const f = r.figures;
+        const all = f.host.rssAnon + f.program.rssAnon + f.console.rssAnon;
+        add(`${label} | host private per service, x${r.count} (KiB)`, f.host.rssAnon / r.count);
+        add(`${label} | host Pss per service, x${r.count} (KiB)`, f.host.pss / r.count);
+        add(`${label} | program private per service, x${r.count} (KiB)`, f.program.rssAnon / r.count);
+        add(`${label} | console hosts private per service, x${r.count} (KiB)`, f.console.rssAnon / r.count);
+        add(`${label} | all private per service, x${r.count} (KiB)`, all / r.count);
+        add(`${label} | host CPU idle, x${r.count} (ms per 10 s)`, f.host.cpuMsPer10s);
+        add(`${label} | host processes, x${r.count}`, f.host.count);
+      }
+      const fitOf = (pick) => linearFit(mine.map((r) => r.count), mine.map((r) => pick(r.figures))).slope;
+      add(`${label} | host private slope (KiB per service)`, fitOf((f) => f.host.rssAnon));
+      add(`${label} | all private slope (KiB per service)`, fitOf((f) => f.host.rssAnon + f.program.rssAnon + f.console.rssAnon));
+    }
+    slopes[label] = series.get(`${label} | host private slope (KiB per service)`);
+  }
+  const stats = {};
+  for (const [key, list] of series) stats[key] = { ...summarize(list), roundMedians: list.map((v) => Math.round(v * 10) / 10) };
+  const metrics = [...new Set([...series.keys()].map((k) => k.split(' | ')[1]))].filter((m) => !m.startsWith('host processes'));
+  return { stats, slopes, metrics, shared: labels.includes('scm-native shared') };
+}
+
+module.exports = { RunLineScanner, linearFit, memoryStats, replaceSection };

