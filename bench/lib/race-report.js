@@ -47,8 +47,11 @@ function raceSection(result) {
   lines.push('', `Log integrity: ${checked.length} runs of ${result.config.logLines.toLocaleString('en-US')} numbered lines checked in the log files ` +
     `(warm-up included); lines lost, duplicated or reordered: ${lost}.`);
   if (result.memory) {
-    lines.push('', '| memory and idle CPU (median over rounds) | value | per round |', '|---|---|---|');
-    for (const [key, s] of Object.entries(result.memory.stats)) lines.push(`| ${key} | ${fmt(s.median)} | ${s.roundMedians.join(' ')} |`);
+    lines.push('', '| host | memory (private: RssAnon) and idle CPU | median over rounds | per round |', '|---|---|---|---|');
+    for (const [key, s] of Object.entries(result.memory.stats)) {
+      const [host, figure] = key.split(' | ');
+      lines.push(`| ${host} | ${figure} | ${fmt(s.median)} | ${s.roundMedians.map(fmt).join(' ')} |`);
+    }
     lines.push('', '| ratio | pooled (per-round median, 95% CI) | target |', '|---|---|---|');
     for (const c of result.memComparisons) lines.push(`| ${c.label} | ${ratioCell(c)} | ${verdict(c)} |`);
   } else {

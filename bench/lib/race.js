@@ -130,6 +130,8 @@ function memoryStats(rows, labels, summarize) {
         add(`${label} | console hosts private per service, x${r.count} (KiB)`, f.console.rssAnon / r.count);
         add(`${label} | all private per service, x${r.count} (KiB)`, all / r.count);
         add(`${label} | host CPU idle, x${r.count} (ms per 10 s)`, f.host.cpuMsPer10s);
+        add(`${label} | console hosts CPU idle, x${r.count} (ms per 10 s)`, f.console.cpuMsPer10s);
+        add(`${label} | programs CPU idle, x${r.count} (ms per 10 s)`, f.program.cpuMsPer10s);
         add(`${label} | host processes, x${r.count}`, f.host.count);
       }
       const fitOf = (pick) => linearFit(mine.map((r) => r.count), mine.map((r) => pick(r.figures))).slope;
