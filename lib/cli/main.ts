@@ -13,6 +13,7 @@ import type { Io } from './output';
 import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import { SERVICE_OPTIONS } from './service-options';
 import { cmdList, cmdLogs, cmdRotate, cmdStatus } from './status-commands';
+import { withSystemOption } from './system-option';
 import { watchCommand } from './watch';
 
 const COMMON: Record<string, OptionSpec> = {
@@ -21,7 +22,8 @@ const COMMON: Record<string, OptionSpec> = {
   help: { type: 'boolean', alias: 'h', help: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = {
+// --system HOST, added to the commands that act on services (system-option.ts says which, and how).
+const COMMANDS: Record<string, Command> = withSystemOption({
   install: {
     summary: 'install a program as a service',
     usage: 'install <name> [options] -- <program> [args...]',
@@ -112,7 +114,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: cmdDebug,
   },
-};
+});
 
 export { worstCode };
 
