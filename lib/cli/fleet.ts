@@ -14,7 +14,7 @@ import type { Host } from './hosts';
 import { paint, table, terminalJson, visibleText } from './output';
 import type { Io } from './output';
 import { isUnreachableErrno, remoteHint } from './remote-errors';
-import { outcomeAction, outcomeJson, parallelArg, progressLine, reportJson, servicesFileArg, stateText, verdict } from './services-commands';
+import { commandsSection, outcomeAction, outcomeJson, parallelArg, progressLine, reportJson, servicesFileArg, stateText, verdict } from './services-commands';
 
 /** Hosts handled at once by default, and how long one may take to answer. */
 export const DEFAULT_HOST_PARALLEL = 8;
@@ -181,6 +181,8 @@ export async function checkFleet(hosts: readonly Host[], args: ParsedArgs, io: I
     rows.push(...skippedRows(r.host, r.value.skipped, CHECK_LAYOUT, expected));
   }
   io.stdout.write(`${table(['HOST', 'NAME', 'EXPECTED', 'ACTUAL', 'LSB', 'RESULT'], rows)}\n${fleetSummary(io, results, codes)}\n`);
+  // Command services run only on this computer's host: their commands, as check --verbose shows them.
+  if (args.options.verbose) io.stdout.write(commandsSection(results.flatMap((r) => r.value?.reports.map((s) => ({ name: s.name, runs: s.output ?? [] })) ?? [])));
   return code;
 }
 
@@ -234,5 +236,8 @@ export async function applyFleet(hosts: readonly Host[], args: ParsedArgs, io: I
     rows.push(...skippedRows(r.host, r.value.skipped, APPLY_LAYOUT, expected));
   }
   io.stdout.write(`${table(['HOST', 'NAME', 'EXPECTED', 'BEFORE', dryRun ? 'WOULD DO' : 'DONE', 'NOW', 'LSB'], rows)}\n${fleetSummary(io, results, codes)}\n`);
+  if (args.options.verbose) {
+    io.stdout.write(commandsSection(results.flatMap((r) => r.value?.outcomes.map((o) => ({ name: o.name, runs: [...(o.before.output ?? []), ...(o.stepOutput ?? []), ...(o.output ?? [])] })) ?? [])));
+  }
   return code;
 }

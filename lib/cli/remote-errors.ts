@@ -29,7 +29,7 @@ export function isUnreachableErrno(errno: number | undefined): boolean {
 export function remoteHint(host: string, errno: number | undefined, syscall?: string): string | null {
   if (errno === ERROR_ACCESS_DENIED || errno === ERROR_LOGON_FAILURE) {
     return `managing services on ${host} needs an account with administrator rights there (a local account of the same name gets ` +
-      `UAC's filtered token over the network: use a domain account); a non-administrator may only query`;
+      `UAC's filtered token over the network: use a domain account); others may at most query what a service's DACL allows`;
   }
   if (!isUnreachableErrno(errno)) return null;
   if (syscall === 'RegConnectRegistryW') {

@@ -63,7 +63,7 @@ function commandText(run: CommandRun): string {
 }
 
 /** --verbose: the commands each command service ran, after the table (never inside it). */
-function commandsSection(groups: readonly { name: string; runs: readonly CommandRun[] }[]): string {
+export function commandsSection(groups: readonly { name: string; runs: readonly CommandRun[] }[]): string {
   const shown = groups.filter((g) => g.runs.length > 0);
   if (shown.length === 0) return '';
   return `commands:\n${shown.map((g) => `  ${g.name}:\n${g.runs.map(commandText).join('\n')}`).join('\n')}\n`;

@@ -43,7 +43,7 @@ const FLEET_RUNS: Readonly<Record<string, (hosts: readonly Host[], args: ParsedA
 
 /** The option's help for a command. */
 function optionFor(support: RemoteSupport): OptionSpec {
-  if (support.hosts === 'local') return { type: 'string', value: 'host', help: 'only this computer (., localhost or its name): see the Fleets section of the docs' };
+  if (support.hosts === 'local') return { type: 'string', value: 'host', help: 'this computer only (., localhost, its name): the command needs the service\'s own machine (docs/fleets.md)' };
   if (support.hosts === 'one') return { type: 'string', value: 'host', help: "another machine's SCM: name, \\\\name, FQDN or IP (default this computer)" };
   return { type: 'string', value: 'hosts', help: 'several machines at once: host,host,... (see --hosts-file)' };
 }

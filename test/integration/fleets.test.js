@@ -88,6 +88,25 @@ describe('fleets: --system HOST', function () {
     assert.equal((await scm.getServiceStatus(c.name)).state, 'stopped');
   });
 
+  itWindowsOnly('list --system <a machine nobody answers at>: exit 1, the Win32 error and what to check', "Wine's OpenSCManagerW opens the local SCM for any address", async () => {
+    const r = await cli(['list', '--system', UNROUTABLE]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /OpenSCManagerW failed .*\((RPC_S_SERVER_UNAVAILABLE, 1722|ERROR_BAD_NETPATH, 53)\); 192\.0\.2\.1 cannot be reached: .*Remote Service Management/);
+  }, {
+    test: async () => {
+      // Wine: the services come from the local SCM, and the settings of the first hosted one
+      // through RegConnectRegistryW, which Wine refuses for any name but the computer's.
+      const c = newCase('fleet-list');
+      hosted.push(c.name);
+      assert.equal((await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--', PROGRAM, c.events, 'serve'])).code, 0);
+      const r = await cli(['list', '--system', UNROUTABLE]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /RegConnectRegistryW failed .*\(ERROR_BAD_NETPATH, 53\); the registry of 192\.0\.2\.1 cannot be reached: its Remote Registry service must be running/);
+      const all = await cli(['list', '--all', '--json', '--system', UNROUTABLE, '--filter', c.name]);
+      assert.deepEqual(JSON.parse(all.stdout).map((s) => s.name), [c.name]);
+    },
+  });
+
   it('commands that need this machine refuse another one: exit 2 and why, nothing done', async () => {
     for (const [args, why] of [
       [['status', 'x'], /status file/],

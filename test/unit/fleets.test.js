@@ -193,6 +193,9 @@ describe('fleets: reaching a host', () => {
     assert.equal(hostFailure(new ScmError({ code: 'ENOTFOUND', syscall: 'getaddrinfo', detail: 'x' }), host).status, 'unreachable');
     assert.equal(hostFailure(scmError(1060, 'OpenServiceW'), host).status, 'failed');
     assert.match(remoteHint('web01', 53, 'RegConnectRegistryW'), /Remote Registry service/);
+    // A machine without a service: `on 'web01'`, not `for on 'web01'`.
+    assert.equal(new ScmError({ errno: 1722, syscall: 'OpenSCManagerW', system: 'web01' }).message, "OpenSCManagerW failed on 'web01' (RPC_S_SERVER_UNAVAILABLE, 1722)");
+    assert.match(new ScmError({ errno: 5, syscall: 'OpenServiceW', service: 'x', system: 'web01' }).message, /^OpenServiceW failed for service 'x' on 'web01'/);
     assert.equal(remoteHint('web01', 1060, 'OpenServiceW'), null);
   });
 });
