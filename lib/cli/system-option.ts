@@ -18,7 +18,7 @@ export type RemoteSupport = { hosts: 'one' | 'many'; note: string } | { hosts: '
 /** The commands that act on services, and what `--system` does for each. */
 export const REMOTE_SUPPORT: Readonly<Record<string, RemoteSupport>> = {
   start: { hosts: 'one', note: "HOST's SCM; the wait uses the service's own ready and stop timeouts, read through HOST's remote registry (30 s without it)" },
-  stop: { hosts: 'one', note: "HOST's SCM (--dependents too); the wait as for start" },
+  stop: { hosts: 'one', note: "HOST's SCM (--dependents too); the wait uses the stop timeout read the same way (25 s without it)" },
   restart: { hosts: 'one', note: 'as stop, then start' },
   list: { hosts: 'one', note: "HOST's SCM; without --all, scm-native's services are recognised by their settings, read through HOST's remote registry" },
   check: { hosts: 'many', note: 'the entries for existing services, on each host (see Fleets)' },
