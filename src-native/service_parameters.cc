@@ -34,9 +34,18 @@ ParameterTarget ReadParameterTarget(const Args& args, const Napi::CallbackInfo& 
   return target;
 }
 
+// HKEY_LOCAL_MACHINE of `system` (RegConnectRegistryW; needs the Remote Registry service there),
+// or this machine's when there is none. `remote` keeps the connection open while it is used.
+HKEY MachineRoot(const OptionalWide& system, RegKey& remote) {
+  if (!system) return HKEY_LOCAL_MACHINE;
+  LSTATUS rc = RegConnectRegistryW(system->c_str(), HKEY_LOCAL_MACHINE, remote.Out());
+  if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
+  return remote.Get();
+}
+
 // Opens Services\<service>\Parameters with `access`; false when the key (or the service's) is missing.
-bool OpenParameters(const std::wstring& service, REGSAM access, RegKey& params) {
-  LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, ParametersPath(service).c_str(), 0, access, params.Out());
+bool OpenParameters(const std::wstring& service, REGSAM access, RegKey& params, HKEY root = HKEY_LOCAL_MACHINE) {
+  LSTATUS rc = RegOpenKeyExW(root, ParametersPath(service).c_str(), 0, access, params.Out());
   if (rc == ERROR_FILE_NOT_FOUND) return false;
   if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegOpenKeyExW");
   return true;
@@ -68,14 +77,18 @@ class WriteServiceParameterOp {
   std::wstring mText;
 };
 
-// readServiceParameter(service, valueName) -> string | null (null: no such key or value).
+// readServiceParameter(service, valueName, system?) -> string | null (null: no such key or value).
+// With `system`, the value is read from that machine's registry (remote registry).
 class ReadServiceParameterOp {
  public:
-  explicit ReadServiceParameterOp(const Napi::CallbackInfo& info)
-      : mTarget(ReadParameterTarget(Args(info, "readServiceParameter(service, valueName)"), info)) {}
+  explicit ReadServiceParameterOp(const Napi::CallbackInfo& info) {
+    Args args(info, "readServiceParameter(service, valueName, system?)");
+    mTarget = ReadParameterTarget(args, info);
+    mSystem = args.OptString(2);
+  }
   void Execute() {
-    RegKey params;
-    if (!OpenParameters(mTarget.service, KEY_QUERY_VALUE, params)) return;
+    RegKey remote, params;
+    if (!OpenParameters(mTarget.service, KEY_QUERY_VALUE, params, MachineRoot(mSystem, remote))) return;
     for (int attempt = 0; attempt < 4; ++attempt) {
       DWORD type = 0, bytes = 0;
       LSTATUS rc = RegQueryValueExW(params.Get(), mTarget.value.c_str(), nullptr, &type, nullptr, &bytes);
@@ -102,6 +115,7 @@ class ReadServiceParameterOp {
 
  private:
   ParameterTarget mTarget;
+  OptionalWide mSystem;
   std::wstring mText;
   bool mFound = false;
 };
@@ -144,15 +158,8 @@ class DeleteServiceValueOp {
     CheckServiceKeyName(info, mService);
   }
   void Execute() {
-    RegKey remote;
-    HKEY root = HKEY_LOCAL_MACHINE;
-    if (mSystem) {
-      LSTATUS rc = RegConnectRegistryW(mSystem->c_str(), HKEY_LOCAL_MACHINE, remote.Out());
-      if (rc != ERROR_SUCCESS) ThrowWin32(rc, "RegConnectRegistryW");
-      root = remote.Get();
-    }
-    RegKey service;
-    LSTATUS rc = RegOpenKeyExW(root, ServicePath(mService).c_str(), 0, KEY_SET_VALUE, service.Out());
+    RegKey remote, service;
+    LSTATUS rc = RegOpenKeyExW(MachineRoot(mSystem, remote), ServicePath(mService).c_str(), 0, KEY_SET_VALUE, service.Out());
     if (rc != ERROR_SUCCESS) ThrowWin32(rc == ERROR_FILE_NOT_FOUND ? ERROR_SERVICE_DOES_NOT_EXIST : rc, "RegOpenKeyExW");
     mDeleted = DeleteValueIfPresent(service.Get(), mValue);
   }

@@ -18,6 +18,7 @@ import { SERVICES_COMMANDS, worstCode } from './services-commands';
 import { SERVICE_OPTIONS } from './service-options';
 import { showCommand } from './show-command';
 import { cmdList, cmdLogs, cmdRotate, cmdStatus } from './status-commands';
+import { withSystemOption } from './system-option';
 import { watchCommand } from './watch';
 
 const COMMON: Record<string, OptionSpec> = {
@@ -27,7 +28,8 @@ const COMMON: Record<string, OptionSpec> = {
   json: { type: 'boolean', help: 'one JSON document on stdout, errors too (same exit code); watch, logs -f: JSON lines' },
 };
 
-const COMMANDS: Record<string, Command> = {
+// --system HOST, added to the commands that act on services (system-option.ts says which, and how).
+const COMMANDS: Record<string, Command> = withSystemOption({
   install: {
     summary: 'install a program as a service',
     usage: 'install <name> [options] -- <program> [args...]',
@@ -129,7 +131,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: cmdDebug,
   },
-};
+});
 
 export { worstCode };
 

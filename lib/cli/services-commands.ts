@@ -31,7 +31,8 @@ export function servicesFileArg(args: ParsedArgs, command: string, io: Io): Serv
   }
 }
 
-function parallelArg(args: ParsedArgs, command: string): number {
+/** --parallel: the services handled at once (default 4). */
+export function parallelArg(args: ParsedArgs, command: string): number {
   const text = args.options.parallel as string | undefined;
   if (text === undefined) return 4;
   const n = parseCount(text, '--parallel', 64);
@@ -41,7 +42,8 @@ function parallelArg(args: ParsedArgs, command: string): number {
 
 const VERBOSE: OptionSpec = { type: 'boolean', help: "after the table, the commands command services ran, with their exit codes, stdout and stderr" };
 
-function reportJson(r: ServiceReport) {
+/** One service of check's --json (and of apply's, with more). */
+export function reportJson(r: ServiceReport) {
   return {
     name: r.name, expected: r.expected, hosted: r.hosted, commandDefined: r.commandDefined, installed: r.installed, state: r.state, code: r.code, meaning: r.meaning,
     pid: r.pid, inState: r.inState, ok: r.ok, drift: r.drift, steps: r.steps, detail: r.detail, ...(r.reason ? { reason: r.reason } : {}),
@@ -61,7 +63,7 @@ function commandText(run: CommandRun): string {
 }
 
 /** --verbose: the commands each command service ran, after the table (never inside it). */
-function commandsSection(groups: readonly { name: string; runs: readonly CommandRun[] }[]): string {
+export function commandsSection(groups: readonly { name: string; runs: readonly CommandRun[] }[]): string {
   const shown = groups.filter((g) => g.runs.length > 0);
   if (shown.length === 0) return '';
   return `commands:\n${shown.map((g) => `  ${g.name}:\n${g.runs.map(commandText).join('\n')}`).join('\n')}\n`;
@@ -73,12 +75,13 @@ function summaryLine(results: readonly ServiceReport[], io: Io): string {
 }
 
 /** The state column: the SCM state, `absent` for a service rightly not there, else `unknown`. */
-function stateText(io: Io, r: ServiceReport): string {
+export function stateText(io: Io, r: ServiceReport): string {
   const text = String(r.state ?? (r.expected === 'absent' && r.inState ? 'absent' : 'unknown'));
   return paint(io, stateColour(text), text);
 }
 
-function verdict(io: Io, r: ServiceReport): string {
+/** The result column of check: ok, or FAIL and why (and what apply would do). */
+export function verdict(io: Io, r: ServiceReport): string {
   if (r.ok) return paint(io, 'green', 'ok');
   const why = [...(r.inState ? [] : [r.detail]), ...(r.drift.length ? [`drifted: ${r.drift.join(', ')}`] : [])].join('; ');
   return paint(io, 'red', visibleText(r.steps.length ? `FAIL (${why}; apply would ${r.steps.join(' + ')})` : `FAIL (${r.reason ?? why})`));
@@ -100,18 +103,24 @@ async function cmdCheck(args: ParsedArgs, io: Io): Promise<number> {
   return code;
 }
 
+/** One service of apply's --json. */
+export function outcomeJson(o: ApplyOutcome) {
+  return { ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}), ...(o.stepOutput ? { stepOutput: o.stepOutput } : {}) };
+}
+
 const PAST: Record<ApplyEvent['step'], string> = { install: 'installed', update: 'updated', start: 'started', stop: 'stopped', restart: 'restarted', remove: 'removed' };
 const PRESENT: Record<ApplyEvent['step'], string> = { install: 'installing', update: 'updating', start: 'starting', stop: 'stopping', restart: 'restarting', remove: 'removing' };
 
 /** One progress line per step as it begins and ends (on stderr, so --json output stays clean). */
-function progressLine(io: Io, e: ApplyEvent): string {
+export function progressLine(io: Io, e: ApplyEvent): string {
   if (e.phase === 'begin') return `  ${PRESENT[e.step]} ${e.name}...`;
   if (e.phase === 'done') return `  ${paint(io, 'green', PAST[e.step])} ${e.name} (${humanDuration(e.ms ?? 0)})`;
   if (e.phase === 'skipped') return `  ${paint(io, 'yellow', `${e.step} skipped`)} ${e.name}: ${e.error}`;
   return `  ${paint(io, 'red', `${e.step} failed`)} ${e.name}: ${e.error}`;
 }
 
-function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
+/** The done (or would-do) column of apply. */
+export function outcomeAction(io: Io, o: ApplyOutcome, dry: boolean): string {
   if (o.error) return paint(io, 'red', visibleText(o.error));
   if (dry) return o.steps.length ? `${o.steps.join(' + ')} (dry run)` : o.reason ?? '-';
   if (o.done.length) return o.done.map((s) => PAST[s]).join(' + ');
@@ -141,9 +150,7 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
   if (json) {
     io.stdout.write(`${terminalJson({
       file: loaded.file, dryRun: dry, ok: code === 0, exitCode: code, changed: !dry && outcomes.some((o) => o.done.length > 0),
-      services: outcomes.map((o) => ({
-        ...reportJson(o), before: reportJson(o.before), done: o.done, ...(o.error ? { error: o.error } : {}), ...(o.stepOutput ? { stepOutput: o.stepOutput } : {}),
-      })),
+      services: outcomes.map(outcomeJson),
     })}\n`);
     return code;
   }
@@ -169,13 +176,13 @@ async function cmdApply(args: ParsedArgs, io: Io): Promise<number> {
 export const SERVICES_COMMANDS = {
   check: {
     summary: 'compare the services of a services file with their declaration (exit: 0 or the worst LSB code)',
-    usage: `check [file] [--json] [--verbose] [--parallel <n>]   (file: JSON, YAML or TOML; default ${DEFAULT_SERVICES_FILE})`,
+    usage: `check [file] [--json] [--verbose] [--parallel <n>] [--system <host,...>] [--hosts-file <file>]   (file: JSON, YAML or TOML; default ${DEFAULT_SERVICES_FILE})`,
     options: { json: { type: 'boolean', help: 'machine-readable output (command services: "output", every command with its stdout and stderr)' }, verbose: VERBOSE, parallel: PARALLEL } as Record<string, OptionSpec>,
     run: cmdCheck,
   },
   apply: {
     summary: 'install, update, start and stop the services of a services file as declared',
-    usage: `apply [file] [--dry-run] [--json] [--verbose] [--parallel <n>]   (file default: ${DEFAULT_SERVICES_FILE})`,
+    usage: `apply [file] [--dry-run] [--json] [--verbose] [--parallel <n>] [--system <host,...>] [--hosts-file <file>]   (file default: ${DEFAULT_SERVICES_FILE})`,
     options: {
       'dry-run': { type: 'boolean', help: 'only say what would be done' },
       json: { type: 'boolean', help: 'machine-readable output (progress still goes to stderr; command services: "output" and "stepOutput")' },

@@ -110,16 +110,19 @@ export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
   if (state !== undefined && !STATES.includes(state as ServiceState)) throw new UsageError(`--state must be one of ${STATES.join(', ')}`, 'list');
   const filter = str(args, 'filter');
   const json = bool(args, 'json') === true;
+  // --system (system-option.ts normalised it; absent for this computer): that machine's SCM and registry.
+  const system = str(args, 'system');
+  const on = system !== undefined ? { system } : {};
   if (bool(args, 'all')) {
     const re = filter === undefined ? null : new RegExp(`^${filter.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    const all = (await getMultipleServiceStatus({ types: ['win32_own_process', 'win32_share_process'] }))
+    const all = (await getMultipleServiceStatus({ types: ['win32_own_process', 'win32_share_process'], ...on }))
       .filter((s) => (state === undefined || s.state === state) && (!re || re.test(s.name) || re.test(s.displayName)))
       .sort((a, b) => a.name.localeCompare(b.name));
     if (json) io.stdout.write(`${JSON.stringify(all.map((s) => ({ name: s.name, displayName: s.displayName, state: s.state, pid: s.pid > 0 ? s.pid : null })), null, 2)}\n`);
     else io.stdout.write(`${table(['NAME', 'STATE', 'PID', 'DISPLAY NAME'], all.map((s) => [s.name, paint(io, stateColour(stateWord(s.state)), stateWord(s.state)), s.pid > 0 ? String(s.pid) : '-', s.displayName]))}\n`);
     return 0;
   }
-  const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
+  const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}), ...on });
   return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM'],
     (s) => [s.name, paint(io, stateColour(stateWord(s.state, s.hostState)), stateWord(s.state, s.hostState)), s.pid === null ? '-' : String(s.pid), s.program]);
 }

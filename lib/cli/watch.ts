@@ -78,7 +78,7 @@ const DEFAULT_DEPS: WatchDeps = {
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
-const USAGE = 'watch [names...] [--file <services file>] [--adjust [--adjust-delay <duration>]] [--interval <duration>] [--json] [--count <n>] [--timeout <duration>]';
+const USAGE = 'watch [names...] [--file <services file>] [--adjust [--adjust-delay <duration>]] [--interval <duration>] [--json] [--count <n>] [--timeout <duration>] [--system <host,...>] [--hosts-file <file>]';
 const DEFAULT_ADJUST_DELAY_MS = 2000;
 
 /** How a target is shown: its name, `\\system\name` for a remote one. */

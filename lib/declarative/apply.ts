@@ -213,7 +213,8 @@ async function removeDeclared(d: DeclaredService, service: Service, locked: (d: 
   await locked(d, () => deleteService(d.name, d.system ? { system: d.system } : {}));
 }
 
-async function mapBounded<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** Maps `items` with at most `parallel` calls of `fn` at once; results in the order of `items`. @internal */
+export async function mapBounded<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

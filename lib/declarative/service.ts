@@ -223,7 +223,9 @@ export class Service {
       const verdict = lsbFromError(error);
       return { name: this.name, code: verdict.code, meaning: LSB_MEANINGS[verdict.code], state: null, pid: null, detail: verdict.detail, status: null, error: error as ScmError };
     }
-    const verdict = lsbFromStatus(status, (pid) => this.backend.isAlive(pid));
+    // A pid is another machine's when the service is: this machine's process table says nothing
+    // of it (Windows' SCM marks a service whose process died stopped; only Wine keeps it RUNNING).
+    const verdict = lsbFromStatus(status, (pid) => this.system !== null || this.backend.isAlive(pid));
     return {
       name: this.name, code: verdict.code, meaning: LSB_MEANINGS[verdict.code], state: status.state,
       pid: status.pid > 0 ? status.pid : null, detail: verdict.detail, status,

@@ -66,7 +66,9 @@ export class ScmError extends Error {
     ].filter(Boolean).join(' ');
     const detail = init.detail ? `: ${init.detail}` : '';
     const number = init.errno !== undefined ? `${code}, ${init.errno}` : code;
-    return `${what}${about ? ` for ${about}` : ''}${detail} (${number})`;
+    // `for service 'x' on 'host'`, or `on 'host'` alone (a machine that could not be reached).
+    const where = about ? (init.service !== undefined ? ` for ${about}` : ` ${about}`) : '';
+    return `${what}${where}${detail} (${number})`;
   }
 }
 

@@ -16,7 +16,7 @@ import { createService, deleteService } from '../services/lifecycle';
 import type { CreateServiceOptions } from '../services/lifecycle';
 import { getMultipleServiceStatus, getServiceStatus } from '../services/query';
 import type { ServiceState, StartType } from '../services/tokens';
-import { checkBoolean, checkInteger, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
+import { checkBoolean, checkInteger, checkOptionalString, checkOptions, checkServiceName, checkString, checkStringArray } from '../validation';
 import { HOST_PREFIX } from './host';
 import { errorMessage } from '../text';
 import { grantAccountRight, needsServiceLogonRight, SERVICE_LOGON_RIGHT } from '../services/account-rights';
@@ -571,6 +571,11 @@ export interface ListOptions {
   state?: ServiceState;
   /** Only names (or display names) matching this pattern: `*` and `?` wildcards, case-insensitive. */
   filter?: string;
+  /**
+   * Another machine: its SCM lists the services, and its settings are read through its remote
+   * registry (RegConnectRegistryW: its Remote Registry service must be running).
+   */
+  system?: string;
 }
 
 export interface ProgramServiceSummary {
@@ -592,15 +597,18 @@ function wildcard(pattern: string): RegExp {
 export async function listProgramServices(options: ListOptions = {}): Promise<ProgramServiceSummary[]> {
   const opts = checkOptions<ListOptions>(options);
   const match = opts.filter === undefined ? null : wildcard(checkString(opts.filter, 'options.filter'));
-  const all = await getMultipleServiceStatus({ types: ['win32_own_process'] });
+  const system = checkOptionalString(opts.system, 'options.system');
+  const all = await getMultipleServiceStatus({ types: ['win32_own_process'], ...(system !== null ? { system } : {}) });
   const out: ProgramServiceSummary[] = [];
   for (const s of all) {
     if (opts.state !== undefined && s.state !== opts.state) continue;
     if (match && !match.test(s.name) && !match.test(s.displayName)) continue;
     let settings: HostSettings | null = null;
     try {
-      settings = await readSettings(s.name);
-    } catch {
+      settings = await readSettings(s.name, system);
+    } catch (error) {
+      // Another machine's registry that cannot be reached at all fails the listing, not each service.
+      if (system !== null && error instanceof ScmError && error.syscall === 'RegConnectRegistryW') throw error;
       settings = null;
     }
     if (!settings) continue;

@@ -72,9 +72,12 @@ export async function writeSettings(service: string, settings: HostSettings): Pr
   await callAsync({ service }, (b) => b.writeServiceParameter(service, SETTINGS_VALUE, text));
 }
 
-/** The settings of `service`, or null when it has none (not an scm-native service). */
-export async function readSettings(service: string): Promise<HostSettings | null> {
-  const text = await callAsync({ service }, (b) => b.readServiceParameter(service, SETTINGS_VALUE));
+/**
+ * The settings of `service`, or null when it has none (not an scm-native service). With `system`,
+ * those of a service on that machine, read through its remote registry (RegConnectRegistryW).
+ */
+export async function readSettings(service: string, system: string | null = null): Promise<HostSettings | null> {
+  const text = await callAsync({ service, ...(system !== null ? { system } : {}) }, (b) => b.readServiceParameter(service, SETTINGS_VALUE, system));
   return text === null ? null : parseSettings(text, service);
 }
 

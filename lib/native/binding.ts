@@ -67,8 +67,9 @@ export interface NativeBinding {
   setSecurity(system: Sys, database: Db, name: string, sddl: string, parts: number): Promise<void>;
   writeServiceParameter(service: string, valueName: string, text: string): Promise<void>;
   writeServiceParameterSync(service: string, valueName: string, text: string): void;
-  readServiceParameter(service: string, valueName: string): Promise<string | null>;
-  readServiceParameterSync(service: string, valueName: string): string | null;
+  /** `system`: read that machine's registry (RegConnectRegistryW); this machine's when null/absent. */
+  readServiceParameter(service: string, valueName: string, system?: string | null): Promise<string | null>;
+  readServiceParameterSync(service: string, valueName: string, system?: string | null): string | null;
   deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
   enterKillOnCloseJob(allowBreakaway: boolean): boolean;
   terminateJobProcesses(exitCode: number): number;

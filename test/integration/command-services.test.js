@@ -90,6 +90,16 @@ describe('command services: check, apply, restart, stop under Windows node', fun
     assert.match(commands, /stdout\| pgctl: server is running \(PID: \d+\)/);
   });
 
+  it('check over hosts (--system <this computer>,<unreachable> --verbose): command services checked here, their commands after the table', async () => {
+    const v = await cli(['check', file, '--system', `${process.env.COMPUTERNAME},nosuchhost.invalid`, '--verbose']);
+    assert.equal(v.code, 4, v.stdout + v.stderr);
+    const [tablePart, commands] = v.stdout.split('commands:\n');
+    assert.match(tablePart, new RegExp(`${process.env.COMPUTERNAME}\\s+pg\\s+running\\s+running\\s+0 running\\s+ok`));
+    assert.match(tablePart, /nosuchhost\.invalid\s+-\s+-\s+unreachable\s+4 unknown\s+FAIL/);
+    assert.doesNotMatch(tablePart, /pgctl:/);
+    assert.match(commands, new RegExp(`\\$ pgctl ${marker} status  \\(exit 0`));
+  });
+
   it('restart follows the declaration: <control> restart, stop then start for the daemon', async () => {
     const pg = new scm.Service({ ...services[0], timeout: 30000, baseDir: dir });
     const before = (await running(`${marker}-pg`)).filter((p) => /sleeper/.test(p.commandLine)).map((p) => p.pid);
