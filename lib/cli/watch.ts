@@ -3,6 +3,7 @@
 // service's current state is printed first, so a consumer knows where the stream starts.
 import * as fs from 'node:fs';
 import type { EventEmitter } from 'node:events';
+import { exitCodeText } from '../exit-code-text';
 import { Service } from '../declarative/service';
 import type { ExpectedState } from '../declarative/service';
 import { loadServicesFile, ServicesFileError } from '../declarative/services-file';
@@ -167,7 +168,7 @@ export function eventLine(e: WatchEvent, io: Pick<Io, 'color'>, width = 0): stri
   const state = paint(io, e.kind === 'deleted' ? 'red' : stateColour(stateText), stateText);
   const details: string[] = e.kind === 'initial' ? ['initial'] : [];
   if (s.pid > 0) details.push(`pid ${s.pid}`);
-  if (s.exitCode === 1066) details.push(`service-specific code ${s.serviceCode}`);
+  if (s.exitCode === 1066) details.push(`service-specific code ${exitCodeText(s.serviceCode)}`);
   else if (s.exitCode === ERROR_SERVICE_NEVER_STARTED) details.push('never started');
   else if (s.exitCode !== 0) details.push(`exit code ${s.exitCode}`);
   const change = e.kind === 'initial' ? state : `${e.previous} -> ${state}`;
