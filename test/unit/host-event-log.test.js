@@ -8,38 +8,8 @@ const { HOST_EVENT_IDS, HostEventLog } = require('../../dist/host/host-event-log
 const { showSupervisorEvent } = require('../../dist/host/host-events');
 const { LineRing } = require('../../dist/host/log-writer');
 const { Supervisor } = require('../../dist/host/supervisor');
+const { FakeClock, flush } = require('../support/fake-clock');
 
-const flush = () => new Promise((r) => setImmediate(r));
-
-/** A clock whose time moves only when told; timers fire in order. */
-class FakeClock {
-  constructor() {
-    this.time = 0;
-    this.timers = [];
-    this.nextId = 1;
-  }
-  now() { return this.time; }
-  setTimeout(fn, ms) {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(id) { this.timers = this.timers.filter((t) => t.id !== id); }
-  async advance(ms) {
-    const target = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > target) break;
-      this.timers.shift();
-      this.time = next.at;
-      next.fn();
-      await flush();
-    }
-    this.time = target;
-    await flush();
-  }
-}
 
 const SETTINGS = {
   restart: 'on-failure', backoffInitial: 5000, backoffLimit: 300000, backoffReset: 30000, stopTimeout: 10000, giveUpExitCode: null,

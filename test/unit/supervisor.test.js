@@ -3,38 +3,7 @@
 // after a healthy run, giving up past the limit, restart policies, stop in every state.
 const assert = require('node:assert/strict');
 const { Supervisor } = require('../../dist/host/supervisor');
-
-class FakeClock {
-  constructor() {
-    this.time = 0;
-    this.timers = [];
-    this.nextId = 1;
-  }
-  now() { return this.time; }
-  setTimeout(fn, ms) {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(id) { this.timers = this.timers.filter((t) => t.id !== id); }
-  /** Advances time, firing due timers in order. */
-  async advance(ms) {
-    const target = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > target) break;
-      this.timers.shift();
-      this.time = next.at;
-      next.fn();
-      await flush();
-    }
-    this.time = target;
-    await flush();
-  }
-}
-
-const flush = () => new Promise((r) => setImmediate(r));
+const { FakeClock, flush } = require('../support/fake-clock');
 
 /** Programs the test ends by hand: exit(code), and records of stop requests and kills. */
 function fakeLauncher() {
