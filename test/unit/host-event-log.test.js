@@ -10,7 +10,6 @@ const { LineRing } = require('../../dist/host/log-writer');
 const { Supervisor } = require('../../dist/host/supervisor');
 const { FakeClock, flush } = require('../support/fake-clock');
 
-
 const SETTINGS = {
   restart: 'on-failure', backoffInitial: 5000, backoffLimit: 300000, backoffReset: 30000, stopTimeout: 10000, giveUpExitCode: null,
   successExitCodes: [], noRestartExitCodes: [], earlyExitWindow: 10000, stopMethod: 'ipc', killTree: true,
