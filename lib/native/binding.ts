@@ -72,6 +72,10 @@ export interface NativeBinding {
   deleteServiceParameter(service: string, valueName: string): Promise<boolean>;
   enterKillOnCloseJob(allowBreakaway: boolean): boolean;
   terminateJobProcesses(exitCode: number): number;
+  /** A shared host's job for one run of a program (pid): its id. */
+  createProgramJob(pid: number, allowBreakaway: boolean): number;
+  terminateProgramJob(id: number, exitCode: number): number;
+  closeProgramJob(id: number): void;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
   setProcessAffinity(pid: number, cpus: number[]): void;
   getProcessAffinity(pid: number): { process: number[]; system: number[] };
