@@ -53,7 +53,9 @@ export type SettingKind =
   /** Arguments (strings, not empty). */
   | { type: 'arguments' }
   /** Account or group names (or SID strings), resolved to SIDs where they are used. */
-  | { type: 'accounts' };
+  | { type: 'accounts' }
+  /** A name (letters, digits, '-', '_', '.'), compared case-blind, or null for none; `noFlagHelp`: the CLI's `--no-<flag>`. */
+  | { type: 'name'; noFlagHelp: string };
 
 /** The program part of the settings that some defaults depend on. */
 export interface ProgramPart {
@@ -189,6 +191,9 @@ const ROWS = [
   { key: 'allowControl', option: 'allowControl', group: 'account', field: 'allowControl', flag: 'allow-control', value: 'group',
     help: 'an account or group that may start, stop and send controls to the service besides Administrators (repeatable; others may only query it)',
     kind: { type: 'accounts' }, defaultValue: always([]) },
+  { key: 'hostGroup', option: 'hostGroup', group: 'account', field: 'hostGroup', flag: 'host-group', value: 'name',
+    help: 'share one host process with the other services of this group (SERVICE_WIN32_SHARE_PROCESS; same account for all; default: a host of its own)',
+    kind: { type: 'name', noFlagHelp: 'a host process of its own (update: leave the group)' }, defaultValue: always(null) },
 ] as const satisfies readonly SettingField[];
 
 /** Every host setting, in the order the registry JSON holds them. */

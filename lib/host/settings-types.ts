@@ -112,4 +112,9 @@ export interface HostSettings {
    * SYSTEM. The descriptor lives in the SCM; it is kept here so that drift and status can show it.
    */
   allowControl: string[];
+  /**
+   * The shared host this service runs in (SERVICE_WIN32_SHARE_PROCESS: one host process for every
+   * service of the group, docs/service-host.md); null: a host process of its own (the default).
+   */
+  hostGroup: string | null;
 }

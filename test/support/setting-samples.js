@@ -38,6 +38,7 @@ function sampleFor(row, programPart) {
     case 'environment': return { argv: [flag, 'SAMPLE=1'], file: { SAMPLE: '1' }, option: { SAMPLE: '1' } };
     case 'accounts': return { argv: [flag, 'Backup Operators'], file: ['Backup Operators'], option: ['Backup Operators'] };
     case 'arguments': return { argv: [flag, '--sample'], file: ['--sample'], option: ['--sample'] };
+    case 'name': return same(`sample-${row.option}`, `sample-${row.option}`);
     default: throw new Error(`no sample for the kind '${kind.type}' of ${row.key}: add one here`);
   }
 }
