@@ -4,7 +4,7 @@
 // How the supervisor's events show is host-events.ts; where lines go is host-log.ts.
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { UpdateStatusOptions } from '../as-service/run-as-service';
-import type { ServiceControl } from '../as-service/controls';
+import type { AcceptedControl, ServiceControl } from '../as-service/controls';
 import { HostEventLog } from './host-event-log';
 import { showSupervisorEvent } from './host-events';
 import type { EventTargets } from './host-events';
@@ -32,6 +32,13 @@ export const HOST_SETUP_FAILURE = 2;
  * rotate its log now, as `nssm rotate` does with the same code.
  */
 export const ROTATE_CONTROL = 128;
+
+/**
+ * The controls the host accepts. PRESHUTDOWN: at system shutdown the program gets its whole stop
+ * timeout (the preshutdown timeout set at install), where SHUTDOWN alone allows a few seconds for
+ * all services.
+ */
+export const HOST_CONTROLS: AcceptedControl[] = ['stop', 'preshutdown', 'shutdown'];
 
 /** The Win32 exit code of a start that failed because the program never reported ready. */
 const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
@@ -85,7 +92,10 @@ export class HostRun {
   /**
    * `setupProblem`: why the program cannot run (a missing file), found before the start; the
    * start then fails with {@link HOST_SETUP_FAILURE}. `setupWarnings`: what the log says at each
-   * start (data folders others can change, allowed by allowInsecureLocation).
+   * start (data folders others can change, allowed by allowInsecureLocation). `shared`: the run
+   * is one of a shared host's (host group): the host stays out of jobs (each run of the program
+   * gets one of its own), and `stopped` hears the final STOPPED so the run can be closed while
+   * the process goes on.
    */
   constructor(
     private readonly service: string,
@@ -93,10 +103,11 @@ export class HostRun {
     private readonly debug: boolean,
     private readonly setupProblem: string | null,
     private readonly setupWarnings: readonly string[] = [],
+    private readonly shared: { group: string; stopped(): void } | null = null,
   ) {
     this.log = openHostLog(service, settings, debug);
     this.eventLog = new HostEventLog(service, !debug);
-    this.inJob = settings.killTree ? enterJob((m) => this.log.host(m), settings.allowJobBreakaway) : false;
+    this.inJob = settings.killTree && !shared ? enterJob((m) => this.log.host(m), settings.allowJobBreakaway) : false;
     this.status = new HostStatusRecord(service, debug ? null : statusFilePath(settings.log.dir, service), () => this.supervisor?.restarts ?? 0);
     this.pidFile = new ProgramPidFile(settings.pidFile, (m) => this.log.host(m));
     this.readiness = new ReadinessWait(settings.readyTimeout, {
@@ -118,23 +129,27 @@ export class HostRun {
   /** Runs the service until it stops; resolves with how it ended (null: it never started). */
   async run(): Promise<SupervisorOutcome | null> {
     try {
-      // PRESHUTDOWN: at system shutdown the program gets its whole stop timeout (the preshutdown
-      // timeout set at install), where SHUTDOWN alone allows a few seconds for all services.
       await runAsService({
-        [this.service]: (control: ServiceControl, _name: string, seq: number, code: number, ...extra: unknown[]) => this.onControl(control, seq, code, extra),
-      }, { controls: ['stop', 'preshutdown', 'shutdown'], debug: this.debug, failureExitCode: 1 });
+        [this.service]: (control: ServiceControl, _name: string, seq: number, code: number, ...extra: unknown[]) => this.control(control, seq, code, extra),
+      }, { controls: HOST_CONTROLS, debug: this.debug, failureExitCode: 1 });
     } finally {
-      // Normally gone with the program's exit already; this covers the host ending some other way.
-      this.pidFile.remove();
-      this.status.publish();
-      this.log.close();
-      // The last events (service stopped) before the process ends, but never wait long for them.
-      await this.eventLog.flush(2000);
+      await this.close();
     }
     return this.status.outcome;
   }
 
-  private onControl(control: ServiceControl, seq: number, code: number, extra: unknown[]): 'running' | undefined {
+  /** The end of the run: its files and the event log's last entries (never waited for long). */
+  async close(): Promise<SupervisorOutcome | null> {
+    // Normally gone with the program's exit already; this covers the host ending some other way.
+    this.pidFile.remove();
+    this.status.publish();
+    this.log.close();
+    await this.eventLog.flush(2000);
+    return this.status.outcome;
+  }
+
+  /** A control of the SCM for this service (the handler runAsService calls). */
+  control(control: ServiceControl, seq: number, code: number, extra: unknown[]): 'running' | undefined {
     switch (control) {
       case 'start':
         return this.start(seq, Array.isArray(extra[0]) ? (extra[0] as string[]) : []);
@@ -175,7 +190,8 @@ export class HostRun {
    */
   private start(seq: number, startArgs: string[]): 'running' | undefined {
     const { settings } = this;
-    this.log.host(`service ${this.service} starting (host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
+    const where = this.shared ? `shared host of group ${this.shared.group}, ` : '';
+    this.log.host(`service ${this.service} starting (${where}host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
     for (const warning of this.setupWarnings) this.log.host(`warning: ${warning}`);
     if (this.setupProblem) {
       this.log.host(`cannot start: ${this.setupProblem}`);
@@ -225,7 +241,7 @@ export class HostRun {
       this.log.stderr(line);
     });
     return launchProgram({
-      service: this.service, settings: this.settings, inJob: this.inJob,
+      service: this.service, settings: this.settings, inJob: this.inJob, ownJob: this.shared !== null,
       output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
       note: (m) => this.log.host(m),
       startArgs: programArgs,
@@ -252,7 +268,7 @@ export class HostRun {
     this.status.outcome = { reason: 'failed', serviceCode: failure.exit.serviceCode ?? 0, lastExit: null };
     this.status.state = 'stopped';
     this.status.publish();
-    updateServiceStatus(this.service, seq, 'stopped', failure.exit);
+    this.reportStopped(seq, failure.exit);
   }
 
   // --- stop sequence ---
@@ -263,7 +279,7 @@ export class HostRun {
     updateServiceStatus(this.service, seq, 'stop_pending', { waitHint: waitHintFor(this.settings.stopTimeout) });
     this.stopRequested = true;
     if (this.supervisor) void this.supervisor.stop();
-    else updateServiceStatus(this.service, 0, 'stopped');
+    else this.reportStopped(0, {});
   }
 
   /** Supervision ended, however it ended: the post-stop command, then the final STOPPED. */
@@ -278,6 +294,12 @@ export class HostRun {
     const failure = this.startFailure;
     this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${serviceCode ? `, service-specific exit code ${serviceCode}` : ''})`);
     this.eventLog.report(serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${serviceCode ? `, exit code ${serviceCode}` : ''})`);
-    updateServiceStatus(this.service, 0, 'stopped', failure ? failure.exit : serviceCode ? { serviceCode } : {});
+    this.reportStopped(0, failure ? failure.exit : serviceCode ? { serviceCode } : {});
+  }
+
+  /** The final STOPPED (answering the control `seq`; 0: none); a shared host then closes the run. */
+  private reportStopped(seq: number, exit: Pick<UpdateStatusOptions, 'exitCode' | 'serviceCode'>): void {
+    updateServiceStatus(this.service, seq, 'stopped', exit);
+    this.shared?.stopped();
   }
 }

@@ -138,7 +138,12 @@ export function runtimeFolderOf(file: string): string | null {
   return path.win32.join(runtimesRoot(), full.slice(root.length).split('\\')[0] as string);
 }
 
-/** The host's command for service `name` in `runtime`. */
-export function hostCommandIn(runtime: HostRuntime, name: string): { path: string; args: string[] } {
-  return { path: runtime.node, args: [runtime.hostMain, '--service', name] };
+/**
+ * The host's command for service `name` in `runtime`: `--service <name>` for a host of its own,
+ * `--group <group>` for a member of a shared host. The SCM runs the services of a group in one
+ * process only when their image paths are the same string, so a member's command names the
+ * group and never the service (the host finds the members in the registry).
+ */
+export function hostCommandIn(runtime: HostRuntime, name: string, hostGroup: string | null = null): { path: string; args: string[] } {
+  return { path: runtime.node, args: [runtime.hostMain, ...(hostGroup === null ? ['--service', name] : ['--group', hostGroup.toLowerCase()])] };
 }
