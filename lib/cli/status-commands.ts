@@ -36,9 +36,9 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length === 0) {
     const services = await listProgramServices();
     const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
-    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
+    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'GROUP', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
       const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
-      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
+      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.hostGroup ?? '-', s.programPid === null ? '-' : String(s.programPid),
         String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
     });
   }
@@ -53,6 +53,7 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
     ['State', paint(io, stateColour(s.hostState === 'backoff' ? 'backoff' : String(s.state)), state)],
     ['Program', programLine(s.program, s.args)],
     ['Host PID', s.hostPid === null ? '-' : String(s.hostPid)],
+    ['Host group', s.hostGroup === null ? '- (a host of its own)' : `${s.hostGroup} (a shared host)`],
     ['Program PID', s.programPid === null ? '-' : String(s.programPid)],
     ['Uptime', s.uptime === null ? '-' : humanDuration(s.uptime)],
     ['Restarts', String(s.restarts)],
@@ -96,8 +97,8 @@ export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
-  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM'],
-    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program]);
+  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'GROUP', 'PROGRAM'],
+    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.hostGroup ?? '-', s.program]);
 }
 
 export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {
