@@ -36,10 +36,10 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length === 0) {
     const services = await listProgramServices();
     const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
-    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'GROUP', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
+    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT', 'GROUP'], (s) => {
       const state = s.hostState === 'backoff' ? 'backoff' : String(s.state);
-      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.hostGroup ?? '-', s.programPid === null ? '-' : String(s.programPid),
-        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
+      return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
+        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s), s.hostGroup ?? '-'];
     });
   }
   const s = await getProgramServiceStatus(args.positionals[0] as string);
@@ -97,8 +97,8 @@ export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}) });
-  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'GROUP', 'PROGRAM'],
-    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.hostGroup ?? '-', s.program]);
+  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM', 'GROUP'],
+    (s) => [s.name, paint(io, stateColour(String(s.state)), String(s.state)), s.pid === null ? '-' : String(s.pid), s.program, s.hostGroup ?? '-']);
 }
 
 export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {

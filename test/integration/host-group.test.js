@@ -53,7 +53,10 @@ describe('host groups: services sharing one host process', function () {
     assert.deepEqual(list.filter((e) => e.name === a.name || e.name === b.name).map((e) => e.hostGroup), ['Grp-One', 'grp-one']);
     const table = (await cli(['list', '--filter', a.name])).stdout;
     assert.match(table.split('\n')[0], /GROUP/);
-    assert.match(table, new RegExp(`${a.name}\\s+stopped\\s+-\\s+Grp-One`));
+    assert.match(table, new RegExp(`${a.name}\\s+stopped\\s+-\\s+\\S+\\s+Grp-One\\s*$`, 'm'));
+    const all = (await cli(['status'])).stdout;
+    assert.match(all.split('\n')[0], /LAST EXIT\s+GROUP/);
+    assert.match(all, new RegExp(`${a.name}\\s+stopped\\s.*\\sGrp-One\\s*$`, 'm'));
 
     // update moves a service out of its group and back in: the service type goes with the command.
     await scm.updateProgramService(b.name, {}, { hostGroup: null });
