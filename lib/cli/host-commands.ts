@@ -6,6 +6,7 @@ import { loadServicesFile, ServicesFileError } from '../declarative/services-fil
 import { getServiceStatus } from '../services/query';
 import { joinLines } from '../text';
 import { runHost } from '../host/host';
+import { runningGroupWarning } from '../host/host-group';
 import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
 import { upgradeProgramServices } from '../host/upgrade';
 import { UsageError } from './args';
@@ -48,6 +49,9 @@ export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
   }
   const settings = await updateProgramService(name, change, options);
   io.stdout.write(`${paint(io, 'green', 'updated')} ${name}: ${programLine(settings.program, settings.args)}\n`);
+  // Joining a group whose host runs: on Windows that host cannot take the service in (install warns the same).
+  const groupWarning = options.hostGroup ? await runningGroupWarning(name, options.hostGroup).catch(() => null) : null;
+  if (groupWarning) io.stderr.write(`scm-native: warning: ${groupWarning}\n`);
   const status = await getServiceStatus(name);
   if (status.state !== 'stopped') io.stdout.write(`  the service is ${status.state}: restart it to apply the changes (scm-native restart ${name})\n`);
   return 0;

@@ -127,7 +127,11 @@ describe('host groups: services sharing one host process', function () {
     assert.equal(sa.hostPid, sb.hostPid);
     assert.notEqual(sa.programPid, sb.programPid);
     const late = await install('gwc', 'grp-win');
+    assert.match(late.installed.stderr, new RegExp(`warning: host group 'grp-win' runs .* does not know ${late.name}`));
     await assert.rejects(scm.startService(late.name), (e) => e.errno === 1083);
+    const explained = await cli(['start', late.name]);
+    assert.equal(explained.code, 1);
+    assert.match(explained.stderr, /started before .* joined the group/);
     await stop(a);
     await stop(b);
     assert.ok(await processGone(sa.hostPid, 15000));
@@ -143,6 +147,12 @@ describe('host groups: services sharing one host process', function () {
       const [sa, sb] = [await runningProgram(a), await runningProgram(b)];
       assert.notEqual(sa.hostPid, sb.hostPid, 'Wine: a process per service');
       const late = await install('gwc', 'grp-win');
+      // What install and update say is the SCM's state, the same under Wine: the group runs.
+      assert.match(late.installed.stderr, new RegExp(`warning: host group 'grp-win' runs .* does not know ${late.name}`));
+      const outsider = await install('gwd', 'grp-win-other');
+      const joined = await cli(['update', outsider.name, '--host-group', 'grp-win']);
+      assert.equal(joined.code, 0, joined.stderr);
+      assert.match(joined.stderr, new RegExp(`warning: host group 'grp-win' runs .* does not know ${outsider.name}`));
       await start(late);
       await runningProgram(late);
       for (const c of [a, b, late]) await stop(c);

@@ -12,6 +12,7 @@ async function install(created, tag, group, mode = 'serve', extra = []) {
   const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--host-group', group, ...FAST, ...extra, '--', PROGRAM, c.events, mode]);
   assert.equal(result.code, 0, `install failed: ${result.stderr}`);
   created.push(c.name);
+  c.installed = result;
   return c;
 }
 
