@@ -17,6 +17,12 @@ export interface RunAsServiceOptions {
   /** Report the services as interactive (SERVICE_INTERACTIVE_PROCESS). Default false. */
   interactive?: boolean;
   /**
+   * Report SERVICE_WIN32_SHARE_PROCESS even when `services` names one service (a service
+   * configured to share its process that is the only one of its group). Default: shared when
+   * `services` names more than one.
+   */
+  shared?: boolean;
+  /**
    * Run the handlers from a console instead of the SCM (like pywin32's and Go's debug runners):
    * `start` is sent at once with `args`, Ctrl+C sends `stop`. Works on every platform.
    */
@@ -54,6 +60,7 @@ function prepare(services: unknown, options: unknown) {
     services: services as Record<string, ServiceHandler>,
     accepted: controls.reduce((mask, c) => mask | ACCEPT_BITS[c], 0),
     interactive: checkBoolean(opts.interactive, 'options.interactive', false),
+    shared: checkBoolean(opts.shared, 'options.shared', false),
     debug: checkBoolean(opts.debug, 'options.debug', false),
     args: opts.args === undefined ? [] : checkStringArray(opts.args, 'options.args'),
     replyTimeout: opts.replyTimeout === undefined ? 3000 : checkInteger(opts.replyTimeout, 'options.replyTimeout', 0, 8000),
@@ -99,7 +106,7 @@ let dispatcherUsed = false;
 
 function runNative(q: ReturnType<typeof prepare>, binding: ReturnType<typeof native>): Promise<void> {
   dispatcherUsed = true;
-  const serviceType = (Object.keys(q.services).length === 1 ? SERVICE_TYPES.win32_own_process : SERVICE_TYPES.win32_share_process)
+  const serviceType = (Object.keys(q.services).length === 1 && !q.shared ? SERVICE_TYPES.win32_own_process : SERVICE_TYPES.win32_share_process)
     | (q.interactive ? SERVICE_INTERACTIVE_PROCESS : 0);
   const host = new ServiceHost(q.services, (name, seq, state, exitCode, serviceCode, waitHint) =>
     binding.setServiceStatus(name, seq, state, exitCode, serviceCode, waitHint), q.failureExitCode);

@@ -5,6 +5,7 @@ import { exitCodeText } from '../exit-code-text';
 import { startService, stopService } from '../services/control';
 import { getDependentServiceStatus, getServiceStatus } from '../services/query';
 import { DEFAULT_STOP_TIMEOUT_MS } from '../host/setting-fields';
+import { explainStartFailure } from '../host/host-group';
 import { readSettings } from '../host/settings';
 import { deadServiceProcess } from '../host/manage';
 import { UsageError } from './args';
@@ -30,7 +31,10 @@ export async function startAndWait(name: string, io: Io, wait = true, system?: s
   const settings = await readSettings(name, system ?? null).catch(() => null);
   // A program that reports ready may take its whole ready timeout, and a failed one its stop.
   const timeout = Math.max(30000, settings && settings.readyTimeout > 0 ? settings.readyTimeout + settings.stopTimeout + 15000 : 0);
-  const ok = await withProgress(io, `Starting ${named(name, system)}`, startService(name, { wait: wait ? timeout : 0, ...on(system) }), (running) => (running ? 'running' : 'not running'));
+  const starting = startService(name, { wait: wait ? timeout : 0, ...on(system) }).catch((error: unknown) => {
+    throw explainStartFailure(error, name, settings?.hostGroup ?? null);
+  });
+  const ok = await withProgress(io, `Starting ${named(name, system)}`, starting, (running) => (running ? 'running' : 'not running'));
   if (!wait) return 0;
   const status = await getServiceStatus(name, on(system));
   if (!ok || status.state !== 'running') {

@@ -7,6 +7,7 @@ import { ScmError } from '../errors/scm-error';
 import { getServiceStatus } from '../services/query';
 import { joinLines } from '../text';
 import { runHost } from '../host/host';
+import { runningGroupWarning } from '../host/host-group';
 import { installProgramService, removeProgramService, updateProgramService } from '../host/manage';
 import { upgradeProgramServices } from '../host/upgrade';
 import { UsageError } from './args';
@@ -55,6 +56,9 @@ export async function cmdUpdate(args: ParsedArgs, io: Io): Promise<number> {
     change.args = rest;
   }
   const settings = await updateProgramService(name, change, options);
+  // Joining a group whose host runs: on Windows that host cannot take the service in (install warns the same).
+  const groupWarning = options.hostGroup ? await runningGroupWarning(name, options.hostGroup).catch(() => null) : null;
+  if (groupWarning && !io.json) io.stderr.write(`scm-native: warning: ${groupWarning}\n`);
   const status = await getServiceStatus(name);
   if (io.json) {
     // A service that is not stopped runs with the old settings until it is restarted.

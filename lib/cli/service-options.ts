@@ -43,6 +43,7 @@ function flagShape(kind: SettingKind): { type: OptionType; value?: string } {
     case 'accounts': return { type: 'list', value: 'group' };
     case 'health-check': return { type: 'string', value: 'url|command' };
     case 'status-range': return { type: 'string', value: 'from-to' };
+    case 'name': return { type: 'string', value: 'name' };
   }
 }
 
@@ -51,7 +52,7 @@ function settingFlags(row: SettingField): [string, OptionSpec][] {
   const shape = flagShape(row.kind);
   const spec: OptionSpec = { type: shape.type, help: row.help, group: row.group, ...(row.value ?? shape.value ? { value: row.value ?? shape.value } : {}) };
   const flags: [string, OptionSpec][] = [[row.flag, spec]];
-  if (row.kind.type === 'file') flags.push([`no-${row.flag}`, { type: 'boolean', group: row.group, help: row.kind.noFlagHelp }]);
+  if (row.kind.type === 'file' || row.kind.type === 'name') flags.push([`no-${row.flag}`, { type: 'boolean', group: row.group, help: row.kind.noFlagHelp }]);
   return flags;
 }
 
@@ -106,6 +107,7 @@ function settingOption(row: SettingField, raw: string | boolean | string[], comm
       return value;
     }
     case 'file': return raw === '' ? null : path.resolve(raw as string);
+    case 'name': return raw === '' ? null : raw;
     case 'folder': return raw;
     case 'folders': return (raw as string[]).map((dir) => path.resolve(dir));
     case 'variable-names':
@@ -193,7 +195,7 @@ export async function serviceOptions(args: ParsedArgs, io: Io, command: string):
   const hosted = o as Record<string, unknown>;
   for (const row of SETTING_FIELDS) {
     const raw = args.options[row.flag];
-    const removed = row.kind.type === 'file' && args.options[`no-${row.flag}`] === true;
+    const removed = (row.kind.type === 'file' || row.kind.type === 'name') && args.options[`no-${row.flag}`] === true;
     if (raw !== undefined && removed) throw new UsageError(`give --${row.flag} or --no-${row.flag}, not both`, command);
     if (removed) hosted[row.option] = null;
     else if (raw !== undefined) hosted[row.option] = settingOption(row, raw, command);

@@ -42,6 +42,7 @@ export function statusRows(s: ProgramServiceStatus, io: Pick<Io, 'color'>): [str
     ['State', paint(io, stateColour(word), word === 'backoff' ? `${word} (waiting to restart the program)` : word)],
     ['Program', programLine(s.program, s.args)],
     ['Host PID', s.hostPid === null ? null : String(s.hostPid)],
+    ['Host group', s.hostGroup === null ? null : `${s.hostGroup} (a shared host)`],
     ['Program PID', s.programPid === null ? null : String(s.programPid)],
     ['Uptime', s.uptime === null ? null : humanDuration(s.uptime)],
     ['Restarts', s.restarts === 0 ? null : String(s.restarts)],
@@ -82,10 +83,10 @@ export async function cmdStatus(args: ParsedArgs, io: Io): Promise<number> {
   if (args.positionals.length === 0) {
     const services = await listProgramServices();
     const statuses = await Promise.all(services.map((s) => getProgramServiceStatus(s.name)));
-    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT'], (s) => {
+    return printList(io, json, statuses, 'no services installed by scm-native', ['NAME', 'STATE', 'PID', 'PROGRAM PID', 'RESTARTS', 'UPTIME', 'LAST EXIT', 'GROUP'], (s) => {
       const state = stateWord(s.state, s.hostState);
       return [s.name, paint(io, stateColour(state), state), s.hostPid === null ? '-' : String(s.hostPid), s.programPid === null ? '-' : String(s.programPid),
-        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s)];
+        String(s.restarts), s.uptime === null ? '-' : humanDuration(s.uptime), lastExitText(s), s.hostGroup ?? '-'];
     });
   }
   const s = await getProgramServiceStatus(args.positionals[0] as string);
@@ -123,8 +124,8 @@ export async function cmdList(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   const services = await listProgramServices({ ...(state ? { state: state as ServiceState } : {}), ...(filter !== undefined ? { filter } : {}), ...on });
-  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM'],
-    (s) => [s.name, paint(io, stateColour(stateWord(s.state, s.hostState)), stateWord(s.state, s.hostState)), s.pid === null ? '-' : String(s.pid), s.program]);
+  return printList(io, json, services, 'no services installed by scm-native match', ['NAME', 'STATE', 'PID', 'PROGRAM', 'GROUP'],
+    (s) => [s.name, paint(io, stateColour(stateWord(s.state, s.hostState)), stateWord(s.state, s.hostState)), s.pid === null ? '-' : String(s.pid), s.program, s.hostGroup ?? '-']);
 }
 
 export async function cmdLogs(args: ParsedArgs, io: Io): Promise<number> {

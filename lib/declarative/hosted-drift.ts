@@ -82,7 +82,7 @@ async function configDrift(name: string, h: HostedDeclaration): Promise<string[]
   }
   const o = h.options;
   const drift: string[] = [];
-  if (!same(config.command?.toLowerCase(), (await hostServiceCommand(name)).toLowerCase())) drift.push('command');
+  if (!same(config.command?.toLowerCase(), (await hostServiceCommand(name, o.hostGroup ?? null)).toLowerCase())) drift.push('command');
   if ((config.displayName || name) !== (o.displayName ?? name)) drift.push('displayName');
   if ((config.description ?? '') !== (o.description ?? '')) drift.push('description');
   const startup = o.startup ?? 'manual';

@@ -83,6 +83,7 @@ function readSetting(r: EntryReader, field: string, kind: SettingKind, here: (p:
     case 'command': return readCommand(r, field, here);
     case 'processors': return r.integers(field, 0, 63);
     case 'environment': return r.environment(field);
+    case 'name': return r.string(field);
   }
 }
 

@@ -5,7 +5,7 @@
 // How the supervisor's events show is host-events.ts; where lines go is host-log.ts.
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { UpdateStatusOptions } from '../as-service/run-as-service';
-import type { ServiceControl } from '../as-service/controls';
+import type { AcceptedControl, ServiceControl } from '../as-service/controls';
 import { exitCodeText } from '../exit-code-text';
 import { HostEventLog } from './host-event-log';
 import { showSupervisorEvent } from './host-events';
@@ -36,6 +36,13 @@ export const HOST_SETUP_FAILURE = 2;
  * rotate its log now, as `nssm rotate` does with the same code.
  */
 export const ROTATE_CONTROL = 128;
+
+/**
+ * The controls the host accepts. PRESHUTDOWN: at system shutdown the program gets its whole stop
+ * timeout (the preshutdown timeout set at install), where SHUTDOWN alone allows a few seconds for
+ * all services.
+ */
+export const HOST_CONTROLS: AcceptedControl[] = ['stop', 'preshutdown', 'shutdown'];
 
 /** The Win32 exit code of a start that failed because the program never reported ready. */
 const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
@@ -96,7 +103,10 @@ export class HostRun {
   /**
    * `setupProblem`: why the program cannot run (a missing file), found before the start; the
    * start then fails with {@link HOST_SETUP_FAILURE}. `setupWarnings`: what the log says at each
-   * start (data folders others can change, allowed by allowInsecureLocation).
+   * start (data folders others can change, allowed by allowInsecureLocation). `shared`: the run
+   * is one of a shared host's (host group): the host stays out of jobs (each run of the program
+   * gets one of its own), and `stopped` hears the final STOPPED so the run can be closed while
+   * the process goes on.
    */
   constructor(
     private readonly service: string,
@@ -104,10 +114,11 @@ export class HostRun {
     private readonly debug: boolean,
     private readonly setupProblem: string | null,
     private readonly setupWarnings: readonly string[] = [],
+    private readonly shared: { group: string; stopped(): void } | null = null,
   ) {
     this.log = openHostLog(service, settings, debug);
     this.eventLog = new HostEventLog(service, !debug);
-    this.inJob = settings.killTree ? enterJob((m) => this.log.host(m), settings.allowJobBreakaway) : false;
+    this.inJob = settings.killTree && !shared ? enterJob((m) => this.log.host(m), settings.allowJobBreakaway) : false;
     this.status = new HostStatusRecord(service, debug ? null : statusFilePath(settings.log.dir, service), () => this.supervisor?.restarts ?? 0);
     this.pidFile = new ProgramPidFile(settings.pidFile, (m) => this.log.host(m));
     this.readiness = new ReadinessWait(settings.readyTimeout, {
@@ -136,24 +147,29 @@ export class HostRun {
   /** Runs the service until it stops; resolves with how it ended (null: it never started). */
   async run(): Promise<SupervisorOutcome | null> {
     try {
-      // PRESHUTDOWN: at system shutdown the program gets its whole stop timeout (the preshutdown
-      // timeout set at install), where SHUTDOWN alone allows a few seconds for all services.
       await runAsService({
-        [this.service]: (control: ServiceControl, _name: string, seq: number, code: number, ...extra: unknown[]) => this.onControl(control, seq, code, extra),
-      }, { controls: ['stop', 'preshutdown', 'shutdown'], debug: this.debug, failureExitCode: 1 });
+        [this.service]: (control: ServiceControl, _name: string, seq: number, code: number, ...extra: unknown[]) => this.control(control, seq, code, extra),
+      }, { controls: HOST_CONTROLS, debug: this.debug, failureExitCode: 1 });
     } finally {
-      // Normally gone with the program's exit already; this covers the host ending some other way.
-      this.pidFile.remove();
-      this.status.publish();
-      this.log.close();
-      // The last events (service stopped) and a compression under way before the process ends,
-      // but never wait long for them.
-      await Promise.all([this.eventLog.flush(2000), this.log.settle(2000)]);
+      await this.close();
     }
     return this.status.outcome;
   }
 
-  private onControl(control: ServiceControl, seq: number, code: number, extra: unknown[]): 'running' | undefined {
+  /** The end of the run: its files and the event log's last entries (never waited for long). */
+  async close(): Promise<SupervisorOutcome | null> {
+    // Normally gone with the program's exit already; this covers the host ending some other way.
+    this.pidFile.remove();
+    this.status.publish();
+    this.log.close();
+    // The last events (service stopped) and a compression under way before the process ends,
+    // but never wait long for them.
+    await Promise.all([this.eventLog.flush(2000), this.log.settle(2000)]);
+    return this.status.outcome;
+  }
+
+  /** A control of the SCM for this service (the handler runAsService calls). */
+  control(control: ServiceControl, seq: number, code: number, extra: unknown[]): 'running' | undefined {
     switch (control) {
       case 'start':
         return this.start(seq, Array.isArray(extra[0]) ? (extra[0] as string[]) : []);
@@ -194,7 +210,8 @@ export class HostRun {
    */
   private start(seq: number, startArgs: string[]): 'running' | undefined {
     const { settings } = this;
-    this.log.host(`service ${this.service} starting (host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
+    const where = this.shared ? `shared host of group ${this.shared.group}, ` : '';
+    this.log.host(`service ${this.service} starting (${where}host pid ${process.pid}${this.debug ? ', debug mode' : ''})`);
     for (const warning of this.setupWarnings) this.log.host(`warning: ${warning}`);
     if (this.setupProblem) {
       this.log.host(`cannot start: ${this.setupProblem}`);
@@ -280,7 +297,7 @@ export class HostRun {
       this.log.stderr(line);
     });
     return launchProgram({
-      service: this.service, settings: this.settings, inJob: this.inJob,
+      service: this.service, settings: this.settings, inJob: this.inJob, ownJob: this.shared !== null,
       output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
       note: (m) => this.log.host(m),
       hookOutput: (line) => this.log.stdout(line),
@@ -321,7 +338,7 @@ export class HostRun {
     this.status.outcome = { reason: 'failed', serviceCode: failure.exit.serviceCode ?? 0, lastExit: null };
     this.status.state = 'stopped';
     this.status.publish();
-    updateServiceStatus(this.service, seq, 'stopped', failure.exit);
+    this.reportStopped(seq, failure.exit);
   }
 
   // --- stop sequence ---
@@ -336,7 +353,7 @@ export class HostRun {
     updateServiceStatus(this.service, seq, 'stop_pending', { waitHint: waitHintFor(stopTimeout + (withPreStop || this.preStop === 'running' ? hookTimeout : 0)) });
     this.stopRequested = true;
     if (!supervisor) {
-      updateServiceStatus(this.service, 0, 'stopped');
+      this.reportStopped(0, {});
       return;
     }
     // A second stop while the pre-stop command runs: the stop follows it anyway.
@@ -365,6 +382,12 @@ export class HostRun {
     const code = serviceCode ? `, service-specific exit code ${exitCodeText(serviceCode)}` : '';
     this.log.host(`service stopped (${failure ? 'the program never reported ready' : result.reason}${code})`);
     this.eventLog.report('stopped', serviceCode || failure ? 'error' : 'information', `service stopped (${result.reason}${code})`);
-    updateServiceStatus(this.service, 0, 'stopped', failure ? failure.exit : serviceCode ? { serviceCode } : {});
+    this.reportStopped(0, failure ? failure.exit : serviceCode ? { serviceCode } : {});
+  }
+
+  /** The final STOPPED (answering the control `seq`; 0: none); a shared host then closes the run. */
+  private reportStopped(seq: number, exit: Pick<UpdateStatusOptions, 'exitCode' | 'serviceCode'>): void {
+    updateServiceStatus(this.service, seq, 'stopped', exit);
+    this.shared?.stopped();
   }
 }

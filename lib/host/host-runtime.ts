@@ -147,9 +147,15 @@ export function runtimeFolderOf(file: string): string | null {
  */
 export const HOST_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--lite-mode'];
 
-/** The host's command for service `name` in `runtime`: node.exe [flags] host-main.js --service <name>. */
-export function hostCommandIn(runtime: HostRuntime, name: string): { path: string; args: string[] } {
-  return { path: runtime.node, args: [...HOST_NODE_FLAGS, runtime.hostMain, '--service', name] };
+/**
+ * The host's command for service `name` in `runtime`: node.exe [flags] host-main.js, then
+ * `--service <name>` for a host of its own, `--group <group>` for a member of a shared host. The
+ * SCM runs the services of a group in one process only when their image paths are the same
+ * string, so a member's command names the group and never the service (the host finds the
+ * members in the registry).
+ */
+export function hostCommandIn(runtime: HostRuntime, name: string, hostGroup: string | null = null): { path: string; args: string[] } {
+  return { path: runtime.node, args: [...HOST_NODE_FLAGS, runtime.hostMain, ...(hostGroup === null ? ['--service', name] : ['--group', hostGroup.toLowerCase()])] };
 }
 
 /** The host script in a host command's arguments (node's own flags come before it), or undefined. */

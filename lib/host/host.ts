@@ -8,8 +8,11 @@ import { reportEvent } from '../as-service/event-log';
 import { logServiceProblem } from '../as-service/service-host';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
+import type { ServiceHandler } from '../as-service/service-host';
+import { hostGroupMembers } from './host-group';
+import { checkHostGroup, sameHostGroup } from './setting-checks';
 import { getServiceConfiguration } from '../services/configuration';
-import { HOST_SETUP_FAILURE, HostRun } from './host-run';
+import { HOST_CONTROLS, HOST_SETUP_FAILURE, HostRun } from './host-run';
 import { servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { readSettings } from './settings';
@@ -39,30 +42,85 @@ export async function runHost(service: string, options: HostOptions = {}): Promi
   checkBoolean(options.debug, 'options.debug', false);
   if (options.settings !== undefined && (typeof options.settings !== 'object' || options.settings === null)) throw new TypeError('options.settings must be an object');
   const debug = options.debug === true;
-  let settings: HostSettings | null = options.settings ?? null;
-  let problem: string | null = null;
+  const prepared = await prepareRun(service, options.settings ?? null, debug, null);
+  if (typeof prepared === 'string') {
+    if (debug) throw new Error(prepared);
+    return failBeforeRun(service, prepared);
+  }
+  return prepared.run();
+}
+
+/**
+ * The run of `service` with its settings (read now unless given), or why it cannot run at all
+ * (no settings, or a log folder others can change): the start then fails with the event log only.
+ * `shared`: the run is one of a shared host's (host-group.ts).
+ */
+async function prepareRun(service: string, given: HostSettings | null, debug: boolean, shared: { group: string; stopped(): void } | null): Promise<HostRun | string> {
+  let settings: HostSettings | null = given;
   try {
     settings ??= await readSettings(service);
-    if (!settings) problem = `service '${service}' has no scm-native settings (install it with 'scm-native install')`;
+    if (!settings) return `service '${service}' has no scm-native settings (install it with 'scm-native install')`;
   } catch (error) {
-    problem = `the settings of service '${service}' cannot be read: ${(error as Error).message}`;
+    return `the settings of service '${service}' cannot be read: ${(error as Error).message}`;
   }
-  if (!settings || problem) {
-    if (debug) throw new Error(problem ?? 'no settings');
-    return failBeforeRun(service, problem as string);
+  if (shared && !sameHostGroup(settings.hostGroup, shared.group)) {
+    return `service '${service}' is no longer in host group '${shared.group}' (its settings say ${settings.hostGroup ?? 'none'}); start it again once the group's other services have stopped`;
   }
   // Folders others can change are not written to at all, nor an environment file others can change
   // read: the start fails with the event log only.
   const insecure = await untrustedLocations(checkedAtStart(settings), await serviceAccount(service));
   if (insecure.length > 0 && !settings.allowInsecureLocation) {
-    const refusal = `refusing to write where others can change it, or to read an environment file they can: ${insecure.join('; ')}`;
-    if (debug) throw new Error(refusal);
-    return failBeforeRun(service, refusal);
+    return `refusing to write where others can change it, or to read an environment file they can: ${insecure.join('; ')}`;
   }
   // A missing file does not stop the host: the start fails, reported in the service's own log.
   const missing = [settings.program, settings.interpreter, settings.cwd, settings.envFile].find((p) => p !== null && !fs.existsSync(p));
   const setupProblem = missing === undefined ? null : `${missing} does not exist (anymore): fix it with 'scm-native update ${service}'`;
-  return new HostRun(service, settings, debug, setupProblem, insecure).run();
+  return new HostRun(service, settings, debug, setupProblem, insecure, shared);
+}
+
+/**
+ * Runs the shared host of host group `group` until its last service stops: one HostRun per
+ * service, each made at the service's start from its settings as they are then (the process may
+ * outlive several runs of a service), and closed at its STOPPED. The dispatcher table names every
+ * member the registry lists now: a service that joins the group later cannot start in this
+ * process (the SCM gets ERROR_SERVICE_NOT_IN_EXE) until it ends. Rejects as {@link runHost} does.
+ */
+export async function runHostGroup(group: string): Promise<void> {
+  const name = checkHostGroup(group, 'group');
+  if (name === null) throw new TypeError('group must be a host group name');
+  const members = await hostGroupMembers(name);
+  if (members.length === 0) throw new Error(`host group '${name}' has no services (none has hostGroup '${name}' in its settings)`);
+  const runs = new Map<string, HostRun>();
+  const closing = new Set<Promise<unknown>>();
+  const handlers: Record<string, ServiceHandler> = {};
+  for (const member of members) {
+    handlers[member.name] = (control: ServiceControl, service: string, seq: number, code: number, ...extra: unknown[]) => {
+      const current = runs.get(service);
+      if (control !== 'start') return current?.control(control, seq, code, extra);
+      if (current) return undefined; // the SCM never starts a running service twice
+      return startMember(service, seq, code, extra);
+    };
+  }
+  const startMember = async (service: string, seq: number, code: number, extra: unknown[]): Promise<'running' | undefined> => {
+    let run: HostRun | null = null;
+    const prepared = await prepareRun(service, null, false, {
+      group: name,
+      stopped: () => {
+        if (runs.get(service) === run) runs.delete(service);
+        if (run) closing.add(run.close());
+      },
+    });
+    if (typeof prepared === 'string') {
+      failMemberStart(service, seq, prepared);
+      return undefined;
+    }
+    run = prepared;
+    runs.set(service, run);
+    return run.control('start', seq, code, extra);
+  };
+  await runAsService(handlers, { controls: HOST_CONTROLS, failureExitCode: 1, shared: true });
+  // The dispatcher returned: every member stopped. What a run still writes ends with its close.
+  await Promise.all([...closing, ...[...runs.values()].map((run) => run.close())]);
 }
 
 /**
@@ -88,12 +146,16 @@ async function failBeforeRun(service: string, problem: string): Promise<null> {
   logServiceProblem(`scm-native host: ${problem}`);
   await runAsService({
     [service]: (control: ServiceControl, name: string, seq: number) => {
-      if (control !== 'start') return undefined;
-      reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
-        updateServiceStatus(name, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
-      });
+      if (control === 'start') failMemberStart(name, seq, problem);
       return undefined;
     },
   }, { controls: ['stop', 'shutdown'] });
   return null;
+}
+
+/** A start that cannot even begin: the event log says why, the SCM gets STOPPED with {@link HOST_SETUP_FAILURE}. */
+function failMemberStart(service: string, seq: number, problem: string): void {
+  reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
+    updateServiceStatus(service, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
+  });
 }

@@ -28,6 +28,7 @@ import { ensureDataFolder } from '../security/data-folders';
 import { checkServiceLocations, servicePaths, untrustedLocations } from './location-security';
 import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
+import { alignGroupCommands, checkHostGroupAccount, processHostsOthers, runningGroupWarning } from './host-group';
 import { hostCommandIn, hostScriptOf, installHostRuntime, plannedHostRuntime } from './host-runtime';
 import { checkChoice, checkStopCommand, settingFromOption } from './setting-checks';
 import { serviceAccountSid } from '../security/accounts';
@@ -183,9 +184,12 @@ export function plannedProgramSettings(name: string, program: string, args: stri
   return settingsFor(program, args, checkOptions<ProgramServiceOptions>(options));
 }
 
-/** The service's command line as install would write it now (drift compares it): the host in its runtime folder. */
-export async function hostServiceCommand(name: string): Promise<string> {
-  const command = hostCommandIn(await plannedHostRuntime(), name);
+/**
+ * The service's command line as install would write it now (drift compares it): the host in its
+ * runtime folder, for the service alone or for its host group.
+ */
+export async function hostServiceCommand(name: string, hostGroup: string | null = null): Promise<string> {
+  const command = hostCommandIn(await plannedHostRuntime(), name, hostGroup);
   return quoteCommandLine([command.path, ...command.args]);
 }
 
@@ -218,9 +222,17 @@ async function ensureServiceDataFolders(settings: HostSettings, writerSid: strin
 }
 
 /** The host command a service runs, from its configured command line (install's, when unreadable). */
-async function commandOf(service: string, commandLine: string | undefined): Promise<{ path: string; args: string[] }> {
+async function commandOf(service: string, commandLine: string | undefined, hostGroup: string | null): Promise<{ path: string; args: string[] }> {
   const [file, ...args] = commandLine ? parseCommandLine(commandLine) : [];
-  return file && args.length > 0 ? { path: file, args } : hostCommandIn(await plannedHostRuntime(), service);
+  return file && args.length > 0 ? { path: file, args } : hostCommandIn(await plannedHostRuntime(), service, hostGroup);
+}
+
+/**
+ * The SCM's service type of a hosted service: a process of its own, or one shared with its host
+ * group (SERVICE_WIN32_SHARE_PROCESS; never interactive).
+ */
+function serviceTypeFor(settings: HostSettings): 'win32_own_process' | 'win32_share_process' {
+  return settings.hostGroup === null ? 'win32_own_process' : 'win32_share_process';
 }
 
 /** The service's account as the SCM has it (LocalSystem when unreadable). */
@@ -246,13 +258,15 @@ export async function installProgramService(name: string, program: string, args:
   const account = accountOf(service, opts);
   const hostMain = hostMainPath();
   if (!isFile(hostMain)) throw new Error(`the scm-native host is missing (${hostMain}); build the package first`);
-  const command = hostCommandIn(await installHostRuntime(), service);
+  const command = hostCommandIn(await installHostRuntime(), service, settings.hostGroup);
   const insecure = await checkServiceLocations(service, locationsOf(command, settings, opts), account.account, settings.allowInsecureLocation);
+  if (settings.hostGroup !== null) await checkHostGroupAccount(service, settings.hostGroup, account.account);
   // Resolved before anything is created: an unknown name is an error that changes nothing.
   const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
   const accountSid = await serviceAccountSid(account.account);
 
   const createOptions: CreateServiceOptions = {
+    serviceType: serviceTypeFor(settings),
     startType: START_TYPE[startup],
     ...(startup === 'delayed' ? { delayedAutoStart: true } : {}),
     ...(displayName !== undefined ? { displayName } : {}),
@@ -283,6 +297,12 @@ export async function installProgramService(name: string, program: string, args:
     account: account.account ?? null, profilesDir: profilesDir(),
   });
   if (logon.warning) warnings.push(logon.warning);
+  if (settings.hostGroup !== null) {
+    const realigned = await alignGroupCommands(service, settings.hostGroup, command);
+    if (realigned.length > 0) warnings.push(`re-pointed ${realigned.join(', ')} (host group '${settings.hostGroup}') to this runtime: one command line for the whole group`);
+    const groupWarning = await runningGroupWarning(service, settings.hostGroup).catch(() => null);
+    if (groupWarning) warnings.push(groupWarning);
+  }
   warnings.push(...insecure);
   return { name: service, settings, hostCommand: quoteCommandLine([command.path, ...command.args]), warnings, logonRightGranted: logon.granted };
 }
@@ -376,16 +396,20 @@ export async function updateProgramService(name: string, change: ProgramChange =
   if (settings.stopTimeout !== current.stopTimeout) changes.preshutdownTimeout = preshutdownTimeoutFor(settings);
   const account = accountOf(service, opts, true);
   const runsAs = account.account ?? await currentAccount(service);
-  const command = hostCommandIn(await installHostRuntime(), service);
+  const command = hostCommandIn(await installHostRuntime(), service, settings.hostGroup);
   await checkServiceLocations(service, locationsOf(command, settings, opts), runsAs, settings.allowInsecureLocation);
+  if (settings.hostGroup !== null) await checkHostGroupAccount(service, settings.hostGroup, runsAs);
   const controlSids = await resolveControlSids(settings.allowControl, 'options.allowControl');
   const accountSid = await serviceAccountSid(runsAs);
   Object.assign(changes, account, recoveryActions(opts));
-  // This package's runtime folder (after an upgrade, this re-points the service).
+  // This package's runtime folder (after an upgrade, this re-points the service), for the service
+  // alone or its host group: joining or leaving a group changes the service type with the command.
   changes.command = command;
+  changes.serviceType = serviceTypeFor(settings);
   // A new user account needs the right too. Granted first: if that fails, nothing has changed.
   if (account.account !== undefined && needsServiceLogonRight(account.account)) await grantAccountRight(account.account, SERVICE_LOGON_RIGHT);
   await setServiceConfiguration(service, changes);
+  if (settings.hostGroup !== null) await alignGroupCommands(service, settings.hostGroup, command);
   // Every update re-applies the service's own security, so services installed before it get it.
   await protectParameters(service, accountSid);
   await writeSettings(service, settings);
@@ -457,7 +481,8 @@ export async function removeProgramService(name: string, options: RemoveOptions 
     }
     // The host reports STOPPED just before its process exits. Deleted while that process still
     // holds the service, the service would linger (marked for deletion) until it does.
-    if (hostGone === null && status.pid > 0) await waitForProcessExit(status.pid, 5000);
+    // A shared host that goes on for other members of its group: nothing to wait for.
+    if (hostGone === null && status.pid > 0 && !(settings?.hostGroup && await processHostsOthers(service, status.pid))) await waitForProcessExit(status.pid, 5000);
   }
   await callAsync({ service }, (b) => b.deleteServiceParameter(service, SETTINGS_VALUE)).catch(() => false);
   await deleteService(service);
@@ -511,6 +536,8 @@ export interface ProgramServiceStatus {
   locationWarnings: string[];
   /** The accounts and groups that may start, stop and control the service besides Administrators and SYSTEM (the setting). */
   allowControl: string[];
+  /** The host group whose shared host process (hostPid) runs the service; null: a host of its own. */
+  hostGroup: string | null;
 }
 
 /**
@@ -561,7 +588,8 @@ export async function getProgramServiceStatus(name: string): Promise<ProgramServ
     noRestartExitCodes: settings.noRestartExitCodes,
     affinity: settings.affinity,
     allowControl: settings.allowControl,
-    locationWarnings: await untrustedLocations(locationsOf(await commandOf(service, (config as { command?: string }).command), settings, {}), (config as { account?: string }).account),
+    locationWarnings: await untrustedLocations(locationsOf(await commandOf(service, (config as { command?: string }).command, settings.hostGroup), settings, {}), (config as { account?: string }).account),
+    hostGroup: settings.hostGroup,
   };
 }
 
@@ -586,6 +614,8 @@ export interface ProgramServiceSummary {
   hostState: string | null;
   pid: number | null;
   program: string;
+  /** The host group whose shared host process runs it; null: a host of its own. */
+  hostGroup: string | null;
 }
 
 function wildcard(pattern: string): RegExp {
@@ -598,7 +628,7 @@ export async function listProgramServices(options: ListOptions = {}): Promise<Pr
   const opts = checkOptions<ListOptions>(options);
   const match = opts.filter === undefined ? null : wildcard(checkString(opts.filter, 'options.filter'));
   const system = checkOptionalString(opts.system, 'options.system');
-  const all = await getMultipleServiceStatus({ types: ['win32_own_process'], ...(system !== null ? { system } : {}) });
+  const all = await getMultipleServiceStatus({ types: ['win32_own_process', 'win32_share_process'], ...(system !== null ? { system } : {}) });
   const out: ProgramServiceSummary[] = [];
   for (const s of all) {
     if (opts.state !== undefined && s.state !== opts.state) continue;
@@ -612,7 +642,7 @@ export async function listProgramServices(options: ListOptions = {}): Promise<Pr
       settings = null;
     }
     if (!settings) continue;
-    out.push({ name: s.name, displayName: s.displayName, state: s.state, hostState: hostStatusOf(s.name, settings, s).hostState, pid: s.pid > 0 ? s.pid : null, program: settings.program });
+    out.push({ name: s.name, displayName: s.displayName, state: s.state, hostState: hostStatusOf(s.name, settings, s).hostState, pid: s.pid > 0 ? s.pid : null, program: settings.program, hostGroup: settings.hostGroup });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

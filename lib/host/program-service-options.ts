@@ -194,6 +194,14 @@ export interface ProgramServiceOptions {
   /** How long (ms) the memory must stay above `memoryLimit` before the restart. Default 60000. */
   memoryLimitFor?: number;
   /**
+   * Run in the shared host process of this group (SERVICE_WIN32_SHARE_PROCESS) with the other
+   * services of the group, instead of a host process of its own: one node.exe for all of them.
+   * Each keeps its own program, job object, log, backoff, settings and status. A name of 1-64
+   * letters, digits, '-', '_' or '.', compared case-blind. Every service of a group must run as
+   * the same account. null or '' (update) takes the service out of its group. Default: none.
+   */
+  hostGroup?: string | null;
+  /**
    * The services file that declares the service (what `apply` passes): whoever can change it can
    * change the service, so it is checked as the program is. Not stored.
    */

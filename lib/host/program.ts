@@ -32,6 +32,11 @@ export interface LaunchContext {
   settings: HostSettings;
   /** Whether the host is in a kill-on-close job (set by {@link enterJob}). */
   inJob: boolean;
+  /**
+   * A shared host (host group): the host is in no job of its own, so with `killTree` each run of
+   * the program gets a kill-on-close job of its own ({@link ProgramJob}).
+   */
+  ownJob?: boolean;
   output: ProgramOutput;
   /** Host-side problems worth a log line (a failed stop request...). */
   note(message: string): void;
@@ -69,6 +74,50 @@ export function killJobProcesses(): number {
     return native().terminateJobProcesses(1);
   } catch {
     return 0;
+  }
+}
+
+/**
+ * The job of one run of a program in a shared host: the host serves several services, so it
+ * cannot be in each one's job; instead the program is put in a kill-on-close job of its own right
+ * after it starts (Node cannot start it suspended: a process it starts in its first moments, before
+ * the assignment, is not in the job). Its children are in the job from then on; ending the job
+ * ends the program's tree and nothing of another service. Wraps CreateJobObjectW and
+ * AssignProcessToJobObject (nested in libuv's job, Windows 8+).
+ */
+export class ProgramJob {
+  private constructor(private id: number | null) {}
+
+  /** The job of `pid`, or a job that does nothing when it could not be made (noted). */
+  static create(pid: number, allowBreakaway: boolean, note: (message: string) => void): ProgramJob {
+    try {
+      return new ProgramJob(native().createProgramJob(pid, allowBreakaway));
+    } catch (error) {
+      note(`could not put the program in a job object of its own, so its child processes may outlive it: ${(error as Error).message}`);
+      return new ProgramJob(null);
+    }
+  }
+
+  get active(): boolean {
+    return this.id !== null;
+  }
+
+  /** Terminates every process in the job; how many. */
+  terminate(): number {
+    if (this.id === null) return 0;
+    try {
+      return native().terminateProgramJob(this.id, 1);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Ends what is left in the job and closes it. */
+  close(): void {
+    if (this.id === null) return;
+    this.terminate();
+    native().closeProgramJob(this.id);
+    this.id = null;
   }
 }
 
@@ -179,6 +228,8 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
     windowsHide: true,
     windowsVerbatimArguments: settings.kind === 'cmd',
   });
+  const job = ctx.ownJob && settings.killTree && child.pid !== undefined && process.platform === 'win32'
+    ? ProgramJob.create(child.pid, settings.allowJobBreakaway, ctx.note) : null;
   if (child.pid !== undefined) {
     applyPriority(child.pid, settings.priority, ctx.note);
     applyAffinity(child.pid, settings.affinity, ctx.note);
@@ -229,6 +280,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
       // What the program left behind in the job (grandchildren) goes with it; that also closes
       // the output pipes they inherited.
       if (ctx.inJob && settings.killTree) killJobProcesses();
+      job?.close();
       if (outputClosed) finish(exit);
       // A process outside the job (--no-kill-tree) may hold the pipes open: don't wait for it.
       else setTimeout(() => finish(exit), OUTPUT_DRAIN_MS).unref();
@@ -268,6 +320,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
       if (ctx.inJob && settings.killTree) {
         if (killJobProcesses() > 0) return;
       }
+      if (job?.active && job.terminate() > 0) return;
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };

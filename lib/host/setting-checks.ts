@@ -87,6 +87,27 @@ export function checkAbsoluteFile(value: unknown, what: string): string | null {
   return file;
 }
 
+/** The longest host group name. */
+export const MAX_HOST_GROUP = 64;
+
+/**
+ * A host group's name, or null/undefined for none: 1-64 letters, digits, '-', '_' or '.',
+ * starting with a letter or digit (it goes on the host's command line and in log lines).
+ */
+export function checkHostGroup(value: unknown, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  const name = checkString(value, what);
+  if (name.length > MAX_HOST_GROUP || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new RangeError(`${what} must be 1-${MAX_HOST_GROUP} letters, digits, '-', '_' or '.', starting with a letter or digit; got '${name}'`);
+  }
+  return name;
+}
+
+/** Whether two host group names are the same group (case-blind, as service names). */
+export function sameHostGroup(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+}
+
 /** A ready timeout needs the IPC channel only a Node program has. */
 export function checkReadyTimeout(value: number, kind: ProgramKind, what: string): number {
   if (value > 0 && kind !== 'node') throw new RangeError(`${what} needs a Node program (the ready message comes over IPC); this one is '${kind}'`);
@@ -124,6 +145,7 @@ export function checkStoredSetting(kind: SettingKind, value: unknown, what: stri
     case 'accounts': return checkStringArray(value, what, checkAccountName);
     case 'health-check': return value === null || Array.isArray(value) ? checkHookCommand(value, what) : checkHealthUrl(value, what);
     case 'status-range': return checkStatusRange(value, what);
+    case 'name': return checkHostGroup(value, what);
   }
 }
 
@@ -147,7 +169,8 @@ export function settingFromOption(kind: SettingKind, value: unknown, what: strin
       return dir;
     }
     // '' as well as null removes it: what an empty `--pid-file ""` on the command line gives.
-    case 'file': return value === '' ? null : checkStoredSetting(kind, value, what);
+    case 'file':
+    case 'name': return value === '' ? null : checkStoredSetting(kind, value, what);
     case 'processors': return Array.isArray(value) && value.length === 0 ? null : checkStoredSetting(kind, value, what);
     // '' removes it; a command is checked as a hook's.
     case 'health-check': return value === '' ? null : Array.isArray(value) ? commandFromOption(value, what) : checkStoredSetting(kind, value, what);
@@ -167,6 +190,7 @@ function commandFromOption(value: unknown, what: string): string[] | null {
 export function comparableSetting(kind: SettingKind, value: unknown): unknown {
   switch (kind.type) {
     case 'file':
+    case 'name':
     case 'folder': return typeof value === 'string' ? value.toLowerCase() : value;
     case 'folders': return (value as string[]).map((dir) => dir.toLowerCase());
     case 'variable-names':

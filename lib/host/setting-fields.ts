@@ -57,7 +57,9 @@ export type SettingKind =
   /** A health probe (health-target.ts): an http(s):// or tcp:// URL, a command [absolute program, ...args], or null for none. */
   | { type: 'health-check' }
   /** HTTP status codes `from-to` (100-599), as a string: `200-399`. */
-  | { type: 'status-range' };
+  | { type: 'status-range' }
+  /** A name (letters, digits, '-', '_', '.'), compared case-blind, or null for none; `noFlagHelp`: the CLI's `--no-<flag>`. */
+  | { type: 'name'; noFlagHelp: string };
 
 /** The program part of the settings that some defaults depend on. */
 export interface ProgramPart {
@@ -225,6 +227,9 @@ const ROWS = [
     help: "restart the program when the private memory of all its processes stays above this (default 0: no limit)", kind: { type: 'size' }, defaultValue: always(0) },
   { key: 'memoryLimitFor', option: 'memoryLimitFor', group: 'health', field: 'memoryLimitFor', flag: 'memory-limit-for',
     help: 'how long the memory must stay above the limit (default 60s)', kind: ms(1, false), defaultValue: always(60000) },
+  { key: 'hostGroup', option: 'hostGroup', group: 'account', field: 'hostGroup', flag: 'host-group', value: 'name',
+    help: 'share one host process with the other services of this group (SERVICE_WIN32_SHARE_PROCESS; same account for all; default: a host of its own)',
+    kind: { type: 'name', noFlagHelp: 'a host process of its own (update: leave the group)' }, defaultValue: always(null) },
 ] as const satisfies readonly SettingField[];
 
 /** Every host setting, in the order the registry JSON holds them. */

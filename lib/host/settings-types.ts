@@ -148,4 +148,9 @@ export interface HostSettings {
   memoryLimit: number;
   /** How long (ms) the memory must stay above {@link memoryLimit}. */
   memoryLimitFor: number;
+  /**
+   * The shared host this service runs in (SERVICE_WIN32_SHARE_PROCESS: one host process for every
+   * service of the group, docs/service-host.md); null: a host process of its own (the default).
+   */
+  hostGroup: string | null;
 }

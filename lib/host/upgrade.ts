@@ -49,7 +49,7 @@ export async function upgradeProgramServices(names: readonly string[] | null, pr
   for (const name of hosted) {
     const { command } = await getServiceConfiguration(name, { fields: ['command'] });
     const selected = wanted === null || wanted.some((w) => w.toLowerCase() === name.toLowerCase());
-    const desired = hostCommandIn(runtime, name);
+    const desired = hostCommandIn(runtime, name, (await hostedSettings(name)).hostGroup);
     const desiredLine = quoteCommandLine([desired.path, ...desired.args]);
     if (!selected || (command ?? '').toLowerCase() === desiredLine.toLowerCase()) {
       if (selected) result.current.push(name);

@@ -75,6 +75,10 @@ export interface NativeBinding {
   terminateJobProcesses(exitCode: number): number;
   /** src-native/job_object.cc: private bytes of each process of `pids` (null: of the host's job) that could be queried. */
   processMemory(pids: number[] | null): Promise<{ pid: number; privateBytes: number }[]>;
+  /** A shared host's job for one run of a program (pid): its id. */
+  createProgramJob(pid: number, allowBreakaway: boolean): number;
+  terminateProgramJob(id: number, exitCode: number): number;
+  closeProgramJob(id: number): void;
   sendConsoleCtrl(pid: number, event: 0 | 1): boolean;
   setProcessAffinity(pid: number, cpus: number[]): void;
   getProcessAffinity(pid: number): { process: number[]; system: number[] };

@@ -43,6 +43,7 @@ function sampleFor(row, programPart) {
     case 'arguments': return { argv: [flag, '--sample'], file: ['--sample'], option: ['--sample'] };
     case 'health-check': return same('http://127.0.0.1:8080/health', 'http://127.0.0.1:8080/health');
     case 'status-range': return same('200-299', '200-299');
+    case 'name': return same(`sample-${row.option}`, `sample-${row.option}`);
     default: throw new Error(`no sample for the kind '${kind.type}' of ${row.key}: add one here`);
   }
 }
