@@ -31,7 +31,7 @@ describe('host groups: services sharing one host process', function () {
     assert.equal(ca.serviceType, 'win32_share_process');
     assert.equal(cb.serviceType, 'win32_share_process');
     assert.equal(ca.command, cb.command, 'the SCM matches a running shared process by its image path string');
-    assert.deepEqual(scm.parseCommandLine(ca.command).slice(2), ['--group', 'grp-one']);
+    assert.deepEqual(scm.parseCommandLine(ca.command).slice(-2), ['--group', 'grp-one']);
 
     const bad = await cli(['install', 'scmn-host-badgroup', '--allow-insecure-location', '--host-group', 'no spaces', '--', PROGRAM, path.join(a.dir, 'x'), 'serve']);
     assert.notEqual(bad.code, 0);

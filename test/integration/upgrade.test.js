@@ -18,9 +18,11 @@ describe('scm-native upgrade', function () {
     fs.rmSync(old, { recursive: true, force: true });
   });
 
+  /** [node.exe, the host script] of a service's command line (node's own flags come between them). */
   async function hostMainOf(name) {
     const { command } = await scm.getServiceConfiguration(name, { fields: ['command'] });
-    return scm.parseCommandLine(command);
+    const [node, ...args] = scm.parseCommandLine(command);
+    return [node, args.find((arg) => !arg.startsWith('-'))];
   }
 
   it('re-points every hosted service to this version, restarts the running one, and removes the unused folder', async () => {

@@ -7,7 +7,7 @@ const { Readable } = require('node:stream');
 const { parseArgs, UsageError } = require('../../dist/cli/args');
 const { SERVICE_OPTIONS, serviceOptions } = require('../../dist/cli/service-options');
 const { checkHostGroup, sameHostGroup, settingFromOption, comparableSetting } = require('../../dist/host/setting-checks');
-const { hostCommandIn } = require('../../dist/host/host-runtime');
+const { HOST_NODE_FLAGS, hostCommandIn } = require('../../dist/host/host-runtime');
 const { SETTING_FIELDS } = require('../../dist/host/setting-fields');
 const scm = require('../..');
 
@@ -37,9 +37,9 @@ describe('host groups without an SCM', () => {
     const a = hostCommandIn(RUNTIME, 'web', 'Apps');
     const b = hostCommandIn(RUNTIME, 'jobs', 'apps');
     assert.deepEqual(a, b);
-    assert.deepEqual(a, { path: RUNTIME.node, args: [RUNTIME.hostMain, '--group', 'apps'] });
-    assert.deepEqual(hostCommandIn(RUNTIME, 'web', null).args, [RUNTIME.hostMain, '--service', 'web']);
-    assert.deepEqual(hostCommandIn(RUNTIME, 'web').args, [RUNTIME.hostMain, '--service', 'web']);
+    assert.deepEqual(a, { path: RUNTIME.node, args: [...HOST_NODE_FLAGS, RUNTIME.hostMain, '--group', 'apps'] });
+    assert.deepEqual(hostCommandIn(RUNTIME, 'web', null).args, [...HOST_NODE_FLAGS, RUNTIME.hostMain, '--service', 'web']);
+    assert.deepEqual(hostCommandIn(RUNTIME, 'web').args, [...HOST_NODE_FLAGS, RUNTIME.hostMain, '--service', 'web']);
   });
 
   it('--host-group NAME and --no-host-group become options; both at once is a usage error', async () => {
