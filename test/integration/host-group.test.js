@@ -62,7 +62,7 @@ describe('host groups: services sharing one host process', function () {
     await scm.updateProgramService(b.name, {}, { hostGroup: null });
     let cfg = await scm.getServiceConfiguration(b.name, { fields: ['command', 'serviceType'] });
     assert.equal(cfg.serviceType, 'win32_own_process');
-    assert.deepEqual(scm.parseCommandLine(cfg.command).slice(2), ['--service', b.name]);
+    assert.deepEqual(scm.parseCommandLine(cfg.command).slice(-2), ['--service', b.name]);
     assert.equal((await statusJson(b.name)).hostGroup, null);
     const back = await cli(['update', b.name, '--host-group', 'GRP-ONE']);
     assert.equal(back.code, 0, back.stderr);
