@@ -28,6 +28,12 @@ describe('fleets: --system HOST', function () {
   const hosted = [];
   const plain = [];
 
+  // The checks below expect RpcSs running. Wine starts it on demand, so a fresh prefix may not
+  // have it running yet (seen once on a loaded machine): start it first.
+  before(async () => {
+    if ((await scm.getServiceStatus('RpcSs')).state !== 'running') await scm.startService('RpcSs', { wait: 30000 });
+  });
+
   after(async () => {
     await cleanup(hosted);
     await deleteQuietly(scm, plain).catch(() => {});
