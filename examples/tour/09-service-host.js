@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { formatMs, processGone, request, waitFor } = require('./support');
-const { ROOT, cli, readText, run } = require('./cli-support');
+const { ROOT, cli, deferServiceCleanup, readText, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 const BACKOFF = '2s';
@@ -29,20 +29,7 @@ module.exports = {
     const hostPids = new Set();
     // Whatever happens below: remove the service (stop, wait, delete), then make sure neither
     // the host nor any server it started is left running.
-    t.defer(async () => {
-      for (const pid of [...programPids, ...hostPids]) {
-        if (!(await processGone(pid, 3000))) {
-          try {
-            process.kill(pid);
-          } catch {
-            // gone meanwhile
-          }
-        }
-      }
-    });
-    t.defer(async () => {
-      if (await scm.serviceExists(name)) await scm.removeProgramService(name, { wait: 15000 });
-    });
+    deferServiceCleanup(t, scm, [name], () => [...programPids, ...hostPids]);
 
     t.say('examples/apps/http-server.js is an ordinary Node HTTP server on 127.0.0.1 (GET / answers');
     t.say('JSON, GET /crash exits with code 1). `scm-native install` makes it a service: the service');

@@ -6,7 +6,7 @@
 const net = require('node:net');
 const path = require('node:path');
 const { processGone, request, waitFor } = require('./support');
-const { cli, run } = require('./cli-support');
+const { cli, deferServiceCleanup, run } = require('./cli-support');
 
 const APP = path.join(__dirname, '..', 'apps', 'http-server.js');
 
@@ -33,20 +33,7 @@ module.exports = {
     const name = t.serviceName('health');
     const port = await freePort();
     const pids = new Set();
-    t.defer(async () => {
-      for (const pid of pids) {
-        if (!(await processGone(pid, 3000))) {
-          try {
-            process.kill(pid);
-          } catch {
-            // gone meanwhile
-          }
-        }
-      }
-    });
-    t.defer(async () => {
-      if (await scm.serviceExists(name)) await scm.removeProgramService(name, { wait: 15000 });
-    });
+    deferServiceCleanup(t, scm, [name], () => pids);
 
     t.say('The same HTTP server, now with a health check: once it reports ready, the host sends');
     t.say('GET / every second; two failed probes in a row (no answer within 1 s) restart it:');

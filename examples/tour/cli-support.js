@@ -5,7 +5,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { formatMs } = require('./support');
+const { formatMs, processGone } = require('./support');
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'scm-native.js');
@@ -52,4 +52,26 @@ async function run(t, args, { shown = args, expectCode = 0, quiet = false } = {}
   return result;
 }
 
-module.exports = { BIN, ROOT, cli, readText, run };
+/**
+ * Whatever happens in the section: remove the services `names` (stop, wait, delete), then make
+ * sure none of the processes `pids()` gives then (the hosts and programs the section saw) is
+ * left running.
+ */
+function deferServiceCleanup(t, scm, names, pids) {
+  t.defer(async () => {
+    for (const pid of pids()) {
+      if (!(await processGone(pid, 3000))) {
+        try {
+          process.kill(pid);
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+  });
+  t.defer(async () => {
+    for (const name of names) if (await scm.serviceExists(name)) await scm.removeProgramService(name, { wait: 15000 });
+  });
+}
+
+module.exports = { BIN, ROOT, cli, deferServiceCleanup, readText, run };
