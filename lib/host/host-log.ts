@@ -11,6 +11,11 @@ export interface HostLog {
   stderr(line: string): void;
   host(line: string): void;
   /**
+   * Runs `fn`, which writes lines (the lines of one chunk of the program's output), with the
+   * writes to each file gathered into as few as the rotations allow (LogWriter.batch).
+   */
+  batch(fn: () => void): void;
+  /**
    * A requested rotation (the rotate control): starts a new log file now unless the rule of
    * requested rotations (log-writer.ts) says not yet. Returns why it did not, or null when it did.
    */
@@ -49,6 +54,7 @@ function fileLog(service: string, settings: HostSettings): HostLog {
     stdout: (line) => safe(() => writer.writeLine(line)),
     stderr: (line) => safe(() => errWriter.writeLine(line)),
     host: (line) => safe(() => host(line)),
+    batch: (fn) => safe(() => writer.batch(() => (errWriter === writer ? fn() : errWriter.batch(fn)))),
     rotate: () => {
       let refusal: string | null = 'the rotation failed';
       safe(() => {
@@ -84,6 +90,7 @@ function consoleLog(): HostLog {
     stdout: (line) => write(process.stdout, `${line}\n`),
     stderr: (line) => write(process.stderr, `${line}\n`),
     host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
+    batch: (fn) => fn(),
     rotate: () => 'there is no log file (debug mode)',
     close: () => {},
     settle: async () => {},

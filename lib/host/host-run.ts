@@ -298,7 +298,8 @@ export class HostRun {
     });
     return launchProgram({
       service: this.service, settings: this.settings, inJob: this.inJob, ownJob: this.shared !== null,
-      output: { stdout: (c) => out.push(c), stderr: (c) => err.push(c), end: () => { out.flush(); err.flush(); } },
+      // One write per chunk of output, not one per line.
+      output: { stdout: (c) => this.log.batch(() => out.push(c)), stderr: (c) => this.log.batch(() => err.push(c)), end: () => this.log.batch(() => { out.flush(); err.flush(); }) },
       note: (m) => this.log.host(m),
       hookOutput: (line) => this.log.stdout(line),
       startArgs: programArgs,

@@ -141,11 +141,11 @@ export function runtimeFolderOf(file: string): string | null {
 /**
  * V8 flags of the host's node.exe, for a lighter idle host (measured under Wine in docs/service-host.md,
  * "How light the host is"): one V8 worker thread instead of one per core (the host hardly
- * allocates, so concurrent GC and compile threads only cost their stacks), and lite mode (no
- * optimizing compiler: the host's hot path is piping the program's output to a file, which stays
- * fast interpreted). Not passed to the program: it is its own process with its own command line.
+ * allocates, so concurrent GC and compile threads only cost their stacks). Not `--lite-mode`: it
+ * saved 1.8 MiB but doubled the host's CPU per line of the program's output (docs/service-host.md,
+ * "Performance"). Not passed to the program: it is its own process with its own command line.
  */
-export const HOST_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1', '--lite-mode'];
+export const HOST_NODE_FLAGS: readonly string[] = ['--v8-pool-size=1'];
 
 /**
  * The host's command for service `name` in `runtime`: node.exe [flags] host-main.js, then

@@ -52,8 +52,8 @@ describe('service host: run any program as a service', function () {
     assert.equal(config.displayName, `Host test ${c.name}`);
     // The host runs from its versioned runtime folder, not from this checkout (docs/security.md).
     // node.exe, the host's V8 flags (lighter idle host: docs/service-host.md), the host, its arguments.
-    const [node, v8PoolSize, liteMode, hostMain, ...rest] = scm.parseCommandLine(config.command);
-    assert.deepEqual([v8PoolSize, liteMode], ['--v8-pool-size=1', '--lite-mode']);
+    const [node, v8PoolSize, hostMain, ...rest] = scm.parseCommandLine(config.command);
+    assert.equal(v8PoolSize, '--v8-pool-size=1');
     const runtimes = path.join(process.env.ProgramFiles, 'scm-native');
     assert.match(hostMain.toLowerCase(), new RegExp(`^${runtimes.toLowerCase().replace(/\\/g, '\\\\')}\\\\\\d+\\.\\d+\\.\\d+-[0-9a-f]{12}\\\\dist\\\\host\\\\host-main\\.js$`));
     assert.ok(node.toLowerCase().startsWith(runtimes.toLowerCase()) || node === process.execPath, node);

@@ -82,7 +82,7 @@ describe('files held by another process', () => {
     assert.deepEqual(allLines(dir, 'svc').map((l) => Number(l.slice(5))), Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
-  it('log: a current file that cannot be opened (no sharing) gets a stand-in file; every line once, in order', () => {
+  for (const batchOf of [1, 7]) it(`log: a current file that cannot be opened (no sharing) gets a stand-in file; every line once, in order (${batchOf === 1 ? 'a write per line' : `batches of ${batchOf} lines`})`, () => {
     const dir = tmp();
     let t = new Date(2024, 4, 1, 12, 0, 0);
     let held = false;
@@ -92,11 +92,15 @@ describe('files held by another process', () => {
     const restoreOpen = failWhile('openSync', file, () => held);
     const restoreRename = failWhile('renameSync', file, () => held);
     try {
-      for (let i = 1; i <= 100; i++) {
-        if (i === 25) { w.close(); held = true; }
-        if (i === 60) held = false;
-        w.writeLine(`line ${i}`);
-        t = new Date(t.getTime() + 10);
+      for (let first = 1; first <= 100; first += batchOf) {
+        w.batch(() => {
+          for (let i = first; i < first + batchOf && i <= 100; i++) {
+            if (i === 25) { w.close(); held = true; }
+            if (i === 60) held = false;
+            w.writeLine(`line ${i}`);
+            t = new Date(t.getTime() + 10);
+          }
+        });
       }
     } finally {
       restoreOpen();

@@ -169,4 +169,68 @@ describe('host log writer', () => {
     assert.equal(read(dir, names[0]), 'one\n');
     assert.equal(read(dir, 'svc.log'), 'two\n');
   });
+  it('batch: the lines of one batch go to the file in one write, written before batch returns', () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc' });
+    w.writeLine('before');
+    const original = fs.writeSync;
+    const writes = [];
+    fs.writeSync = function counted(fd, buffer, ...rest) {
+      writes.push(Buffer.from(buffer).toString('utf8'));
+      return original.call(this, fd, buffer, ...rest);
+    };
+    try {
+      w.batch(() => {
+        for (let i = 0; i < 100; i++) w.writeLine(`line ${i}`);
+        assert.equal(writes.length, 0);
+      });
+    } finally {
+      fs.writeSync = original;
+    }
+    assert.equal(writes.length, 1);
+    const expected = ['before', ...Array.from({ length: 100 }, (_, i) => `line ${i}`)];
+    assert.deepEqual(read(dir, 'svc.log').split('\n').slice(0, -1), expected);
+    w.close();
+  });
+
+  it('batch: rotations by size inside a batch keep every line whole, in order, in the file its check chose', () => {
+    const dir = tmp();
+    const t = new Date(2024, 4, 1, 12, 0, 0);
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 1000, now: () => t });
+    let n = 0;
+    for (let chunk = 0; chunk < 20; chunk++) {
+      w.batch(() => {
+        for (let i = 0; i < 25; i++) w.writeLine(`line ${++n} ${'y'.repeat(n % 50)}`);
+      });
+    }
+    w.close();
+    const names = files(dir);
+    const rotated = names.filter((f) => f !== 'svc.log');
+    assert.ok(rotated.length > 10, names.join());
+    const all = [];
+    for (const f of [...rotated, 'svc.log']) {
+      const text = read(dir, f);
+      assert.ok(Buffer.byteLength(text) <= 1000, `${f}: ${Buffer.byteLength(text)} bytes`);
+      assert.ok(text.endsWith('\n'));
+      all.push(...text.split('\n').slice(0, -1));
+    }
+    assert.deepEqual(all, Array.from({ length: 500 }, (_, i) => `line ${i + 1} ${'y'.repeat((i + 1) % 50)}`));
+  });
+
+  it('batch: a requested rotation and close inside or after a batch write the pending lines first', () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc' });
+    w.batch(() => {
+      w.writeLine('old 1');
+      w.writeLine('old 2');
+      assert.equal(w.rotateNow(), true);
+      w.writeLine('new 1');
+    });
+    w.batch(() => w.writeLine('new 2'));
+    w.close();
+    const rotated = files(dir).filter((f) => f !== 'svc.log');
+    assert.equal(rotated.length, 1);
+    assert.equal(read(dir, rotated[0]), 'old 1\nold 2\n');
+    assert.equal(read(dir, 'svc.log'), 'new 1\nnew 2\n');
+  });
 });
