@@ -45,15 +45,21 @@ describe('service host: stop command', function () {
     assert.match(log, /the pre-stop command exited with code 0/);
   });
 
-  it('a stop command that fails: the program is terminated at the stop timeout, and the log says so', async () => {
-    const c = newCase('stopfail');
+  /** A service whose stop method is `stopCommand` (2 s stop timeout), started, then stopped with the CLI. */
+  async function stoppedThrough(tag, stopCommand) {
+    const c = newCase(tag);
     const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-method', 'command',
-      '--stop-command', node("console.log('cannot reach the server'); process.exit(5)"), '--stop-timeout', '2s', '--', PROGRAM, c.events, 'serve']);
+      '--stop-command', stopCommand, '--stop-timeout', '2s', '--', PROGRAM, c.events, 'serve']);
     assert.equal(installed.code, 0, installed.stderr);
     created.push(c.name);
     assert.equal((await cli(['start', c.name])).code, 0);
     await waitFor('the program', () => readEvents(c.events).some((e) => e.event === 'start'));
     assert.equal((await cli(['stop', c.name])).code, 0);
+    return c;
+  }
+
+  it('a stop command that fails: the program is terminated at the stop timeout, and the log says so', async () => {
+    const c = await stoppedThrough('stopfail', node("console.log('cannot reach the server'); process.exit(5)"));
     assert.equal((await scm.getServiceStatus(c.name)).state, 'stopped');
     const log = readLog(c.logDir, c.name);
     assert.match(log, /\[stop-command\] cannot reach the server/);
@@ -63,14 +69,7 @@ describe('service host: stop command', function () {
   });
 
   it('a stop command that hangs: the stop still ends at the stop timeout', async () => {
-    const c = newCase('stophang');
-    const installed = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--stop-method', 'command',
-      '--stop-command', node('setTimeout(() => {}, 120000)'), '--stop-timeout', '2s', '--', PROGRAM, c.events, 'serve']);
-    assert.equal(installed.code, 0, installed.stderr);
-    created.push(c.name);
-    assert.equal((await cli(['start', c.name])).code, 0);
-    await waitFor('the program', () => readEvents(c.events).some((e) => e.event === 'start'));
-    assert.equal((await cli(['stop', c.name])).code, 0);
+    const c = await stoppedThrough('stophang', node('setTimeout(() => {}, 120000)'));
     assert.equal((await scm.getServiceStatus(c.name)).state, 'stopped');
     assert.match(readLog(c.logDir, c.name), /the program did not exit within 2\.0 s: terminating its process tree/);
   });
