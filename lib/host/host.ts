@@ -9,6 +9,7 @@ import { logServiceProblem } from '../as-service/service-host';
 import { runAsService, updateServiceStatus } from '../as-service/run-as-service';
 import type { ServiceControl } from '../as-service/controls';
 import type { ServiceHandler } from '../as-service/service-host';
+import { HOST_EVENT_IDS } from './host-event-log';
 import { hostGroupMembers } from './host-group';
 import { checkHostGroup, sameHostGroup } from './setting-checks';
 import { getServiceConfiguration } from '../services/configuration';
@@ -155,7 +156,8 @@ async function failBeforeRun(service: string, problem: string): Promise<null> {
 
 /** A start that cannot even begin: the event log says why, the SCM gets STOPPED with {@link HOST_SETUP_FAILURE}. */
 function failMemberStart(service: string, seq: number, problem: string): void {
-  reportEvent(service, 'error', `${service}: cannot start: ${problem}`).catch(() => {}).finally(() => {
+  // The id of a failed start (docs/service-host.md, "Event log"), as HostRun's own failed starts.
+  reportEvent(service, 'error', `${service}: cannot start: ${problem}`, { eventId: HOST_EVENT_IDS['start-failed'] }).catch(() => {}).finally(() => {
     updateServiceStatus(service, seq, 'stopped', { serviceCode: HOST_SETUP_FAILURE });
   });
 }
