@@ -19,8 +19,9 @@ const totals = { passed: 0, failed: 0, skipped: 0, failures: [] };
 function listTests(dir) {
   const full = path.join(ROOT, 'test', dir);
   if (!fs.existsSync(full)) return [];
-  const only = process.env.SCM_TEST_ONLY; // e.g. SCM_TEST_ONLY=status to run matching files only
-  return fs.readdirSync(full).filter((f) => f.endsWith('.test.js') && (!only || f.includes(only))).sort()
+  // e.g. SCM_TEST_ONLY=status,lifecycle runs the files whose names contain one of the parts.
+  const only = (process.env.SCM_TEST_ONLY || '').split(',').filter(Boolean);
+  return fs.readdirSync(full).filter((f) => f.endsWith('.test.js') && (only.length === 0 || only.some((part) => f.includes(part)))).sort()
     .map((f) => path.join('test', dir, f));
 }
 

@@ -3,7 +3,7 @@
 // install granting it. Wine's LsaAddAccountRights is a stub that reports success and its
 // LsaEnumerateAccountRights lists nothing, so a grant is read back on Windows only.
 const os = require('node:os');
-const { execFileSync } = require('node:child_process');
+const { execFileSync } = require('../support/child');
 const scm = require('../..');
 const { native } = require('../../dist/native/binding');
 const { assert, itWindowsOnly, rejectsWithCode, underWine } = require('../support/scm');

@@ -13,7 +13,7 @@
 // parse of the /c line, echoed.
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const scm = require('../..');
 const { assert, underWine } = require('../support/scm');
 const { cleanup, newCase, readLog, waitFor } = require('../support/host-service');

@@ -4,7 +4,7 @@
 // program kept by `daemon` (pid file), taken through check, apply, restart and stop; a stop by
 // process-table scan ends every matching process and no other; a hung status command is cut at
 // the timeout with ERR_SCM_TIMEOUT.
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

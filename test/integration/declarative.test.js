@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const scm = require('../..');
 const { assert, deleteQuietly, underWine } = require('../support/scm');
 const { installFixture, processGone, readLog } = require('../support/fixture-service');

@@ -1,7 +1,7 @@
 'use strict';
 // Event sources and events. Wine keeps the registration in its registry but its event log is a
 // stub (ReportEventW succeeds and stores nothing): reading events back is Windows-only.
-const { execFileSync } = require('node:child_process');
+const { execFileSync } = require('../support/child');
 const scm = require('../..');
 const { assert, itWindowsOnly } = require('../support/scm');
 

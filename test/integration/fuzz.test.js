@@ -7,7 +7,7 @@
 // be created: the service list is the same before and after. SCM_FUZZ_SEED and SCM_FUZZ_CALLS
 // change the seed (default 13) and the number of calls (default 4000).
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const scm = require('../..');
 const { assert, underWine } = require('../support/scm');
 

@@ -4,8 +4,7 @@
 // `scm-native debug` passes the terminal's Ctrl+C on to the program (item 3); and the host's
 // kill-on-close job holds the program's grandchildren when the host is killed (item 10).
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('../support/child');
 const scm = require('../..');
 const { assert, underWine } = require('../support/scm');
 const {

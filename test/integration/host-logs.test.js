@@ -4,7 +4,7 @@
 // `--log-rotate-on-start` (a new file at each service start, not at a program restart), and the
 // lifecycle the host reports (exit codes as text). Reading the event log back is Windows-only
 // (Wine's event log is a stub, docs/wine.md).
-const { execFileSync } = require('node:child_process');
+const { execFileSync } = require('../support/child');
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');

@@ -2,7 +2,7 @@
 // Creating and deleting services against the real SCM. What the library cannot read back yet
 // (start type, error control, group, image path...) is read from the service's registry key,
 // where both Windows and Wine's services.exe keep a service's configuration.
-const { spawnSync } = require('node:child_process');
+const { spawnSync } = require('../support/child');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

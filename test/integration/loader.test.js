@@ -5,7 +5,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawnSync } = require('../support/child');
 const { assert } = require('../support/scm');
 
 const ROOT = path.join(__dirname, '..', '..');

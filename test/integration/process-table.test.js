@@ -1,7 +1,7 @@
 'use strict';
 // The native process table (issue 15): image paths and command lines read from each process's PEB
 // (Wine 8 refuses ProcessCommandLineInformation), and a terminate that leaves a reused pid alone.
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const path = require('node:path');
 const scm = require('../..');
 const { assert } = require('../support/scm');

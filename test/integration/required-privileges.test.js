@@ -3,7 +3,7 @@
 // the service its account's default privileges, as SERVICE_REQUIRED_PRIVILEGES_INFO documents for
 // "not set"); Microsoft documents no meaning for an empty list passed to ChangeServiceConfig2W.
 // Checked in the registry itself (reg.exe), not only through a read-back.
-const { execFileSync } = require('node:child_process');
+const { execFileSync } = require('../support/child');
 const scm = require('../..');
 const { assert, createDemandService, deleteQuietly, itWindowsOnly, rejectsWithCode, underWine, uniqueServiceName } = require('../support/scm');
 

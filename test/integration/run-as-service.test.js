@@ -2,7 +2,7 @@
 // Node programs running as real services under the SCM, through runAsService
 // (test/fixtures/node-service.js). Each scenario installs the fixture with its own log file.
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const scm = require('../..');
 const { binding } = require('../../binding');
 const { assert, deleteQuietly, itWindowsOnly, rejectsWithCode, underWine, uniqueServiceName } = require('../support/scm');

@@ -8,7 +8,7 @@ const path = require('node:path');
 const scm = require('../..');
 const { binding } = require('../../binding');
 const { assert, itWindowsOnly, underWine } = require('../support/scm');
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const {
   BIN, PROGRAM, alive, cleanup, cli, cliChild, newCase, processGone, readEvents, readLog, readLogsWhileRotating, sleep, waitFor, waitForEvent,
 } = require('../support/host-service');

@@ -3,7 +3,7 @@
 // itself) while its waits run, an aborted wait nobody awaits, process.exit() during a wait. Each
 // runs in a child node process (the same node.exe), which must exit by itself with code 0; a
 // timer kills it and fails the test instead of hanging.
-const { spawn } = require('node:child_process');
+const { spawn } = require('../support/child');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

@@ -5,35 +5,20 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { spawn } = require('./child');
 const scm = require('../..');
 const { cli } = require('./cli');
 const { alive, processGone, sleep, waitFor } = require('./wait');
-const { underWine } = require('./scm');
 
 const ROOT = path.join(__dirname, '..', '..');
 const PROGRAM = path.join(__dirname, '..', 'fixtures', 'hosted-program.js');
 const BIN = path.join(ROOT, 'bin', 'scm-native.js');
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scmn-host-'));
 
-/**
- * Spawns node with `args`. Under Wine, CreateProcess has once failed at once with `spawn UNKNOWN`
- * while another Wine test suite loaded the machine (docs/wine.md): one retry, announced on stderr.
- */
-function spawnNode(args, options) {
-  try {
-    return spawn(process.execPath, args, options);
-  } catch (error) {
-    if (!underWine || error.code !== 'UNKNOWN') throw error;
-    process.stderr.write(`[test] spawn UNKNOWN under Wine: spawning again once (${args.slice(1).join(' ')})\n`);
-    return spawn(process.execPath, args, options);
-  }
-}
-
 /** bin/scm-native.js in a child node (pipes between Windows processes work under Wine). */
 function cliChild(args, { stdin = null, timeoutMs = 60000, env = undefined } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawnNode([BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });

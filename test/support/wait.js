@@ -1,7 +1,7 @@
 'use strict';
 // Waiting helpers shared by the tests: sleeping, polling for a value, and whether a process is
 // still there.
-const { spawnSync } = require('node:child_process');
+const { spawnSync } = require('./child');
 const { processAlive } = require('../../dist/process-alive');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
