@@ -1,6 +1,6 @@
 // Where the host writes its lines: the program's stdout and stderr and the host's own lines go to
 // the rotating service log when the host runs as a service, to this console in debug mode.
-import { LogWriter, logName, stderrLogName } from './log-writer';
+import { LogWriter, logName, stderrLogName, type ProgramHandle } from './log-writer';
 import type { HostSettings } from './settings';
 
 /** Prefix of the host's own lines in the log. */
@@ -20,6 +20,12 @@ export interface HostLog {
    * requested rotations (log-writer.ts) says not yet. Returns why it did not, or null when it did.
    */
   rotate(): string | null;
+  /**
+   * For a program that writes its log itself (log.direct), about to start: its stdout and stderr
+   * (the log files' handles, rotated first when due; the console in debug mode), and where the
+   * file holding its stderr stood (null: the console).
+   */
+  programOutput(): ProgramOutputTarget;
   close(): void;
   /**
    * Settles once the background compression of rotated files (`--log-compress`) is done, or after
@@ -27,6 +33,15 @@ export interface HostLog {
    */
   settle(maxMs: number): Promise<void>;
 }
+
+export interface ProgramOutputTarget {
+  stdout: number | 'inherit';
+  stderr: number | 'inherit';
+  stderrFile: ProgramHandle | null;
+}
+
+/** Why `scm-native rotate` does nothing for a log the program writes itself. */
+export const DIRECT_ROTATION_REFUSAL = 'the program writes this log itself (log.direct): a new file starts only when the program (re)starts and the file is due by size or day';
 
 /** A duration as the host's lines write it: `2.5 s`, `30 s`. */
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`;
@@ -42,6 +57,7 @@ function fileLog(service: string, settings: HostSettings): HostLog {
   const writer = new LogWriter({ ...settings.log, name: logName(service), notePrefix: hostPrefix });
   // `--log-stderr separate`: `<name>.err.log`, rotated by the same rules.
   const errWriter = settings.log.stderr === 'separate' ? new LogWriter({ ...settings.log, name: stderrLogName(service), notePrefix: hostPrefix }) : writer;
+  const direct = settings.log.direct;
   const host = (line: string) => writer.writeLine(line, hostPrefix(), true);
   const safe = (fn: () => void) => {
     try {
@@ -55,7 +71,13 @@ function fileLog(service: string, settings: HostSettings): HostLog {
     stderr: (line) => safe(() => errWriter.writeLine(line)),
     host: (line) => safe(() => host(line)),
     batch: (fn) => safe(() => writer.batch(() => (errWriter === writer ? fn() : errWriter.batch(fn)))),
+    programOutput: () => {
+      const out = writer.programHandle();
+      const err = errWriter === writer ? out : errWriter.programHandle();
+      return { stdout: out.fd, stderr: err.fd, stderrFile: err };
+    },
     rotate: () => {
+      if (direct) return DIRECT_ROTATION_REFUSAL;
       let refusal: string | null = 'the rotation failed';
       safe(() => {
         refusal = writer.requestedRotationRefusal();
@@ -91,6 +113,7 @@ function consoleLog(): HostLog {
     stderr: (line) => write(process.stderr, `${line}\n`),
     host: (line) => write(process.stderr, `${HOST_PREFIX}${line}\n`),
     batch: (fn) => fn(),
+    programOutput: () => ({ stdout: 'inherit', stderr: 'inherit', stderrFile: null }),
     rotate: () => 'there is no log file (debug mode)',
     close: () => {},
     settle: async () => {},

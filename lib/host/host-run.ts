@@ -19,6 +19,8 @@ import { LineRing, LineSplitter, REQUESTED_ROTATION_INTERVAL_MS } from './log-wr
 import { MemoryWatch } from './memory-watch';
 import { ProgramPidFile } from './pid-file';
 import { enterJob, launchProgram } from './program';
+import type { ProgramOutput } from './program';
+import { readOutputTail } from './output-tail';
 import { ReadinessWait } from './readiness';
 import type { HostSettings } from './settings';
 import { statusFilePath } from './status-file';
@@ -291,15 +293,9 @@ export class HostRun {
   }
 
   private launch(run: number, programArgs: readonly string[]): RunningProgram {
-    const out = new LineSplitter((line) => this.log.stdout(line));
-    const err = new LineSplitter((line) => {
-      this.stderrTail.push(line);
-      this.log.stderr(line);
-    });
     return launchProgram({
       service: this.service, settings: this.settings, inJob: this.inJob, ownJob: this.shared !== null,
-      // One write per chunk of output, not one per line.
-      output: { stdout: (c) => this.log.batch(() => out.push(c)), stderr: (c) => this.log.batch(() => err.push(c)), end: () => this.log.batch(() => { out.flush(); err.flush(); }) },
+      output: this.settings.log.direct ? this.directOutput() : this.copiedOutput(),
       note: (m) => this.log.host(m),
       hookOutput: (line) => this.log.stdout(line),
       startArgs: programArgs,
@@ -309,6 +305,36 @@ export class HostRun {
       },
       restart: () => this.restartProgram(PROGRAM_ASKED_RESTART, `restart request of run ${run}`),
     });
+  }
+
+  /** The program's output through pipes: the host cuts it into lines and writes the log. */
+  private copiedOutput(): ProgramOutput {
+    const out = new LineSplitter((line) => this.log.stdout(line));
+    const err = new LineSplitter((line) => {
+      this.stderrTail.push(line);
+      this.log.stderr(line);
+    });
+    // One write per chunk of output, not one per line.
+    return { stdout: (c) => this.log.batch(() => out.push(c)), stderr: (c) => this.log.batch(() => err.push(c)), end: () => this.log.batch(() => { out.flush(); err.flush(); }) };
+  }
+
+  /**
+   * The program writes its log itself (log.direct): it gets the log files' handles, rotated first
+   * when due; as it exits, the end of what it wrote to its stderr's file becomes the tail an early
+   * failure is reported with.
+   */
+  private directOutput(): ProgramOutput {
+    const target = this.log.programOutput();
+    const none = () => {};
+    return {
+      direct: { stdout: target.stdout, stderr: target.stderr },
+      stdout: none,
+      stderr: none,
+      end: () => {
+        if (target.stderrFile === null) return;
+        for (const line of readOutputTail(target.stderrFile.file, target.stderrFile.offset)) this.stderrTail.push(line);
+      },
+    };
   }
 
   /**

@@ -44,6 +44,19 @@ export interface LogWriterOptions {
   compress?: boolean;
   /** Rotate a non-empty current file when this writer first opens it: a new file at each start of the host (a service start). */
   rotateOnStart?: boolean;
+  /**
+   * The program writes the file too, through {@link LogWriter.programHandle}: rotation by size and
+   * by day then happens only there, before each start of the program, never between the host's
+   * own lines (the program's handle would stay on the renamed file).
+   */
+  direct?: boolean;
+}
+
+/** Where a program that writes its log itself writes: the open file, and its size when handed over. */
+export interface ProgramHandle {
+  fd: number;
+  file: string;
+  offset: number;
 }
 
 /**
@@ -167,7 +180,8 @@ export class LogWriter {
     }
     const first = !this.opened;
     this.opened = true;
-    if (stat && stat.size > 0 && this.daily && dayOf(stat.mtime) !== dayOf(this.now())) {
+    // A direct log is rotated after its first open only in programHandle(), never under a program.
+    if (stat && stat.size > 0 && this.daily && (first || !this.options.direct) && dayOf(stat.mtime) !== dayOf(this.now())) {
       if (this.renameAway(this.freeRotatedName(stat.mtime))) stat = null;
     }
     if (first && stat && stat.size > 0 && this.options.rotateOnStart) {
@@ -186,7 +200,8 @@ export class LogWriter {
     }
     // What an earlier run left is not known line by line: it counts as the program's.
     this.programLines = this.size > 0 ? 1 : 0;
-    this.day = dayOf(this.now());
+    // A direct log's day is the day its file began (programHandle), not that of a reopening.
+    if (first || !this.options.direct) this.day = dayOf(this.now());
   }
 
   /**
@@ -200,12 +215,38 @@ export class LogWriter {
     const length = Buffer.byteLength(text, 'utf8');
     const today = dayOf(now);
     if (this.standIn && now.getTime() >= this.retryAt) this.leaveStandIn();
-    if (this.size > 0 && ((this.maxSize > 0 && this.size + length > this.maxSize) || (this.daily && today !== this.day))) {
+    if (!this.options.direct && this.size > 0 && ((this.maxSize > 0 && this.size + length > this.maxSize) || (this.daily && today !== this.day))) {
       if (now.getTime() >= this.retryAt) this.rotate(now);
     }
-    this.day = today;
+    // A direct log keeps the day its file began: its rotation by day waits for the program's start.
+    if (!this.options.direct) this.day = today;
     this.append(text, length);
     if (!own) this.programLines++;
+  }
+
+  /**
+   * The open file for a program about to start that writes it itself (`direct`): first rotated
+   * when it has reached the size limit (read from the file, which the program wrote) or began on
+   * another day, or when a stand-in may give way to the current
+   * file. The program gets a duplicate of this append-only handle (FILE_APPEND_DATA without
+   * FILE_WRITE_DATA, as Node opens with 'a'), so its writes and the host's never overwrite
+   * each other. `offset`: the file's size now, where this run's output begins.
+   */
+  programHandle(): ProgramHandle {
+    this.open();
+    const now = this.now();
+    if (this.standIn && now.getTime() >= this.retryAt) this.leaveStandIn();
+    const stat = fs.fstatSync(this.fd as number);
+    this.size = stat.size;
+    // The file's day is the day it began (its last write may be a host line of today).
+    const dayPassed = this.daily && this.day !== dayOf(now);
+    if (stat.size > 0 && (dayPassed || (this.maxSize > 0 && stat.size >= this.maxSize))) {
+      if (now.getTime() >= this.retryAt && this.rotate(now)) this.day = dayOf(now);
+    } else if (stat.size === 0) {
+      this.day = dayOf(now);
+    }
+    this.flush();
+    return { fd: this.fd as number, file: this.standIn && this.standInFile !== null ? this.standInFile : this.file, offset: this.size };
   }
 
   /** Why a requested rotation would not be done now ({@link requestedRotationRefusal}), or null. */

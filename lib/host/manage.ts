@@ -30,7 +30,7 @@ import type { ServicePath } from './location-security';
 import { checkBatchArguments, systemCmdPath } from './batch';
 import { alignGroupCommands, checkHostGroupAccount, processHostsOthers, runningGroupWarning } from './host-group';
 import { hostCommandIn, hostScriptOf, installHostRuntime, plannedHostRuntime } from './host-runtime';
-import { checkChoice, checkStopCommand, settingFromOption } from './setting-checks';
+import { checkChoice, checkDirectLog, checkStopCommand, settingFromOption } from './setting-checks';
 import { serviceAccountSid } from '../security/accounts';
 import { protectParameters, resolveControlSids, setHostedServiceDacl } from './service-security';
 import { DEFAULT_STOP_TIMEOUT_MS, defaultStopMethod, MAX_MS, SETTING_FIELDS, setSettingAt } from './setting-fields';
@@ -114,6 +114,7 @@ function applyOptions(base: HostSettings, opts: ProgramServiceOptions): HostSett
   }
   if (s.stopMethod === 'ipc' && s.kind !== 'node') throw usageError(`stop method 'ipc' needs a Node program; this one runs as '${s.kind}'`);
   checkStopCommand(s.stopMethod, s.stopCommand, 'options.stopMethod');
+  checkDirectLog(s.log, 'options');
   if (s.readyTimeout > 0 && s.kind !== 'node') throw usageError(`a ready timeout needs a Node program (the ready message comes over IPC); this one runs as '${s.kind}'`);
   if (s.kind === 'cmd') {
     // Start arguments come from whoever may start the service; through cmd.exe they could run commands.

@@ -45,6 +45,12 @@ export interface ProgramServiceOptions {
   logCompress?: boolean;
   /** Start a new log file at each start of the service (the previous one is rotated; program restarts keep the file). Default false. */
   logRotateOnStart?: boolean;
+  /**
+   * The program writes its log file itself (an append-only handle as its stdout and stderr, as
+   * NSSM does): the fastest output, but no timestamps, and rotation by size or day only when the
+   * program (re)starts; `scm-native rotate` is refused. Default false (the host copies the output).
+   */
+  logDirect?: boolean;
   /** Default `on-failure`. */
   restart?: RestartPolicy;
   /** First restart delay (ms), doubling. Default 5000. */

@@ -21,9 +21,15 @@ export const STOP_MESSAGE = { type: 'scm-native:stop' } as const;
 const OUTPUT_DRAIN_MS = 2000;
 
 export interface ProgramOutput {
+  /**
+   * The program writes these itself (log.direct): an open file's descriptor, whose handle the
+   * child inherits, or the host's console. Then no pipes exist, `stdout`/`stderr` are never called
+   * and `end` is called as the program exits.
+   */
+  direct?: { stdout: number | 'inherit'; stderr: number | 'inherit' };
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
-  /** End of both streams. */
+  /** End of both streams (with `direct`: the program's exit). */
   end(): void;
 }
 
@@ -220,11 +226,12 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { file, args } = command;
   const { env } = start;
   const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
+  const { direct } = ctx.output;
   let exitedYet = false;
   const child: ChildProcess = spawn(file, args, {
     cwd: settings.cwd,
     env,
-    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])],
+    stdio: ['ignore', direct?.stdout ?? 'pipe', direct?.stderr ?? 'pipe', ...(ipc ? ['ipc' as const] : [])],
     windowsHide: true,
     windowsVerbatimArguments: settings.kind === 'cmd',
   });
@@ -248,8 +255,10 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
   child.stderr?.on('data', (chunk: Buffer) => ctx.output.stderr(chunk));
   child.stdout?.on('close', streamDone);
   child.stderr?.on('close', streamDone);
-  if (!child.stdout) streamDone();
-  if (!child.stderr) streamDone();
+  if (!direct) {
+    if (!child.stdout) streamDone();
+    if (!child.stderr) streamDone();
+  }
 
   const exited = new Promise<ProgramExit>((resolve) => {
     let spawnError: Error | null = null;
@@ -277,6 +286,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
       if (signal) exit.error = `terminated (${signal})`;
       else if (spawnError) exit.error = (spawnError as Error).message;
       exitSeen = exit;
+      if (direct) ctx.output.end();
       // What the program left behind in the job (grandchildren) goes with it; that also closes
       // the output pipes they inherited.
       if (ctx.inJob && settings.killTree) killJobProcesses();

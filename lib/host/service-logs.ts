@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { controlService } from '../services/control';
 import { checkBoolean, checkInteger, checkOptions, checkServiceName } from '../validation';
 import { ROTATE_CONTROL } from './host';
+import { DIRECT_ROTATION_REFUSAL } from './host-log';
 import { LogFollower } from './log-follower';
 import { logName, stderrLogName } from './log-writer';
 import { hostedSettings } from './settings';
@@ -13,12 +14,15 @@ import type { HostSettings } from './settings';
 /**
  * Makes the host of a running hosted service start a new log file now (between two lines), as
  * `nssm rotate` does: for log shippers and for keeping a file of one period. Rejects with an
- * ScmError ERROR_SERVICE_NOT_ACTIVE when the service is not running. Wraps ControlServiceExW
- * with the user-defined control 128.
+ * ScmError ERROR_SERVICE_NOT_ACTIVE when the service is not running, and with a RangeError
+ * before any control when the program writes its log itself (`logDirect`). Wraps
+ * ControlServiceExW with the user-defined control 128.
  */
 export async function rotateProgramServiceLog(name: string): Promise<void> {
   const service = checkServiceName(name, 'name');
-  await hostedSettings(service);
+  const settings = await hostedSettings(service);
+  // The host cannot move a file the program holds open and writes itself.
+  if (settings.log.direct) throw new RangeError(`${service}: ${DIRECT_ROTATION_REFUSAL}`);
   await controlService(service, ROTATE_CONTROL);
 }
 

@@ -124,6 +124,16 @@ export function checkStopCommand(stopMethod: string, stopCommand: readonly strin
   }
 }
 
+/**
+ * A log the program writes itself (log.direct) gets its bytes as they are: the host cannot put a
+ * time in front of lines it never sees.
+ */
+export function checkDirectLog(log: { direct: boolean; timestamps: boolean }, what: string): void {
+  if (log.direct && log.timestamps) {
+    throw new RangeError(`${what}: a log the program writes itself (log.direct, --log-direct) cannot have timestamps (log.timestamps, --log-timestamps): the host never sees its lines; turn one of them off`);
+  }
+}
+
 /** A stored value of a setting of this kind (the registry JSON as the host reads it). */
 export function checkStoredSetting(kind: SettingKind, value: unknown, what: string): unknown {
   switch (kind.type) {

@@ -43,6 +43,13 @@ export interface LogSettings {
   compress: boolean;
   /** Rotate the log at each start of the service, so each start begins a new file. */
   rotateOnStart: boolean;
+  /**
+   * The program writes its log file itself, through an append-only handle the host gives it as
+   * stdout (and stderr), as NSSM does: the host copies nothing, so output is as fast as the disk,
+   * but it adds nothing per line either (no timestamps) and rotates by size or day only when the
+   * program (re)starts.
+   */
+  direct: boolean;
 }
 
 export interface HostSettings {

@@ -6,7 +6,7 @@ import { callAsync } from '../native/binding';
 import { getServiceStatus } from '../services/query';
 import { checkInteger, checkKnownKeys, checkOptions, checkString, checkStringArray } from '../validation';
 import { batchCommand } from './batch';
-import { checkChoice, checkReadyTimeout, checkStopCommand, checkStoredSetting } from './setting-checks';
+import { checkChoice, checkDirectLog, checkReadyTimeout, checkStopCommand, checkStoredSetting } from './setting-checks';
 import { SETTING_FIELDS, setSettingAt, settingAt } from './setting-fields';
 import type { HostSettings, LogSettings, ProgramKind } from './settings-types';
 
@@ -49,6 +49,7 @@ export function checkSettings(value: unknown, what = 'settings'): HostSettings {
   }
   checkReadyTimeout(checked.readyTimeout, kind, `${what}.readyTimeout`);
   checkStopCommand(checked.stopMethod, checked.stopCommand, `${what}.stopMethod`);
+  checkDirectLog(checked.log, `${what}.log`);
   return checked;
 }
 

@@ -9,7 +9,7 @@ const scm = require('../..');
 const { SETTING_FIELDS } = require('../../dist/host/setting-fields');
 const { assert, itWindowsOnly } = require('../support/scm');
 const { PROGRAM, cleanup, cli, newCase, waitFor } = require('../support/host-service');
-const { sampleFor } = require('../support/setting-samples');
+const { sampleSets } = require('../support/setting-samples');
 
 const MISSING = `scmn-show-missing-${process.pid}`;
 
@@ -21,11 +21,17 @@ describe('scm-native show', function () {
   });
 
   it('--format yaml, toml, json: a services file that check finds as declared and apply --dry-run leaves alone', async () => {
+    const defaults = scm.plannedProgramSettings('show', PROGRAM);
+    // Every row at a sample value other than its default (rows that cannot be set together in a
+    // second service: support/setting-samples.js), and the SCM's part Wine stores (delayed start
+    // and recovery it cannot: docs/wine.md).
+    for (const set of sampleSets(SETTING_FIELDS, defaults)) await showsAll(set);
+  });
+
+  async function showsAll(set) {
     const c = newCase('show');
-    const defaults = scm.plannedProgramSettings(c.name, PROGRAM);
-    // Every row at a sample value other than its default, and the SCM's part Wine stores
-    // (delayed start and recovery it cannot: docs/wine.md).
-    const samples = SETTING_FIELDS.map((row) => sampleFor(row, defaults));
+    const samples = set.map(([, sample]) => sample);
+    const defaulted = SETTING_FIELDS.filter((row) => !set.some(([given]) => given === row));
     const installed = await cli(['install', c.name, '--allow-insecure-location', '--display-name', `Show ${c.name}`, '--description', 'shown: "all" of it',
       '--startup', 'auto', ...samples.flatMap((s) => s.argv), '--', PROGRAM, c.events, 'serve', 'two words']);
     assert.equal(installed.code, 0, installed.stderr);
@@ -39,7 +45,8 @@ describe('scm-native show', function () {
     assert.match(human.stdout, /^State +stopped$/m);
     assert.match(human.stdout, /^ {2}log\.maxSize +2M$/m);
     assert.match(human.stdout, /^ {2}stopTimeout +7s$/m);
-    assert.doesNotMatch(human.stdout, /\(default\)/, 'every setting was given a value other than its default');
+    for (const row of defaulted) assert.match(human.stdout, new RegExp(`^ {2}${row.field.replace('.', '\\.')} .*\\(default\\)$`, 'm'), row.field);
+    assert.equal(human.stdout.match(/\(default\)/g)?.length ?? 0, defaulted.length, 'every other setting was given a value other than its default');
     for (const row of SETTING_FIELDS) assert.match(human.stdout, new RegExp(`^ {2}${row.field.replace('.', '\\.')} `, 'm'), row.field);
 
     const json = await cli(['show', c.name, '--json']);
@@ -61,7 +68,7 @@ describe('scm-native show', function () {
       assert.equal(dry.code, 0, dry.stderr);
       assert.equal(dry.stdout, 'nothing to do: all 1 services as declared\n', format);
     }
-  });
+  }
 
   itWindowsOnly('--format with delayed start, recovery and dependencies: check finds it as declared', 'Wine 8 stores no failure actions, rejects the delayed auto-start level (124) and returns no dependencies', async () => {
     const c = newCase('showscm');

@@ -48,6 +48,26 @@ function sampleFor(row, programPart) {
   }
 }
 
+/**
+ * Rows that cannot all take their samples at once, by a rule of lib/host/setting-checks.ts: in
+ * each pair the second row's sample is given only in a set where the first stays at its default.
+ */
+const APART = [
+  ['log.timestamps', 'log.direct'], // checkDirectLog: a log the program writes itself has no timestamps
+];
+
+/**
+ * Sets of [row, sample] that together give every row a value other than its default, each set
+ * one that install accepts (a row missing from a set stays at its default).
+ */
+function sampleSets(rows, defaults) {
+  const all = rows.map((row) => [row, sampleFor(row, defaults)]);
+  return [
+    all.filter(([row]) => !APART.some(([, second]) => second === row.key)),
+    all.filter(([row]) => !APART.some(([first]) => first === row.key)),
+  ];
+}
+
 /** `entry` with a services-file field (dotted: in a table) set to a value. */
 function entryWith(field, value, entry = {}) {
   const [table, name] = field.split('.');
@@ -55,4 +75,4 @@ function entryWith(field, value, entry = {}) {
   return { ...entry, [table]: { ...entry[table], [name]: value } };
 }
 
-module.exports = { sampleFor, entryWith };
+module.exports = { entryWith, sampleFor, sampleSets };

@@ -15,7 +15,7 @@ const { jsonError, exitCodeOf } = require('../../dist/cli/json-output');
 const { EXIT, exitCodeMarkdown } = require('../../dist/cli/exit-codes');
 const { UsageError } = require('../../dist/cli/args');
 const { stateWord } = require('../../dist/cli/output');
-const { sampleFor } = require('../support/setting-samples');
+const { sampleSets } = require('../support/setting-samples');
 const { cli } = require('../support/cli');
 
 const FORMATS = ['yaml', 'toml', 'json'];
@@ -39,7 +39,11 @@ describe('show --format: a services-file entry apply takes back unchanged', () =
 
   it('every setting at a value other than its default comes back as the same settings, in each format', () => {
     const defaults = scm.plannedProgramSettings('web', program);
-    const options = Object.fromEntries(SETTING_FIELDS.map((row) => [row.option, sampleFor(row, defaults).option]));
+    for (const set of sampleSets(SETTING_FIELDS, defaults)) roundTripsAll(Object.fromEntries(set.map(([row, sample]) => [row.option, sample.option])));
+  });
+
+  /** The settings from `options`, and other parts of the entry, back through each format. */
+  function roundTripsAll(options) {
     const settings = scm.plannedProgramSettings('web', program, ['a b', '--x=1'], options);
     for (const format of FORMATS) {
       const d = roundTrip(settings, SCM_PART, format);
@@ -47,7 +51,7 @@ describe('show --format: a services-file entry apply takes back unchanged', () =
       const o = d.hosted.options;
       assert.deepEqual([d.expected, o.displayName, o.description, o.startup, o.dependencies, o.username], ['stopped', 'Web API', 'serves: the "API"', 'delayed', ['Tcpip'], undefined], format);
     }
-  });
+  }
 
   it('a service with every setting at its default is a minimal entry: name, expected, program', () => {
     const settings = scm.plannedProgramSettings('web', program);

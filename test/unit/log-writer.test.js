@@ -234,3 +234,60 @@ describe('host log writer', () => {
     assert.equal(read(dir, 'svc.log'), 'new 1\nnew 2\n');
   });
 });
+
+describe('host log writer: a log the program writes itself (direct)', () => {
+  const { readOutputTail } = require('../../dist/host/output-tail');
+  const { checkDirectLog } = require('../../dist/host/setting-checks');
+
+  it("never rotates between the host's lines; rotates by size at the program's start, reading the size from the file", () => {
+    const dir = tmp();
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 100, direct: true });
+    const first = w.programHandle();
+    assert.equal(first.offset, 0);
+    assert.equal(first.file, path.join(dir, 'svc.log'));
+    // The program writes through its own handle (here: a write to the same descriptor).
+    fs.writeSync(first.fd, 'p'.repeat(150) + '\n');
+    for (let i = 0; i < 5; i++) w.writeLine(`host ${i}`);
+    assert.deepEqual(files(dir), ['svc.log'], 'no rotation while the program may hold the file');
+    const second = w.programHandle();
+    assert.equal(second.offset, 0, 'a new file for the next run');
+    w.close();
+    const rotated = files(dir).filter((f) => f !== 'svc.log');
+    assert.equal(rotated.length, 1);
+    assert.equal(read(dir, rotated[0]), `${'p'.repeat(150)}\n${[0, 1, 2, 3, 4].map((i) => `host ${i}\n`).join('')}`);
+  });
+
+  it("keeps a file under the size limit, and rotates a file begun on another day at the program's start, not at the host's lines", () => {
+    const dir = tmp();
+    let t = new Date(2024, 0, 1, 12, 0, 0);
+    const w = new LogWriter({ dir, name: 'svc', maxSize: 1000, daily: true, direct: true, now: () => t });
+    const h = w.programHandle();
+    fs.writeSync(h.fd, 'monday\n');
+    assert.equal(w.programHandle().offset, 7, 'same day, small file: the same file, the next run starts at its end');
+    t = new Date(2024, 0, 2, 9, 0, 0);
+    w.writeLine('a host line on tuesday: no rotation yet');
+    assert.deepEqual(files(dir), ['svc.log']);
+    assert.equal(w.programHandle().offset, 0);
+    w.close();
+    assert.deepEqual(files(dir), ['svc.20240102-090000.001.log', 'svc.log']);
+    assert.equal(read(dir, 'svc.20240102-090000.001.log'), 'monday\na host line on tuesday: no rotation yet\n');
+  });
+
+  it("the output tail: this run's lines only, without the host's, the first cut line dropped", () => {
+    const dir = tmp();
+    const file = path.join(dir, 'svc.log');
+    fs.writeFileSync(file, 'an earlier run\n');
+    const offset = fs.statSync(file).size;
+    fs.appendFileSync(file, 'one\r\n2026-12-06T09:00:00.000Z [scm-native] program started (pid 4)\ntwo\n\nthree');
+    assert.deepEqual(readOutputTail(file, offset), ['one', 'two', 'three']);
+    assert.deepEqual(readOutputTail(path.join(dir, 'missing.log'), 0), []);
+    fs.writeFileSync(file, `${'x'.repeat(70 * 1024)}\nlast\n`);
+    assert.deepEqual(readOutputTail(file, 0), ['last'], 'a line cut by the 64 KiB limit is left out');
+  });
+
+  it('a direct log with timestamps is a RangeError naming both settings', () => {
+    assert.throws(() => checkDirectLog({ direct: true, timestamps: true }, 'options'), { name: 'RangeError', message: /log\.direct.*--log-direct.*log\.timestamps.*--log-timestamps/ });
+    checkDirectLog({ direct: true, timestamps: false }, 'options');
+    checkDirectLog({ direct: false, timestamps: true }, 'options');
+  });
+});

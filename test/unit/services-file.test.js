@@ -55,7 +55,7 @@ describe('services file: hosted programs', () => {
     fails(one({ restart: true }), /field "restart" must be one of "always", "on-failure", "never", got true/, 0, 'restart');
     fails(one({ backoff: '5 minutes' }), /field "backoff" must be a number of seconds or a duration/, 0, 'backoff');
     fails(one({ log: { maxSize: '10 MB!' } }), /field "log.maxSize" must be a number of bytes or a size/, 0, 'log.maxSize');
-    fails(one({ log: { rotate: true } }), /field "log.rotate" is unknown \(allowed: dir, timestamps, maxSize, daily, keep, stderr, compress, rotateOnStart\)/, 0, 'log.rotate');
+    fails(one({ log: { rotate: true } }), /field "log.rotate" is unknown \(allowed: dir, timestamps, maxSize, daily, keep, stderr, compress, rotateOnStart, direct\)/, 0, 'log.rotate');
     fails(one({ log: 'x' }), /field "log" must be a table, got "x"/, 0, 'log');
     fails(one({ env: { A: [1] } }), /field "env.A" must be a string, number or boolean, got an array/, 0, 'env.A');
     fails(one({ env: { 'A=B': '1' } }), /field "env" has an invalid variable name "A=B"/, 0, 'env');
