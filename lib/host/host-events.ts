@@ -49,10 +49,12 @@ export function showSupervisorEvent(e: SupervisorEvent, to: EventTargets): void 
       const failedEarly = !e.stopping && failed && e.runtimeMs < settings.earlyExitWindow;
       if (failedEarly) {
         status.lastStderr = to.stderrTail.items;
-        const tail = status.lastStderr.length ? status.lastStderr : ['(nothing on stderr)'];
-        log.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its stderr:`);
+        // A log the program writes itself with stderr and stdout in one file: the host cannot tell them apart.
+        const stream = settings.log.direct && settings.log.stderr === 'merge' ? 'output' : 'stderr';
+        const tail = status.lastStderr.length ? status.lastStderr : [`(nothing on ${stream})`];
+        log.host(`the program failed ${seconds(e.runtimeMs)} after it started; last lines of its ${stream}:`);
         for (const line of tail) log.host(`  | ${line}`);
-        to.eventLog.report('early-failure', 'error', `the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its stderr:\n${tail.join('\n')}`);
+        to.eventLog.report('early-failure', 'error', `the program exited with code ${code} ${seconds(e.runtimeMs)} after it started. Last lines of its ${stream}:\n${tail.join('\n')}`);
       }
       // Whatever follows a failure is an entry of its own: a restart, giving up, or the stop.
       break;
