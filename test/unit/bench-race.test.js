@@ -72,9 +72,9 @@ describe('bench race helpers', () => {
 
   describe('memoryStats', () => {
     const figures = (count, hostKiB, programKiB, consoleKiB) => ({
-      host: { count, rssAnon: hostKiB, pss: hostKiB + 1, cpuMsPer10s: 10 },
-      program: { count, rssAnon: programKiB, pss: programKiB, cpuMsPer10s: 0 },
-      console: { count: 0, rssAnon: consoleKiB, pss: consoleKiB, cpuMsPer10s: 0 },
+      host: { count, private: hostKiB, pss: hostKiB + 1, cpuMsPer10s: 10 },
+      program: { count, private: programKiB, pss: programKiB, cpuMsPer10s: 0 },
+      console: { count: 0, private: consoleKiB, pss: consoleKiB, cpuMsPer10s: 0 },
     });
     const rows = [
       { round: 0, contender: 'A', count: 1, figures: figures(1, 100, 80, 0) },
@@ -96,6 +96,15 @@ describe('bench race helpers', () => {
       assert.ok(!metrics.some((m) => m.startsWith('host processes')));
       // what the bench compares: paired per-round ratios of these series
       assert.strictEqual(compare(stats, 'A | host private slope (KiB per service)', 'B | host private slope (KiB per service)', { max: 1 }, 'x').ratio, 10);
+      assert.strictEqual(stats['A | host Pss per service, x1 (KiB)'].median, 106);
+      assert.strictEqual(stats['A | host CPU idle, x1 (ms per 10 s)'].median, 10);
+    });
+
+    it('on Windows (no Pss, no CPU time: null) gives the private figures and leaves those rows out', () => {
+      const windows = rows.map((r) => ({ ...r, figures: Object.fromEntries(Object.entries(r.figures).map(([role, f]) => [role, { ...f, pss: null, cpuMsPer10s: null }])) }));
+      const { stats, metrics } = memoryStats(windows, ['A', 'B'], summarize);
+      assert.deepStrictEqual(stats['A | host private slope (KiB per service)'].roundMedians, [100, 100]);
+      assert.ok(!metrics.some((m) => m.includes('Pss') || m.includes('CPU')), metrics.join(', '));
     });
   });
 
