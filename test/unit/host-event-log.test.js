@@ -13,6 +13,7 @@ const { FakeClock, flush } = require('../support/fake-clock');
 const SETTINGS = {
   restart: 'on-failure', backoffInitial: 5000, backoffLimit: 300000, backoffReset: 30000, stopTimeout: 10000, giveUpExitCode: null,
   successExitCodes: [], noRestartExitCodes: [], earlyExitWindow: 10000, stopMethod: 'ipc', killTree: true,
+  log: { direct: false, stderr: 'merge' },
 };
 
 /** A supervisor whose events go through showSupervisorEvent to a recording event log. */
@@ -93,6 +94,16 @@ describe('host event log', () => {
     assert.equal(sent.length, 3);
     assert.deepEqual([sent[2].type, sent[2].eventId], ['information', 3]);
     assert.match(sent[2].message, /it exited with code 0 after 40 s, and the restart policy is always$/);
+  });
+
+  it("with --log-direct and one file for stdout and stderr, the early failure's lines are 'its output'", async () => {
+    const { clock, sent, sup, runs, targets } = hosted({ log: { direct: true, stderr: 'merge' } });
+    sup.start();
+    targets.stderrTail.push('listening failed');
+    await clock.advance(1000);
+    runs[0].exit(3);
+    await flush();
+    assert.match(sent[0].message, /Last lines of its output:\nlistening failed$/);
   });
 
   it('giving up is one error with the exit code as text, after the restarts that led to it', async () => {
