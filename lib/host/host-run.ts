@@ -333,11 +333,8 @@ export class HostRun {
       this.log.host(`cannot give the log file to the program (${(error as Error).message}): its output goes through the host for this run`);
       return this.copiedOutput();
     }
-    const none = () => {};
     return {
       direct: { stdout: target.stdout, stderr: target.stderr },
-      stdout: none,
-      stderr: none,
       end: () => {
         if (target.stderrFile === null) return;
         for (const line of readOutputTail(target.stderrFile.file, target.stderrFile.offset)) this.stderrTail.push(line);

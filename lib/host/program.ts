@@ -20,18 +20,25 @@ export const STOP_MESSAGE = { type: 'scm-native:stop' } as const;
 /** How long the output of an exited program is waited for when something else holds its pipes. */
 const OUTPUT_DRAIN_MS = 2000;
 
-export interface ProgramOutput {
-  /**
-   * The program writes these itself (log.direct): an open file's descriptor, whose handle the
-   * child inherits, or the host's console. Then no pipes exist, `stdout`/`stderr` are never called
-   * and `end` is called as the program exits.
-   */
-  direct?: { stdout: number | 'inherit'; stderr: number | 'inherit' };
+/** The program's output through pipes: the host gets each chunk. */
+export interface PipedOutput {
+  direct?: undefined;
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
-  /** End of both streams (with `direct`: the program's exit). */
+  /** End of both streams. */
   end(): void;
 }
+
+/**
+ * The program writes its output itself (log.direct): to an open file's descriptor, whose handle
+ * the child inherits, or to the host's console. No pipes exist; `end` is called as it exits.
+ */
+export interface DirectOutput {
+  direct: { stdout: number | 'inherit'; stderr: number | 'inherit' };
+  end(): void;
+}
+
+export type ProgramOutput = PipedOutput | DirectOutput;
 
 export interface LaunchContext {
   service: string;
@@ -211,6 +218,24 @@ function notStarted(ctx: LaunchContext, why: string): RunningProgram {
   return { pid: undefined, exited: Promise.resolve({ code: null, error: why }), requestStop() {}, kill() {} };
 }
 
+/** Passes the program's output chunks on, and calls `end` once both pipes have closed. */
+function readPipes(child: ChildProcess, output: PipedOutput): void {
+  let streams = 2;
+  const streamDone = () => {
+    streams -= 1;
+    if (streams === 0) output.end();
+  };
+  const pipes = [[child.stdout, (chunk: Buffer) => output.stdout(chunk)], [child.stderr, (chunk: Buffer) => output.stderr(chunk)]] as const;
+  for (const [stream, pass] of pipes) {
+    if (!stream) {
+      streamDone();
+      continue;
+    }
+    stream.on('data', pass);
+    stream.on('close', streamDone);
+  }
+}
+
 /** Starts the program once. */
 export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { settings } = ctx;
@@ -226,7 +251,8 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
   const { file, args } = command;
   const { env } = start;
   const ipc = settings.kind === 'node' && (settings.stopMethod === 'ipc' || settings.readyTimeout > 0);
-  const { direct } = ctx.output;
+  const { output } = ctx;
+  const { direct } = output;
   let exitedYet = false;
   const child: ChildProcess = spawn(file, args, {
     cwd: settings.cwd,
@@ -246,19 +272,8 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
     if (type === READY_MESSAGE.type) ctx.ready?.();
     else if (type === RESTART_MESSAGE.type) ctx.restart?.();
   });
-  let streams = 2;
-  const streamDone = () => {
-    streams -= 1;
-    if (streams === 0) ctx.output.end();
-  };
-  child.stdout?.on('data', (chunk: Buffer) => ctx.output.stdout(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => ctx.output.stderr(chunk));
-  child.stdout?.on('close', streamDone);
-  child.stderr?.on('close', streamDone);
-  if (!direct) {
-    if (!child.stdout) streamDone();
-    if (!child.stderr) streamDone();
-  }
+  // Piped output ends when both pipes have closed; direct output as the program exits (below).
+  if (!output.direct) readPipes(child, output);
 
   const exited = new Promise<ProgramExit>((resolve) => {
     let spawnError: Error | null = null;
@@ -286,7 +301,7 @@ export function launchProgram(ctx: LaunchContext): RunningProgram {
       if (signal) exit.error = `terminated (${signal})`;
       else if (spawnError) exit.error = (spawnError as Error).message;
       exitSeen = exit;
-      if (direct) ctx.output.end();
+      if (direct) output.end();
       // What the program left behind in the job (grandchildren) goes with it; that also closes
       // the output pipes they inherited.
       if (ctx.inJob && settings.killTree) killJobProcesses();

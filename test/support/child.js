@@ -8,39 +8,34 @@ const { underWine } = require('./scm');
 
 const RETRIED_CODE = 'UNKNOWN';
 
-function announce(file, args) {
+/**
+ * Runs `start` (one of child_process's starts of `file`); under Wine, runs it once more when the
+ * process never started: thrown, or in spawnSync's `.error`, with RETRIED_CODE and no exit status.
+ */
+function startRetrying(file, args, start) {
+  let result;
+  let thrown = null;
+  try {
+    result = start();
+  } catch (error) {
+    thrown = error;
+  }
+  const failure = thrown ?? result?.error;
+  if (!underWine || !failure || failure.code !== RETRIED_CODE || failure.status != null) {
+    if (thrown) throw thrown;
+    return result;
+  }
   process.stderr.write(`[test] spawn ${file} failed with ${RETRIED_CODE} under Wine: spawning again once (${[file, ...args].join(' ')})\n`);
+  return start();
 }
 
 /** child_process.spawn, with the one retry. */
-function spawn(file, args = [], options = {}) {
-  try {
-    return childProcess.spawn(file, args, options);
-  } catch (error) {
-    if (!underWine || error.code !== RETRIED_CODE) throw error;
-    announce(file, args);
-    return childProcess.spawn(file, args, options);
-  }
-}
+const spawn = (file, args = [], options = {}) => startRetrying(file, args, () => childProcess.spawn(file, args, options));
 
-/** child_process.spawnSync, with the one retry (spawnSync reports the failure in `.error`). */
-function spawnSync(file, args = [], options = {}) {
-  const result = childProcess.spawnSync(file, args, options);
-  if (!underWine || !result.error || result.error.code !== RETRIED_CODE) return result;
-  announce(file, args);
-  return childProcess.spawnSync(file, args, options);
-}
+/** child_process.spawnSync, with the one retry. */
+const spawnSync = (file, args = [], options = {}) => startRetrying(file, args, () => childProcess.spawnSync(file, args, options));
 
-/** child_process.execFileSync, with the one retry (only when the process never started). */
-function execFileSync(file, args = [], options = {}) {
-  try {
-    return childProcess.execFileSync(file, args, options);
-  } catch (error) {
-    // A process that ran and failed has a status; a CreateProcess failure has none.
-    if (!underWine || error.code !== RETRIED_CODE || error.status != null) throw error;
-    announce(file, args);
-    return childProcess.execFileSync(file, args, options);
-  }
-}
+/** child_process.execFileSync, with the one retry (a process that ran and failed has a status: not retried). */
+const execFileSync = (file, args = [], options = {}) => startRetrying(file, args, () => childProcess.execFileSync(file, args, options));
 
 module.exports = { execFileSync, spawn, spawnSync };
